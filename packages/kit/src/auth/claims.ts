@@ -1,0 +1,89 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parsePrincipal, type Principal } from './principal';
+
+/**
+ * Gateway-signed claims: the gateway tells a subgraph who is asking, and the
+ * subgraph refuses any request that does not carry them. Format:
+ * `v1.<base64url(json)>.<base64url(hmac-sha256)>`. The lifetime is short
+ * because a claims header only has to survive one gateway → subgraph hop.
+ */
+export const CLAIMS_HEADER = 'x-portico-claims';
+const VERSION = 'v1';
+export const DEFAULT_CLAIMS_TTL_SECONDS = 60;
+/** Accept claims minted up to this far in the future (clock skew between hosts). */
+const MAX_CLOCK_SKEW_SECONDS = 30;
+/** Shorter secrets make the HMAC guessable offline. */
+export const MIN_CLAIMS_SECRET_LENGTH = 32;
+
+export interface SignedClaims {
+  principal: Principal;
+  requestId?: string;
+  iat: number;
+  exp: number;
+}
+
+function sign(payload: string, secret: string): string {
+  return createHmac('sha256', secret).update(`${VERSION}.${payload}`).digest('base64url');
+}
+
+export function encodeClaims(
+  principal: Principal,
+  secret: string,
+  options: { requestId?: string; ttlSeconds?: number; now?: number } = {},
+): string {
+  const now = Math.floor((options.now ?? Date.now()) / 1000);
+  const claims: SignedClaims = {
+    principal,
+    ...(options.requestId ? { requestId: options.requestId } : {}),
+    iat: now,
+    exp: now + (options.ttlSeconds ?? DEFAULT_CLAIMS_TTL_SECONDS),
+  };
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${VERSION}.${payload}.${sign(payload, secret)}`;
+}
+
+export type ClaimsFailure = 'missing' | 'malformed' | 'bad-signature' | 'expired';
+
+export type ClaimsResult =
+  | { ok: true; claims: SignedClaims }
+  | { ok: false; reason: ClaimsFailure };
+
+export function verifyClaims(
+  header: string | undefined,
+  secret: string,
+  now: number = Date.now(),
+): ClaimsResult {
+  if (!header) return { ok: false, reason: 'missing' };
+  const parts = header.split('.');
+  if (parts.length !== 3 || parts[0] !== VERSION) return { ok: false, reason: 'malformed' };
+  const [, payload, signature] = parts as [string, string, string];
+  const expected = Buffer.from(sign(payload, secret));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    return { ok: false, reason: 'bad-signature' };
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const d = decoded as Partial<SignedClaims> | null;
+  const principal = parsePrincipal(d?.principal);
+  if (!principal || typeof d?.iat !== 'number' || typeof d.exp !== 'number') {
+    return { ok: false, reason: 'malformed' };
+  }
+  const nowSeconds = Math.floor(now / 1000);
+  if (d.exp < nowSeconds || d.iat > nowSeconds + MAX_CLOCK_SKEW_SECONDS) {
+    return { ok: false, reason: 'expired' };
+  }
+  return {
+    ok: true,
+    claims: {
+      principal,
+      iat: d.iat,
+      exp: d.exp,
+      ...(typeof d.requestId === 'string' ? { requestId: d.requestId } : {}),
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/** Staff roles. `admin` passes every staff role check. */
+export const STAFF_ROLES = ['admin', 'accountant', 'sales', 'support'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface AnonymousPrincipal {
+  kind: 'anonymous';
+}
+
+/** A person of one customer, signed in to the portal: sees only that customer's data. */
+export interface ContactPrincipal {
+  kind: 'contact';
+  contactId: string;
+  customerId: string;
+}
+
+export interface StaffPrincipal {
+  kind: 'staff';
+  staffUserId: string;
+  roles: StaffRole[];
+}
+
+/** An API client; `customerIds` null means "every customer", a list limits it. */
+export interface PartnerPrincipal {
+  kind: 'partner';
+  clientId: string;
+  scopes: string[];
+  customerIds: string[] | null;
+}
+
+export type Principal = AnonymousPrincipal | ContactPrincipal | StaffPrincipal | PartnerPrincipal;
+
+export const ANONYMOUS: AnonymousPrincipal = Object.freeze({ kind: 'anonymous' });
+
+export function isStaffRole(value: unknown): value is StaffRole {
+  return typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
+}
+
+/** The customer ids a principal may read, or null for "all of them". */
+export function visibleCustomerIds(principal: Principal): string[] | null {
+  switch (principal.kind) {
+    case 'anonymous':
+      return [];
+    case 'contact':
+      return [principal.customerId];
+    case 'staff':
+      return null;
+    case 'partner':
+      return principal.customerIds;
+  }
+}
+
+export function canSeeCustomer(principal: Principal, customerId: string): boolean {
+  const visible = visibleCustomerIds(principal);
+  return visible === null || visible.includes(customerId);
+}
+
+/** A stable key for caches and loaders that must never mix two principals' rows. */
+export function principalScopeKey(principal: Principal): string {
+  switch (principal.kind) {
+    case 'anonymous':
+      return 'anonymous';
+    case 'contact':
+      return `contact:${principal.customerId}`;
+    case 'staff':
+      return 'staff';
+    case 'partner':
+      return `partner:${principal.clientId}`;
+  }
+}
+
+/**
+ * Checks an untrusted value (decoded claims) and returns a principal, or null
+ * when the shape is wrong. Used on both sides of the gateway → subgraph hop.
+ */
+export function parsePrincipal(value: unknown): Principal | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+  const isStrList = (x: unknown): x is string[] => Array.isArray(x) && x.every(isStr);
+  switch (v.kind) {
+    case 'anonymous':
+      return ANONYMOUS;
+    case 'contact':
+      return isStr(v.contactId) && isStr(v.customerId)
+        ? { kind: 'contact', contactId: v.contactId, customerId: v.customerId }
+        : null;
+    case 'staff':
+      return isStr(v.staffUserId) && Array.isArray(v.roles) && v.roles.every(isStaffRole)
+        ? { kind: 'staff', staffUserId: v.staffUserId, roles: [...v.roles] }
+        : null;
+    case 'partner':
+      return isStr(v.clientId) &&
+        isStrList(v.scopes) &&
+        (v.customerIds === null || isStrList(v.customerIds))
+        ? {
+            kind: 'partner',
+            clientId: v.clientId,
+            scopes: [...v.scopes],
+            customerIds: v.customerIds === null ? null : [...v.customerIds],
+          }
+        : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Helpers for the pure `loadConfig(env)` functions of each service. They only
+ * read the record they are given; nothing here touches `process.env`.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function readString(env: Env, key: string, fallback?: string): string {
+  const value = env[key];
+  if (value !== undefined && value !== '') return value;
+  if (fallback !== undefined) return fallback;
+  throw new ConfigError(`${key} is required`);
+}
+
+export function readOptionalString(env: Env, key: string): string | undefined {
+  const value = env[key];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function readInt(
+  env: Env,
+  key: string,
+  fallback: number,
+  range: { min?: number; max?: number } = {},
+): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${key} must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (range.min !== undefined && value < range.min) {
+    throw new ConfigError(`${key} must be at least ${range.min}, got ${value}`);
+  }
+  if (range.max !== undefined && value > range.max) {
+    throw new ConfigError(`${key} must be at most ${range.max}, got ${value}`);
+  }
+  return value;
+}
+
+export function readBool(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const normalized = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
+  if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+}
+
+export function readEnum<T extends string>(
+  env: Env,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}

@@ -1,0 +1,121 @@
+import { createConnection } from 'mysql2/promise';
+import { DataSource, type EntityManager, type MixedList, type EntitySchema } from 'typeorm';
+
+/** SQLite file by default (embedded), MySQL/MariaDB in production. One database per service. */
+export type DbConfig =
+  | { driver: 'sqlite'; path: string }
+  | { driver: 'mysql'; url: string };
+
+export interface DataSourceParts {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Called with every SQL statement the driver runs (statement counting in tests and benches). */
+  onQuery?: (sql: string) => void;
+}
+
+export function createDataSource(config: DbConfig, parts: DataSourceParts): DataSource {
+  const logger = parts.onQuery
+    ? {
+        logQuery: (sql: string) => parts.onQuery?.(sql),
+        logQueryError: () => undefined,
+        logQuerySlow: () => undefined,
+        logSchemaBuild: () => undefined,
+        logMigration: () => undefined,
+        log: () => undefined,
+      }
+    : undefined;
+  const common = {
+    entities: parts.entities,
+    migrations: parts.migrations,
+    migrationsTableName: 'schema_migrations',
+    // Never synchronize: the schema only changes through migrations.
+    synchronize: false,
+    logging: parts.onQuery ? (['query'] as const) : false,
+    ...(logger ? { logger } : {}),
+  };
+  if (config.driver === 'sqlite') {
+    return new DataSource({
+      ...common,
+      type: 'better-sqlite3',
+      database: config.path,
+      enableWAL: true,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('busy_timeout = 5000');
+      },
+    } as never);
+  }
+  return new DataSource({
+    ...common,
+    type: 'mysql',
+    connectorPackage: 'mysql2',
+    url: config.url,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    extra: { connectionLimit: 10 },
+  } as never);
+}
+
+/** Splits a MySQL URL into the server URL and the database name. */
+export function splitMysqlUrl(url: string): { serverUrl: string; database: string } {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(database)) {
+    throw new Error(`database name must be letters, digits and underscores: "${database}"`);
+  }
+  parsed.pathname = '/';
+  return { serverUrl: parsed.toString(), database };
+}
+
+/** Creates the service's own database when it does not exist yet (MySQL/MariaDB). */
+export async function ensureMysqlDatabase(url: string): Promise<void> {
+  const { serverUrl, database } = splitMysqlUrl(url);
+  const connection = await createConnection({ uri: serverUrl });
+  try {
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await connection.end();
+  }
+}
+
+/**
+ * A data source plus a transaction runner that is safe on both drivers.
+ * SQLite shares one connection, so concurrent TypeORM transactions collide
+ * ("cannot start a transaction within a transaction") and may leave a row
+ * written behind an error: on SQLite transactions run one at a time, in
+ * arrival order. MySQL/MariaDB runs them concurrently; services use row locks
+ * or conditional updates there.
+ */
+export class Database {
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly serializesTransactions: boolean;
+
+  constructor(readonly dataSource: DataSource) {
+    this.serializesTransactions = dataSource.options.type === 'better-sqlite3';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.serializesTransactions) return this.dataSource.transaction(work);
+    const run = this.queue.then(() => this.dataSource.transaction(work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Initializes the data source (creating a MySQL database if needed) and applies migrations. */
+export async function openDatabase(config: DbConfig, parts: DataSourceParts): Promise<Database> {
+  if (config.driver === 'mysql') await ensureMysqlDatabase(config.url);
+  const dataSource = createDataSource(config, parts);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return new Database(dataSource);
+}

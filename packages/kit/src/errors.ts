@@ -1,0 +1,85 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * Every error a client can see carries one of these codes. Anything else is
+ * masked as INTERNAL_SERVER_ERROR so that no stack, host, port or SQL text
+ * leaves a Portico process.
+ */
+export const ErrorCode = {
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  BadUserInput: 'BAD_USER_INPUT',
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  Internal: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/** Codes whose messages were written for clients and may be shown as they are. */
+const PUBLIC_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  // graphql-js / Apollo Server codes for malformed documents: their messages
+  // name only schema elements the client already sees.
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** A client-facing error with a stable code. */
+export function codedError(
+  code: ErrorCode,
+  message: string,
+  options: { httpStatus?: number; extensions?: Record<string, unknown> } = {},
+): GraphQLError {
+  const status = options.httpStatus ?? HTTP_STATUS[code];
+  return new GraphQLError(message, {
+    extensions: {
+      ...options.extensions,
+      code,
+      ...(status !== undefined ? { http: { status } } : {}),
+    },
+  });
+}
+
+/** The one answer for "not yours" and "does not exist": no existence oracle. */
+export function notFoundError(what = 'Object'): GraphQLError {
+  return codedError(ErrorCode.NotFound, `${what} not found`);
+}
+
+/**
+ * Apollo Server `formatError`: keeps the message and code of coded errors,
+ * drops every other extension (stack traces, service names, exception
+ * details), and replaces anything uncoded with a generic internal error.
+ */
+export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    const extensions: Record<string, unknown> = { code };
+    for (const key of ['field', 'limit', 'retryAfter'] as const) {
+      if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+    }
+    return {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions,
+    };
+  }
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.Internal },
+  };
+}

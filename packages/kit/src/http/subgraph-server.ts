@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { CLAIMS_HEADER, verifyClaims } from '../auth/claims';
+import type { BaseContext } from '../auth/context';
+import type { Principal } from '../auth/principal';
+import { ErrorCode, maskError } from '../errors';
+import { handleGraphQLRequest, sendGraphQLError, sendJson } from './graphql-handler';
+import { closeGracefully, listen } from './lifecycle';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * Subgraphs keep idle sockets longer than the gateway's HTTP client does, so
+ * the gateway never reuses a socket the subgraph has just closed (ECONNRESET).
+ */
+export const SUBGRAPH_KEEP_ALIVE_MS = 75_000;
+
+export interface SubgraphServerOptions<C extends BaseContext> {
+  name: string;
+  schema: GraphQLSchema;
+  claimsSecret: string;
+  host: string;
+  port: number;
+  bodyLimitBytes?: number;
+  createContext: (principal: Principal, requestId: string) => C;
+  /** Extra public GET routes (e.g. a JWKS document). */
+  routes?: Record<string, RouteHandler>;
+  /** Readiness probe, e.g. a database ping. */
+  isReady?: () => Promise<boolean>;
+}
+
+export interface SubgraphStats {
+  /** GraphQL requests that carried valid gateway claims and were executed. */
+  executed: number;
+  /** GraphQL requests refused for missing or invalid claims. */
+  refused: number;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  port: number;
+  stats: SubgraphStats;
+  close(): Promise<void>;
+}
+
+export async function startSubgraphServer<C extends BaseContext>(
+  options: SubgraphServerOptions<C>,
+): Promise<RunningSubgraph> {
+  const apollo = new ApolloServer<C>({
+    schema: options.schema,
+    formatError: maskError,
+    includeStacktraceInErrorResponses: false,
+    // Only reachable with gateway claims, so introspection is no leak here.
+    introspection: true,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+  const stats: SubgraphStats = { executed: 0, refused: 0 };
+  const bodyLimitBytes = options.bodyLimitBytes ?? 4 * 1024 * 1024;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: 'ok', service: options.name });
+      return;
+    }
+    if (path === '/readyz') {
+      const ready = options.isReady ? await options.isReady().catch(() => false) : true;
+      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      return;
+    }
+    const route = req.method === 'GET' && path ? options.routes?.[path] : undefined;
+    if (route) {
+      await route(req, res);
+      return;
+    }
+    if (path !== '/graphql') {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    // The first thing a subgraph does: no gateway claims, no execution —
+    // `_entities` and `_service` included.
+    const header = req.headers[CLAIMS_HEADER];
+    const verdict = verifyClaims(Array.isArray(header) ? header[0] : header, options.claimsSecret);
+    if (!verdict.ok) {
+      stats.refused += 1;
+      req.resume();
+      sendGraphQLError(res, 401, ErrorCode.Unauthenticated, 'Gateway claims required');
+      return;
+    }
+    stats.executed += 1;
+    const { principal, requestId } = verdict.claims;
+    await handleGraphQLRequest(apollo, req, res, {
+      bodyLimitBytes,
+      context: async () => options.createContext(principal, requestId ?? randomUUID()),
+    });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) {
+        sendGraphQLError(res, 500, ErrorCode.Internal, 'Internal server error');
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = SUBGRAPH_KEEP_ALIVE_MS;
+  server.headersTimeout = SUBGRAPH_KEEP_ALIVE_MS + 1_000;
+  const port = await listen(server, options.port, options.host);
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    name: options.name,
+    url: `http://${hostForUrl}:${port}/graphql`,
+    port,
+    stats,
+    close: async () => {
+      await closeGracefully(server);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+export * from './config';
+export * from './errors';
+export * from './auth/principal';
+export * from './auth/claims';
+export * from './auth/context';
+export * from './auth/rules';
+export * from './auth/decorators';
+export * from './schema/federated-schema';
+export * from './db/data-source';
+export * from './http/graphql-handler';
+export * from './http/lifecycle';
+export * from './http/subgraph-server';
+export * as testing from './testing';

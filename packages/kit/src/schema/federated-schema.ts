@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { AUTHZ_DIRECTIVES_SDL, AUTHZ_DIRECTIVE_NAMES, AUTHZ_SPEC_URL } from '../auth/rules';
+
+/** The one place the federation version is pinned for every subgraph. */
+export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.7';
+const FEDERATION_IMPORTS = [
+  '@key',
+  '@shareable',
+  '@external',
+  '@requires',
+  '@provides',
+  '@extends',
+  '@inaccessible',
+  '@override',
+  '@tag',
+  '@composeDirective',
+];
+
+/**
+ * The schema header every subgraph carries: the federation link, Portico's own
+ * authorization spec, and `@composeDirective` so the directives survive
+ * composition into the supergraph (where the gateway reads them).
+ */
+export function subgraphSchemaHeader(): string {
+  const imports = AUTHZ_DIRECTIVE_NAMES.map((n) => `"@${n}"`).join(', ');
+  const compose = AUTHZ_DIRECTIVE_NAMES.map((n) => `  @composeDirective(name: "@${n}")`).join(
+    '\n',
+  );
+  return [
+    'extend schema',
+    `  @link(url: "${FEDERATION_SPEC_URL}", import: [${FEDERATION_IMPORTS.map((i) => `"${i}"`).join(', ')}])`,
+    `  @link(url: "${AUTHZ_SPEC_URL}", import: [${imports}])`,
+    compose,
+    AUTHZ_DIRECTIVES_SDL,
+  ].join('\n');
+}
+
+// `Function` is what type-graphql's own option types use for class lists.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type ClassList = NonEmptyArray<Function>;
+
+export interface FederatedSchemaOptions {
+  resolvers: ClassList;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  orphanedTypes?: Function[];
+  /** `__resolveReference` per entity type; each must apply the principal's row-level scope. */
+  referenceResolvers?: GraphQLResolverMap<unknown>;
+}
+
+export interface FederatedSchema {
+  schema: GraphQLSchema;
+  /** The SDL `_service { sdl }` answers, directives kept: what composition reads. */
+  sdl: string;
+}
+
+/**
+ * type-graphql → @apollo/subgraph. graphql-js's `printSchema` drops applied
+ * directives (@key and Portico's own), so the type-graphql schema is printed
+ * with them kept and rebuilt as a subgraph schema.
+ */
+export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<FederatedSchema> {
+  const typeGraphqlSchema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes ?? [],
+    // Federation directives are only known once buildSubgraphSchema reads the
+    // @link header; it validates the whole document itself.
+    skipCheck: true,
+    validate: false,
+  });
+  const typeDefs = parse(
+    `${subgraphSchemaHeader()}\n${printSchemaWithDirectives(typeGraphqlSchema)}`,
+  );
+  const resolvers = createResolversMap(typeGraphqlSchema) as GraphQLResolverMap<unknown>;
+  for (const [typeName, fields] of Object.entries(options.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as never;
+  }
+  const schema = buildSubgraphSchema({ typeDefs, resolvers });
+  return { schema, sdl: printSubgraphSchema(schema) };
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { splitMysqlUrl, type DbConfig } from '../db/data-source';
+import type { Env } from '../config';
+
+/**
+ * Database targets for tests. Every database test runs on SQLite, and again on
+ * MariaDB/MySQL when the test run's global setup found one. The global setup
+ * records its finding in PORTICO_TEST_MYSQL_STATUS so each worker agrees.
+ */
+export const DEFAULT_TEST_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
+
+export interface DatabaseTarget {
+  name: 'sqlite' | 'mariadb';
+  /** A fresh, empty database for one test file; `drop()` removes it. */
+  create(service: string): Promise<{ config: DbConfig; drop(): Promise<void> }>;
+}
+
+export function testMysqlUrl(env: Env): string {
+  return env.TEST_MYSQL_URL || DEFAULT_TEST_MYSQL_URL;
+}
+
+/** Connects once to the MySQL server; resolves false when none answers. */
+export async function probeMysql(url: string, timeoutMs = 3000): Promise<boolean> {
+  try {
+    const { serverUrl } = splitMysqlUrl(url);
+    const connection = await createConnection({ uri: serverUrl, connectTimeout: timeoutMs });
+    await connection.query('SELECT 1');
+    await connection.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sqliteTarget: DatabaseTarget = {
+  name: 'sqlite',
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-test-'));
+    return {
+      config: { driver: 'sqlite', path: join(dir, 'db.sqlite') },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+};
+
+function mysqlTarget(baseUrl: string): DatabaseTarget {
+  return {
+    name: 'mariadb',
+    async create(service: string) {
+      const { serverUrl } = splitMysqlUrl(baseUrl);
+      const database = `portico_t_${service}_${randomBytes(4).toString('hex')}`;
+      const url = new URL(serverUrl);
+      url.pathname = `/${database}`;
+      return {
+        config: { driver: 'mysql', url: url.toString() },
+        drop: async () => {
+          const connection = await createConnection({ uri: serverUrl });
+          try {
+            await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
+          } finally {
+            await connection.end();
+          }
+        },
+      };
+    },
+  };
+}
+
+/** SQLite always; MariaDB when the global setup found it reachable. */
+export function databaseTargets(env: Env): DatabaseTarget[] {
+  const targets = [sqliteTarget];
+  if (env.PORTICO_TEST_MYSQL_STATUS === 'available') targets.push(mysqlTarget(testMysqlUrl(env)));
+  return targets;
+}
