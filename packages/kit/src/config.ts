@@ -64,3 +64,19 @@ export function readEnum<T extends string>(
   }
   return raw as T;
 }
+
+/**
+ * The database of one service: `DB_URL=mysql://…` selects MySQL/MariaDB,
+ * otherwise an embedded SQLite file (`DB_SQLITE_PATH`, default under ./data).
+ */
+export function readDbConfig(
+  env: Env,
+  defaultSqlitePath: string,
+): { driver: 'sqlite'; path: string } | { driver: 'mysql'; url: string } {
+  const url = readOptionalString(env, 'DB_URL');
+  if (url) {
+    if (!/^mysql:\/\//.test(url)) throw new ConfigError('DB_URL must be a mysql:// URL');
+    return { driver: 'mysql', url };
+  }
+  return { driver: 'sqlite', path: readString(env, 'DB_SQLITE_PATH', defaultSqlitePath) };
+}

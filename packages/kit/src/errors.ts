@@ -20,9 +20,20 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  NOT_FOUND: 200,
+  BAD_USER_INPUT: 400,
   PAYLOAD_TOO_LARGE: 413,
   SERVICE_UNAVAILABLE: 503,
 };
+
+/**
+ * The HTTP status for a request refused before execution. Errors raised while
+ * executing keep the default 200: a subgraph answering non-2xx would make the
+ * gateway replace the coded error with a bare "401: Unauthorized".
+ */
+export function httpStatusFor(code: string): number {
+  return HTTP_STATUS[code as ErrorCode] ?? 500;
+}
 
 /** Codes whose messages were written for clients and may be shown as they are. */
 const PUBLIC_CODES = new Set<string>([
@@ -37,13 +48,13 @@ const PUBLIC_CODES = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** A client-facing error with a stable code. */
+/** A client-facing error with a stable code; `httpStatus` only for pre-execution refusals. */
 export function codedError(
   code: ErrorCode,
   message: string,
   options: { httpStatus?: number; extensions?: Record<string, unknown> } = {},
 ): GraphQLError {
-  const status = options.httpStatus ?? HTTP_STATUS[code];
+  const status = options.httpStatus;
   return new GraphQLError(message, {
     extensions: {
       ...options.extensions,

@@ -1,11 +1,14 @@
+import 'reflect-metadata';
 export * from './config';
 export * from './errors';
 export * from './auth/principal';
 export * from './auth/claims';
+export * from './auth/access-token';
 export * from './auth/context';
 export * from './auth/rules';
 export * from './auth/decorators';
 export * from './schema/federated-schema';
+export * from './schema/compose';
 export * from './db/data-source';
 export * from './http/graphql-handler';
 export * from './http/lifecycle';

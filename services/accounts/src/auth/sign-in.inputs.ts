@@ -1,0 +1,26 @@
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { Viewer } from './viewer.types';
+
+@InputType({ description: 'Email and password of a portal contact or a staff user.' })
+export class SignInInput {
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => String)
+  password!: string;
+}
+
+@ObjectType({ description: 'A short-lived access token; send it as `Authorization: Bearer <token>`.' })
+export class SignInPayload {
+  @Field(() => String)
+  accessToken!: string;
+
+  @Field(() => String, { description: 'Always "Bearer".' })
+  tokenType!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => Viewer, { description: 'Who the token signs in.' })
+  viewer!: Viewer;
+}

@@ -1,0 +1,47 @@
+import { Ctx, Mutation, Query, Resolver, Arg } from 'type-graphql';
+import { createAccountsContext, type AccountsContext } from '../context';
+import { SignInInput, SignInPayload } from './sign-in.inputs';
+import type { SignInResult } from './sign-in.service';
+import { loadViewer, Viewer } from './viewer.types';
+
+function viewerLoaders(ctx: AccountsContext) {
+  return {
+    contactById: (id: string) => ctx.loaders.contacts.byId.load(id),
+    customerById: (id: string) => ctx.loaders.customer.load(id),
+    staffUserById: (id: string) => ctx.loaders.staffUser.load(id),
+  };
+}
+
+@Resolver(() => Viewer)
+export class ViewerResolver {
+  @Query(() => Viewer, { description: 'Who is signed in; kind ANONYMOUS when nobody is.' })
+  viewer(@Ctx() ctx: AccountsContext): Promise<Viewer> {
+    return loadViewer(ctx.principal, viewerLoaders(ctx));
+  }
+
+  @Mutation(() => SignInPayload, {
+    description: 'Portal sign-in for a customer contact. Fails with INVALID_CREDENTIALS.',
+  })
+  async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: AccountsContext): Promise<SignInPayload> {
+    return toPayload(await ctx.services.signIn.signInContact(input.email, input.password), ctx);
+  }
+
+  @Mutation(() => SignInPayload, {
+    description: 'Sign-in for the business\'s staff. Fails with INVALID_CREDENTIALS.',
+  })
+  async signInStaff(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: AccountsContext): Promise<SignInPayload> {
+    return toPayload(await ctx.services.signIn.signInStaff(input.email, input.password), ctx);
+  }
+}
+
+async function toPayload(result: SignInResult, ctx: AccountsContext): Promise<SignInPayload> {
+  // The request itself was anonymous; the payload describes the new principal,
+  // read with a loader scoped to that principal.
+  const scoped = createAccountsContext(ctx.services, result.principal, ctx.requestId);
+  return {
+    accessToken: result.accessToken,
+    tokenType: 'Bearer',
+    expiresAt: result.expiresAt,
+    viewer: await loadViewer(result.principal, viewerLoaders(scoped)),
+  };
+}

@@ -1,0 +1,41 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+@ObjectType({ description: 'A person of one customer who may sign in to the portal.' })
+@Directive('@key(fields: "id")')
+@Entity({ name: 'contacts' })
+export class Contact {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Field(() => ID)
+  @Index('idx_contacts_customer_id')
+  @Column({ type: 'varchar', length: 36 })
+  customerId!: string;
+
+  @Field(() => String)
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Field(() => String, { description: 'Sign-in email, stored lower-case; unique among contacts.' })
+  @Index('uq_contacts_email', { unique: true })
+  @Column({ type: 'varchar', length: 320 })
+  email!: string;
+
+  /** Argon2id PHC string; null until the contact has set a password. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  passwordHash!: string | null;
+
+  @Field(() => Boolean, { description: 'Whether this contact may sign in to the portal.' })
+  @Column({ type: 'boolean' })
+  portalAccess!: boolean;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'datetime', nullable: true })
+  lastSignInAt!: Date | null;
+
+  @Field(() => Date)
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+}

@@ -1,0 +1,44 @@
+import type DataLoader from 'dataloader';
+import type { BaseContext, Database, Principal } from '@portico/kit';
+import type { TokenIssuer } from './auth/token-issuer';
+import type { SignInService } from './auth/sign-in.service';
+import { createContactLoaders, type ContactLoaders } from './contact/contact.loaders';
+import type { Customer } from './customer/customer.entity';
+import { createCustomerLoader } from './customer/customer.loaders';
+import type { CustomerService } from './customer/customer.service';
+import type { StaffUser } from './staff/staff-user.entity';
+import { createStaffUserLoader } from './staff/staff-user.loaders';
+
+/** Long-lived parts, built once per process. */
+export interface AccountsServices {
+  db: Database;
+  tokens: TokenIssuer;
+  signIn: SignInService;
+  customers: CustomerService;
+}
+
+export interface AccountsContext extends BaseContext {
+  services: AccountsServices;
+  loaders: {
+    customer: DataLoader<string, Customer | null>;
+    contacts: ContactLoaders;
+    staffUser: DataLoader<string, StaffUser | null>;
+  };
+}
+
+export function createAccountsContext(
+  services: AccountsServices,
+  principal: Principal,
+  requestId: string,
+): AccountsContext {
+  return {
+    principal,
+    requestId,
+    services,
+    loaders: {
+      customer: createCustomerLoader(services.db, principal),
+      contacts: createContactLoaders(services.db, principal),
+      staffUser: createStaffUserLoader(services.db, principal),
+    },
+  };
+}

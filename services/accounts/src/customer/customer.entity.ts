@@ -1,0 +1,94 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A postal address as printed on documents. */
+@ObjectType({ description: 'A postal address as printed on invoices and statements.' })
+export class PostalAddress {
+  @Field(() => String)
+  line1!: string;
+
+  @Field(() => String, { nullable: true })
+  line2!: string | null;
+
+  @Field(() => String)
+  city!: string;
+
+  @Field(() => String, { nullable: true, description: 'State, province or county.' })
+  region!: string | null;
+
+  @Field(() => String)
+  postalCode!: string;
+
+  @Field(() => String, { description: 'ISO 3166-1 alpha-2 country code.' })
+  country!: string;
+}
+
+@ObjectType({ description: 'A business customer whose contacts use the portal.' })
+@Directive('@key(fields: "id")')
+@Entity({ name: 'customers' })
+export class Customer {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Field(() => String, { description: 'Legal company name, as on invoices.' })
+  @Index('idx_customers_company_name')
+  @Column({ type: 'varchar', length: 200 })
+  companyName!: string;
+
+  @Field(() => String, { description: 'Name shown in the portal.' })
+  @Column({ type: 'varchar', length: 200 })
+  displayName!: string;
+
+  @Field(() => String, { description: 'Billing email address.' })
+  @Column({ type: 'varchar', length: 320 })
+  email!: string;
+
+  @Field(() => String, { description: 'ISO 4217 currency code the customer is billed in.' })
+  @Column({ type: 'varchar', length: 3 })
+  currency!: string;
+
+  @Field(() => String, {
+    description: 'BCP 47 language tag for documents and messages (e.g. "en", "es").',
+  })
+  @Column({ type: 'varchar', length: 16 })
+  locale!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  billingLine1!: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  billingLine2!: string | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  billingCity!: string;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  billingRegion!: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  billingPostalCode!: string;
+
+  @Column({ type: 'varchar', length: 2 })
+  billingCountry!: string;
+
+  @Field(() => Boolean, { description: 'Whether the customer\'s contacts may sign in to the portal.' })
+  @Column({ type: 'boolean' })
+  portalEnabled!: boolean;
+
+  @Field(() => Date)
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Field(() => PostalAddress)
+  get billingAddress(): PostalAddress {
+    return {
+      line1: this.billingLine1,
+      line2: this.billingLine2,
+      city: this.billingCity,
+      region: this.billingRegion,
+      postalCode: this.billingPostalCode,
+      country: this.billingCountry,
+    };
+  }
+}

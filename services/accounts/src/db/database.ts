@@ -1,0 +1,20 @@
+import { openDatabase, type Database, type DbConfig } from '@portico/kit';
+import { Contact } from '../contact/contact.entity';
+import { Customer } from '../customer/customer.entity';
+import { StaffUser } from '../staff/staff-user.entity';
+import { CreateAccounts1764250000000 } from './migrations/1764250000000-create-accounts';
+
+export const ACCOUNTS_ENTITIES = [Customer, Contact, StaffUser];
+export const ACCOUNTS_MIGRATIONS = [CreateAccounts1764250000000];
+
+/** Opens the accounts database and applies pending migrations. */
+export function openAccountsDatabase(
+  config: DbConfig,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<Database> {
+  return openDatabase(config, {
+    entities: ACCOUNTS_ENTITIES,
+    migrations: ACCOUNTS_MIGRATIONS,
+    ...options,
+  });
+}

@@ -1,0 +1,63 @@
+import { sendJson, startSubgraphServer, type Database, type RunningSubgraph } from '@portico/kit';
+import type { AccountsConfig } from './config';
+import { PasswordHasher } from './auth/password-hasher';
+import { TokenIssuer } from './auth/token-issuer';
+import { openAccountsDatabase } from './db/database';
+import { seedDemoData } from './demo/demo-data';
+import { buildSchema, createContext, createServices, name } from './subgraph';
+
+export interface RunningAccounts extends RunningSubgraph {
+  db: Database;
+  tokens: TokenIssuer;
+  jwksUrl: string;
+}
+
+/** Opens the database (migrations applied), builds the schema and listens. */
+export async function startAccounts(
+  config: AccountsConfig,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<RunningAccounts> {
+  const db = await openAccountsDatabase(config.db, options);
+  try {
+    const tokenOptions = {
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      ttlSeconds: config.auth.accessTokenTtlSeconds,
+    };
+    const tokens = config.auth.signingKeyPem
+      ? await TokenIssuer.fromPem(config.auth.signingKeyPem, tokenOptions)
+      : await TokenIssuer.fromFile(config.auth.signingKeyFile, tokenOptions);
+    if (config.seedDemo) await seedDemoData(db, new PasswordHasher());
+    const services = createServices(db, tokens);
+    const { schema } = await buildSchema();
+    const server = await startSubgraphServer({
+      name,
+      schema,
+      claimsSecret: config.auth.claimsSecret,
+      host: config.http.host,
+      port: config.http.port,
+      createContext: (principal, requestId) => createContext(services, principal, requestId),
+      routes: {
+        '/.well-known/jwks.json': (_req, res) =>
+          sendJson(res, 200, tokens.jwks, { 'cache-control': 'public, max-age=300' }),
+      },
+      isReady: async () => {
+        await db.dataSource.query('SELECT 1');
+        return true;
+      },
+    });
+    return {
+      ...server,
+      db,
+      tokens,
+      jwksUrl: server.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
+      close: async () => {
+        await server.close();
+        await db.dataSource.destroy();
+      },
+    };
+  } catch (error) {
+    await db.dataSource.destroy();
+    throw error;
+  }
+}

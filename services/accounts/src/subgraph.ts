@@ -1,0 +1,53 @@
+import { buildFederatedSchema, type FederatedSchema, type Principal } from '@portico/kit';
+import { PasswordHasher } from './auth/password-hasher';
+import { SignInService } from './auth/sign-in.service';
+import type { TokenIssuer } from './auth/token-issuer';
+import { ViewerResolver } from './auth/viewer.resolver';
+import { resolveContactReference } from './contact/contact.reference';
+import { ContactResolver } from './contact/contact.resolver';
+import { createAccountsContext, type AccountsContext, type AccountsServices } from './context';
+import { resolveCustomerReference } from './customer/customer.reference';
+import { CustomerResolver } from './customer/customer.resolver';
+import { CustomerService } from './customer/customer.service';
+import { StaffUser } from './staff/staff-user.entity';
+import { resolveStaffUserReference } from './staff/staff-user.reference';
+import type { Database } from '@portico/kit';
+
+/** The uniform subgraph export every service has: name, buildSchema, createContext. */
+export const name = 'accounts';
+
+export function buildSchema(): Promise<FederatedSchema> {
+  return buildFederatedSchema({
+    resolvers: [ViewerResolver, CustomerResolver, ContactResolver],
+    orphanedTypes: [StaffUser],
+    referenceResolvers: {
+      Customer: { __resolveReference: resolveCustomerReference },
+      Contact: { __resolveReference: resolveContactReference },
+      StaffUser: { __resolveReference: resolveStaffUserReference },
+    } as never,
+  });
+}
+
+export function createServices(db: Database, tokens: TokenIssuer): AccountsServices {
+  return {
+    db,
+    tokens,
+    signIn: new SignInService(db, new PasswordHasher(), tokens),
+    customers: new CustomerService(db),
+  };
+}
+
+export function createContext(
+  services: AccountsServices,
+  principal: Principal,
+  requestId: string,
+): AccountsContext {
+  return createAccountsContext(services, principal, requestId);
+}
+
+export { loadConfig, type AccountsConfig } from './config';
+export { openAccountsDatabase } from './db/database';
+export { TokenIssuer } from './auth/token-issuer';
+export { PasswordHasher } from './auth/password-hasher';
+export { seedDemoData, DEMO_SIGN_INS } from './demo/demo-data';
+export { startAccounts, type RunningAccounts } from './server';
