@@ -66,7 +66,7 @@ export function readEnum<T extends string>(
 }
 
 /**
- * The database of one service: `DB_URL=mysql://…` selects MySQL/MariaDB,
+ * The database of one service: `DB_URL=mysql://…` or `mariadb://…` selects that server,
  * otherwise an embedded SQLite file (`DB_SQLITE_PATH`, default under ./data).
  */
 export function readDbConfig(
@@ -75,7 +75,9 @@ export function readDbConfig(
 ): { driver: 'sqlite'; path: string } | { driver: 'mysql'; url: string } {
   const url = readOptionalString(env, 'DB_URL');
   if (url) {
-    if (!/^mysql:\/\//.test(url)) throw new ConfigError('DB_URL must be a mysql:// URL');
+    if (!/^(mysql|mariadb):\/\//.test(url)) {
+      throw new ConfigError('DB_URL must be a mysql:// or mariadb:// URL');
+    }
     return { driver: 'mysql', url };
   }
   return { driver: 'sqlite', path: readString(env, 'DB_SQLITE_PATH', defaultSqlitePath) };

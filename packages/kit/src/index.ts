@@ -10,6 +10,7 @@ export * from './auth/decorators';
 export * from './schema/federated-schema';
 export * from './schema/compose';
 export * from './db/data-source';
+export * from './db/columns';
 export * from './http/graphql-handler';
 export * from './http/lifecycle';
 export * from './http/subgraph-server';

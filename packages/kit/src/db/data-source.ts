@@ -1,10 +1,19 @@
 import { createConnection } from 'mysql2/promise';
 import { DataSource, type EntityManager, type MixedList, type EntitySchema } from 'typeorm';
 
-/** SQLite file by default (embedded), MySQL/MariaDB in production. One database per service. */
+/**
+ * SQLite file by default (embedded), MySQL/MariaDB in production. One database
+ * per service. The URL scheme (`mysql://` or `mariadb://`) picks TypeORM's
+ * driver flavour: they read column metadata differently (MariaDB reports a
+ * nullable column's default as the string 'NULL').
+ */
 export type DbConfig =
   | { driver: 'sqlite'; path: string }
   | { driver: 'mysql'; url: string };
+
+export function mysqlFlavor(url: string): 'mysql' | 'mariadb' {
+  return url.startsWith('mariadb:') ? 'mariadb' : 'mysql';
+}
 
 export interface DataSourceParts {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -48,9 +57,9 @@ export function createDataSource(config: DbConfig, parts: DataSourceParts): Data
   }
   return new DataSource({
     ...common,
-    type: 'mysql',
+    type: mysqlFlavor(config.url),
     connectorPackage: 'mysql2',
-    url: config.url,
+    url: config.url.replace(/^mariadb:/, 'mysql:'),
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     supportBigNumbers: true,
@@ -61,7 +70,7 @@ export function createDataSource(config: DbConfig, parts: DataSourceParts): Data
 
 /** Splits a MySQL URL into the server URL and the database name. */
 export function splitMysqlUrl(url: string): { serverUrl: string; database: string } {
-  const parsed = new URL(url);
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_]+$/.test(database)) {
     throw new Error(`database name must be letters, digits and underscores: "${database}"`);

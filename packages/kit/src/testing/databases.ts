@@ -11,7 +11,7 @@ import type { Env } from '../config';
  * MariaDB/MySQL when the test run's global setup found one. The global setup
  * records its finding in PORTICO_TEST_MYSQL_STATUS so each worker agrees.
  */
-export const DEFAULT_TEST_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
+export const DEFAULT_TEST_MYSQL_URL = 'mariadb://root@127.0.0.1:3306/test';
 
 export interface DatabaseTarget {
   name: 'sqlite' | 'mariadb';
@@ -55,8 +55,9 @@ function mysqlTarget(baseUrl: string): DatabaseTarget {
       const database = `portico_t_${service}_${randomBytes(4).toString('hex')}`;
       const url = new URL(serverUrl);
       url.pathname = `/${database}`;
+      const scheme = baseUrl.startsWith('mariadb:') ? 'mariadb:' : 'mysql:';
       return {
-        config: { driver: 'mysql', url: url.toString() },
+        config: { driver: 'mysql', url: url.toString().replace(/^mysql:/, scheme) },
         drop: async () => {
           const connection = await createConnection({ uri: serverUrl });
           try {

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BooleanColumn } from '@portico/kit';
 
 @ObjectType({ description: 'A person of one customer who may sign in to the portal.' })
 @Directive('@key(fields: "id")')
@@ -28,7 +29,7 @@ export class Contact {
   passwordHash!: string | null;
 
   @Field(() => Boolean, { description: 'Whether this contact may sign in to the portal.' })
-  @Column({ type: 'boolean' })
+  @BooleanColumn()
   portalAccess!: boolean;
 
   @Field(() => Date, { nullable: true })

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BooleanColumn } from '@portico/kit';
 
 /** A postal address as printed on documents. */
 @ObjectType({ description: 'A postal address as printed on invoices and statements.' })
@@ -73,7 +74,7 @@ export class Customer {
   billingCountry!: string;
 
   @Field(() => Boolean, { description: 'Whether the customer\'s contacts may sign in to the portal.' })
-  @Column({ type: 'boolean' })
+  @BooleanColumn()
   portalEnabled!: boolean;
 
   @Field(() => Date)

@@ -1,0 +1,183 @@
+import {
+  buildASTSchema,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  parse,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type ASTNode,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values';
+import {
+  AUTHZ_DIRECTIVE_NAMES,
+  ErrorCode,
+  evaluateRule,
+  ruleFromDirective,
+  type AuthDenial,
+  type AuthRule,
+  type Principal,
+} from '@portico/kit';
+
+/** Worst first: an unauthenticated caller learns nothing about what else it asked for. */
+const SEVERITY: Record<AuthDenial['code'], number> = {
+  UNAUTHENTICATED: 3,
+  FORBIDDEN: 2,
+  NOT_FOUND: 1,
+};
+
+const FAIL_CLOSED: AuthDenial = {
+  code: ErrorCode.Forbidden,
+  message: 'Operation could not be authorized',
+};
+
+export interface OperationAuthorizer {
+  /** Null when every field of the selected operation is allowed for the principal. */
+  authorize(input: {
+    document: DocumentNode;
+    operationName?: string | null;
+    variables?: Record<string, unknown>;
+    principal: Principal;
+  }): AuthDenial | null;
+}
+
+/**
+ * Reads Portico's directives from the core supergraph SDL (the only place
+ * composed directives survive) and checks an operation against them before any
+ * subgraph is called: every field the operation can reach, through named and
+ * inline fragments, with arguments evaluated from variables. Anything that
+ * cannot be evaluated is refused.
+ */
+export function createOperationAuthorizer(coreSupergraphSdl: string): OperationAuthorizer {
+  const schema = buildASTSchema(parse(coreSupergraphSdl), { assumeValidSDL: true });
+  for (const name of AUTHZ_DIRECTIVE_NAMES) {
+    if (!schema.getDirective(name)) {
+      throw new Error(`supergraph lacks the @${name} directive definition`);
+    }
+  }
+  const rulesCache = new Map<string, AuthRule[]>();
+
+  const rulesOf = (node: { astNode?: ASTNode | null; extensionASTNodes?: readonly ASTNode[] }) => {
+    const nodes = [node.astNode, ...(node.extensionASTNodes ?? [])];
+    const rules: AuthRule[] = [];
+    for (const ast of nodes) {
+      const directives = (ast as { directives?: readonly DirectiveNode[] } | null | undefined)
+        ?.directives;
+      for (const directive of directives ?? []) {
+        const name = directive.name.value;
+        if (!(AUTHZ_DIRECTIVE_NAMES as readonly string[]).includes(name)) continue;
+        const definition = schema.getDirective(name);
+        if (!definition) throw new Error(`unknown directive @${name}`);
+        const args = getDirectiveValues(definition, { directives: [directive] }) ?? {};
+        rules.push(ruleFromDirective(name, args));
+      }
+    }
+    return rules;
+  };
+
+  /** Rules for one field: its own, its type's, and for abstract parents every implementation's. */
+  const rulesForField = (parent: GraphQLNamedType, fieldName: string): AuthRule[] => {
+    const key = `${parent.name}.${fieldName}`;
+    const cached = rulesCache.get(key);
+    if (cached) return cached;
+    const owners = isAbstractType(parent) ? [parent, ...schema.getPossibleTypes(parent)] : [parent];
+    const rules: AuthRule[] = [];
+    for (const owner of owners) {
+      if (!('getFields' in owner)) continue;
+      rules.push(...rulesOf(owner));
+      const field = owner.getFields()[fieldName] as GraphQLField<unknown, unknown> | undefined;
+      if (field) rules.push(...rulesOf(field));
+      // Object-level rules on the field's return type apply to reading it.
+      if (field) {
+        const returned = getNamedType(field.type);
+        if (isObjectType(returned)) rules.push(...rulesOf(returned));
+      }
+    }
+    rulesCache.set(key, rules);
+    return rules;
+  };
+
+  return {
+    authorize({ document, operationName, variables = {}, principal }) {
+      try {
+        const operation = selectOperation(document, operationName);
+        if (!operation) return FAIL_CLOSED;
+        const fragments = new Map<string, FragmentDefinitionNode>();
+        for (const def of document.definitions) {
+          if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+        }
+        let worst: AuthDenial | null = null;
+        const consider = (denial: AuthDenial | null) => {
+          if (denial && (!worst || SEVERITY[denial.code] > SEVERITY[worst.code])) worst = denial;
+        };
+        for (const node of reachableDefinitions(operation, fragments)) {
+          const typeInfo = new TypeInfo(schema);
+          visit(
+            node,
+            visitWithTypeInfo(typeInfo, {
+              Field(field: FieldNode) {
+                if (field.name.value.startsWith('__')) return;
+                const parent = typeInfo.getParentType();
+                const definition = typeInfo.getFieldDef();
+                if (!parent || !definition) {
+                  consider(FAIL_CLOSED);
+                  return;
+                }
+                const rules = rulesForField(parent, field.name.value);
+                if (rules.length === 0) return;
+                const args = getArgumentValues(definition, field, variables);
+                for (const rule of rules) consider(evaluateRule(rule, principal, args));
+              },
+            }),
+          );
+        }
+        return worst;
+      } catch {
+        return FAIL_CLOSED;
+      }
+    },
+  };
+}
+
+function selectOperation(
+  document: DocumentNode,
+  operationName?: string | null,
+): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (operationName) return operations.find((op) => op.name?.value === operationName);
+  return operations.length === 1 ? operations[0] : undefined;
+}
+
+/** The operation plus every fragment it reaches, transitively. */
+function reachableDefinitions(
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+): Array<OperationDefinitionNode | FragmentDefinitionNode> {
+  const result: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
+  const seen = new Set<string>();
+  for (let i = 0; i < result.length; i += 1) {
+    visit(result[i] as ASTNode, {
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        if (seen.has(name)) return;
+        seen.add(name);
+        const fragment = fragments.get(name);
+        if (!fragment) throw new Error(`unknown fragment ${name}`);
+        result.push(fragment);
+      },
+    });
+  }
+  return result;
+}
+

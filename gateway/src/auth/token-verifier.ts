@@ -1,0 +1,68 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import {
+  ANONYMOUS,
+  codedError,
+  ErrorCode,
+  httpStatusFor,
+  principalFromAccessTokenClaims,
+  type Principal,
+} from '@portico/kit';
+
+export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
+
+function refuse(message: string) {
+  return codedError(ErrorCode.Unauthenticated, message, {
+    httpStatus: httpStatusFor(ErrorCode.Unauthenticated),
+  });
+}
+
+/**
+ * Verifies `Authorization: Bearer <jwt>` against the accounts JWKS: ES256
+ * only (no `none`, no HMAC key confusion), issuer, audience, expiry. No header
+ * means anonymous; a header that does not verify is refused outright.
+ */
+export function createTokenVerifier(options: {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  keys?: JWTVerifyGetKey;
+}): TokenVerifier {
+  const keys =
+    options.keys ??
+    createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 10 * 60_000,
+      timeoutDuration: 5_000,
+    });
+  return async (authorization) => {
+    if (authorization === undefined || authorization === '') return ANONYMOUS;
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization.trim());
+    if (!match?.[1]) throw refuse('Authorization must be "Bearer <access token>"');
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(match[1], keys, {
+        algorithms: ['ES256'],
+        issuer: options.issuer,
+        audience: options.audience,
+        typ: 'at+jwt',
+        requiredClaims: ['exp', 'iat', 'sub'],
+        clockTolerance: 5,
+      }));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      // jose codes every verdict on the token itself; an uncoded error or a
+      // JWKS timeout means the key set could not be fetched: not the client's fault.
+      if (code === undefined || code === 'ERR_JWKS_TIMEOUT') {
+        throw codedError(ErrorCode.ServiceUnavailable, 'Sign-in keys are unavailable, try again', {
+          httpStatus: httpStatusFor(ErrorCode.ServiceUnavailable),
+        });
+      }
+      throw refuse(
+        code === 'ERR_JWT_EXPIRED' ? 'Access token expired' : 'Access token is not valid',
+      );
+    }
+    const principal = principalFromAccessTokenClaims(payload);
+    if (!principal) throw refuse('Access token is not valid');
+    return principal;
+  };
+}

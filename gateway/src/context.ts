@@ -1,0 +1,6 @@
+import type { Principal } from '@portico/kit';
+
+export interface GatewayContext {
+  principal: Principal;
+  requestId: string;
+}

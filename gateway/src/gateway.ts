@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { maskError } from '@portico/kit';
+import { authorizationPlugin } from './auth/authorization-plugin';
+import { createOperationAuthorizer, type OperationAuthorizer } from './auth/operation-authorizer';
+import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
+import { SignedClaimsDataSource } from './subgraph-data-source';
+
+export interface PorticoGateway {
+  apollo: ApolloServer<GatewayContext>;
+  gateway: ApolloGateway;
+  /** Subgraph name → routing URL actually used. */
+  subgraphUrls: Map<string, string>;
+}
+
+/** Apollo Server 5 + @apollo/gateway on the checked-in supergraph, with Portico's authorization. */
+export function createGateway(config: GatewayConfig): PorticoGateway {
+  if (config.telemetryDisabled) {
+    // @apollo/gateway ≥ 2.14 reads this variable itself when constructed.
+    process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  }
+  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
+  const subgraphUrls = new Map<string, string>();
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const target = config.subgraphUrls[name] ?? url;
+      if (!target) throw new Error(`no routing URL for subgraph ${name}`);
+      subgraphUrls.set(name, target);
+      return new SignedClaimsDataSource({
+        name,
+        url: target,
+        claimsSecret: config.auth.claimsSecret,
+        timeoutMs: config.subgraphTimeoutMs,
+      });
+    },
+  });
+  let authorizer: OperationAuthorizer | undefined;
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    authorizer = createOperationAuthorizer(coreSupergraphSdl);
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: maskError,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    plugins: [authorizationPlugin(() => authorizer), ApolloServerPluginLandingPageDisabled()],
+  });
+  return { apollo, gateway, subgraphUrls };
+}

@@ -1,0 +1,33 @@
+/**
+ * One jest run for the whole workspace. Sources are transpiled with SWC
+ * (legacy decorators + decorator metadata, class fields without define
+ * semantics, as TypeORM and type-graphql need), and workspace packages are
+ * mapped to their sources so tests never run stale builds.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      keepClassNames: true,
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/gateway', '<rootDir>/scripts'],
+  testMatch: ['**/*.test.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@portico/kit$': '<rootDir>/packages/kit/src/index.ts',
+    '^@portico/accounts$': '<rootDir>/services/accounts/src/subgraph.ts',
+  },
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  globalTeardown: '<rootDir>/jest.global-teardown.js',
+  testTimeout: 60_000,
+};

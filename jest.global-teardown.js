@@ -1,0 +1,8 @@
+/** Repeats the skip notice at the end, where a reader of the run looks. */
+module.exports = async function globalTeardown() {
+  if (process.env.PORTICO_TEST_MYSQL_STATUS !== 'available') {
+    process.stderr.write(
+      '\nNOTE: the MariaDB run of the database tests was SKIPPED: no MariaDB/MySQL server was reachable.\n',
+    );
+  }
+};

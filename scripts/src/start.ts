@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readInt, readSupergraphManifest, type Env } from '@portico/kit';
+import { DEMO_SIGN_INS } from '@portico/accounts';
+
+/**
+ * `npm start`: every subgraph and the gateway on this machine, SQLite files
+ * under ./data, demo data seeded, URLs and demo sign-ins printed. Each service
+ * runs as its own process, as in production.
+ */
+const ROOT = resolve(__dirname, '..', '..');
+
+interface StartConfig {
+  dataDir: string;
+  gatewayPort: number;
+  host: string;
+}
+
+function loadStartConfig(env: Env): StartConfig {
+  return {
+    dataDir: resolve(ROOT, env.PORTICO_DATA_DIR || 'data'),
+    gatewayPort: readInt(env, 'GATEWAY_PORT', 4000, { min: 1, max: 65535 }),
+    host: '127.0.0.1',
+  };
+}
+
+/** One secret per installation, kept in ./data so services restarted alone still agree. */
+function claimsSecret(dataDir: string): string {
+  const path = join(dataDir, 'secrets', 'claims-secret');
+  if (!existsSync(path)) {
+    mkdirSync(join(dataDir, 'secrets'), { recursive: true });
+    writeFileSync(path, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const config = loadStartConfig(process.env);
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = claimsSecret(config.dataDir);
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    setTimeout(() => process.exit(code), 12_000).unref();
+    Promise.all(
+      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+    ).then(() => process.exit(code));
+  };
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
+
+  const launch = (name: string, script: string, env: Record<string, string>) => {
+    const child = spawn(process.execPath, [script], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(`${name} exited unexpectedly (${code}); stopping\n`);
+        stopAll(1);
+      }
+    });
+    children.push(child);
+    return child;
+  };
+
+  const subgraphs = readSupergraphManifest(join(ROOT, 'schema'));
+  const subgraphEnv: Record<string, string> = {};
+  await Promise.all(
+    subgraphs.map(async (subgraph) => {
+      const url = new URL(subgraph.routingUrl);
+      const child = launch(subgraph.name, join(ROOT, 'services', subgraph.name, 'dist', 'main.js'), {
+        HTTP_HOST: config.host,
+        HTTP_PORT: url.port,
+        DB_SQLITE_PATH: join(config.dataDir, `${subgraph.name}.sqlite`),
+        AUTH_CLAIMS_SECRET: secret,
+        AUTH_SIGNING_KEY_FILE: join(config.dataDir, 'keys', 'accounts-signing-key.pem'),
+        SEED_DEMO: 'true',
+      });
+      subgraphEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = subgraph.routingUrl;
+      await waitUntilReady(new URL('/readyz', url).toString(), child, 30_000);
+    }),
+  );
+  const accounts = subgraphs.find((s) => s.name === 'accounts');
+  if (!accounts) throw new Error('schema/supergraph.yaml has no accounts subgraph');
+  const gatewayUrl = `http://${config.host}:${config.gatewayPort}/graphql`;
+  const gateway = launch('gateway', join(ROOT, 'gateway', 'dist', 'main.js'), {
+    HTTP_HOST: config.host,
+    HTTP_PORT: String(config.gatewayPort),
+    GATEWAY_SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
+    AUTH_CLAIMS_SECRET: secret,
+    AUTH_JWKS_URL: new URL('/.well-known/jwks.json', accounts.routingUrl).toString(),
+    ...subgraphEnv,
+  });
+  await waitUntilReady(gatewayUrl.replace(/\/graphql$/, '/readyz'), gateway, 30_000);
+
+  const lines = [
+    '',
+    `Portico is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    `  GraphQL gateway: ${gatewayUrl}`,
+    `  Data:            ${config.dataDir}`,
+    '',
+    'Demo sign-ins (mutation → email / password):',
+    ...DEMO_SIGN_INS.map((s) => `  ${s.mutation.padEnd(12)} ${s.email.padEnd(24)} ${s.password.padEnd(22)} ${s.who}`),
+    '',
+    'Try it:',
+    `  curl -s ${gatewayUrl} -H 'content-type: application/json' \\`,
+    `    -d '{"query":"mutation { signIn(input: {email: \\"alice@acme.example\\", password: \\"acme-demo-password\\"}) { accessToken } }"}'`,
+    `  curl -s ${gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
+    `    -d '{"query":"{ viewer { kind contact { name } customer { companyName } } }"}'`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

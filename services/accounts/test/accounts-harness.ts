@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeClaims, testing, type DbConfig, type Principal } from '@portico/kit';
+import { loadConfig, startAccounts, type RunningAccounts } from '@portico/accounts';
+import { Contact } from '../src/contact/contact.entity';
+import { Customer } from '../src/customer/customer.entity';
+import { StaffUser } from '../src/staff/staff-user.entity';
+
+export const TEST_CLAIMS_SECRET = 'test-claims-secret-0123456789abcdef0123456789';
+
+export interface DemoIds {
+  acmeId: string;
+  globexId: string;
+  alice: Contact;
+  lucia: Contact;
+  admin: StaffUser;
+}
+
+export interface TestAccounts {
+  running: RunningAccounts;
+  demo: DemoIds;
+  /** Every SQL statement the accounts driver ran, in order. */
+  queries: string[];
+  /** POSTs to the accounts subgraph with gateway claims for `principal` (or none). */
+  post(
+    query: string,
+    options?: { principal?: Principal | null; variables?: Record<string, unknown>; claims?: string },
+  ): Promise<testing.GraphQLResponse>;
+  stop(): Promise<void>;
+}
+
+/** Starts a real accounts subgraph on a free port over a fresh database, with the demo data. */
+export async function startTestAccounts(
+  target: testing.DatabaseTarget,
+): Promise<TestAccounts> {
+  const database = await target.create('accounts');
+  const keyDir = mkdtempSync(join(tmpdir(), 'portico-keys-'));
+  const queries: string[] = [];
+  const config = loadConfig({
+    AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+    HTTP_PORT: '0',
+    AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
+    SEED_DEMO: 'true',
+    ...dbEnv(database.config),
+  });
+  const running = await startAccounts(config, { onQuery: (sql) => queries.push(sql) });
+  const manager = running.db.manager;
+  const acme = await manager.getRepository(Customer).findOneByOrFail({ companyName: 'Acme Supplies Ltd' });
+  const globex = await manager.getRepository(Customer).findOneByOrFail({ companyName: 'Globex Ibérica S.L.' });
+  const demo: DemoIds = {
+    acmeId: acme.id,
+    globexId: globex.id,
+    alice: await manager.getRepository(Contact).findOneByOrFail({ email: 'alice@acme.example' }),
+    lucia: await manager.getRepository(Contact).findOneByOrFail({ email: 'lucia@globex.example' }),
+    admin: await manager.getRepository(StaffUser).findOneByOrFail({ email: 'admin@portico.example' }),
+  };
+  return {
+    running,
+    demo,
+    queries,
+    post: (query, options = {}) => {
+      const headers: Record<string, string> = {};
+      if (options.claims !== undefined) headers['x-portico-claims'] = options.claims;
+      else if (options.principal !== null) {
+        headers['x-portico-claims'] = encodeClaims(
+          options.principal ?? { kind: 'anonymous' },
+          TEST_CLAIMS_SECRET,
+        );
+      }
+      return testing.postGraphQL(running.url, query, { variables: options.variables, headers });
+    },
+    stop: async () => {
+      await running.close();
+      await database.drop();
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function dbEnv(config: DbConfig): Record<string, string> {
+  return config.driver === 'mysql' ? { DB_URL: config.url } : { DB_SQLITE_PATH: config.path };
+}
+
+export function contactPrincipal(contact: Contact): Principal {
+  return { kind: 'contact', contactId: contact.id, customerId: contact.customerId };
+}
+
+export function staffPrincipal(staff: StaffUser): Principal {
+  return { kind: 'staff', staffUserId: staff.id, roles: ['admin'] };
+}
