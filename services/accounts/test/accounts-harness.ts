@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeClaims, testing, type DbConfig, type Principal } from '@portico/kit';
@@ -20,6 +20,8 @@ export interface DemoIds {
 export interface TestAccounts {
   running: RunningAccounts;
   demo: DemoIds;
+  /** The PKCS#8 PEM the accounts service signs access tokens with. */
+  signingKeyPem: string;
   /** Every SQL statement the accounts driver ran, in order. */
   queries: string[];
   /** POSTs to the accounts subgraph with gateway claims for `principal` (or none). */
@@ -55,9 +57,11 @@ export async function startTestAccounts(
     lucia: await manager.getRepository(Contact).findOneByOrFail({ email: 'lucia@globex.example' }),
     admin: await manager.getRepository(StaffUser).findOneByOrFail({ email: 'admin@portico.example' }),
   };
+  let stopped: Promise<void> | undefined;
   return {
     running,
     demo,
+    signingKeyPem: readFileSync(join(keyDir, 'signing.pem'), 'utf8'),
     queries,
     post: (query, options = {}) => {
       const headers: Record<string, string> = {};
@@ -70,10 +74,13 @@ export async function startTestAccounts(
       }
       return testing.postGraphQL(running.url, query, { variables: options.variables, headers });
     },
-    stop: async () => {
-      await running.close();
-      await database.drop();
-      rmSync(keyDir, { recursive: true, force: true });
+    stop: () => {
+      stopped ??= (async () => {
+        await running.close();
+        await database.drop();
+        rmSync(keyDir, { recursive: true, force: true });
+      })();
+      return stopped;
     },
   };
 }
