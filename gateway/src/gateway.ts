@@ -19,7 +19,9 @@ export interface PorticoGateway {
 /** Apollo Server 5 + @apollo/gateway on the checked-in supergraph, with Portico's authorization. */
 export function createGateway(config: GatewayConfig): PorticoGateway {
   if (config.telemetryDisabled) {
-    // @apollo/gateway ≥ 2.14 reads this variable itself when constructed.
+    // @apollo/gateway ≥ 2.14 reads this variable itself when constructed, so
+    // the setting from loadConfig is handed over through the environment.
+    // eslint-disable-next-line no-restricted-properties
     process.env.APOLLO_TELEMETRY_DISABLED = '1';
   }
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');

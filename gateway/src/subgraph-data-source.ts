@@ -31,9 +31,7 @@ export function createSubgraphFetcher(serviceName: string, timeoutMs: number): F
 
 /** Adds the gateway-signed claims every subgraph requires. */
 export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    options: { name: string; url: string; claimsSecret: string; timeoutMs: number },
-  ) {
+  constructor(options: { name: string; url: string; claimsSecret: string; timeoutMs: number }) {
     super({ url: options.url, fetcher: createSubgraphFetcher(options.name, options.timeoutMs) });
     this.claimsSecret = options.claimsSecret;
   }

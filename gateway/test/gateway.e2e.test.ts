@@ -50,9 +50,12 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('lets a contact read its own customer', async () => {
-      const response = await stack.query(`{ customer(id: "${acmeId}") { companyName contacts { email } } }`, {
-        token: alice,
-      });
+      const response = await stack.query(
+        `{ customer(id: "${acmeId}") { companyName contacts { email } } }`,
+        {
+          token: alice,
+        },
+      );
       expect(response.body.data).toEqual({
         customer: {
           companyName: 'Acme Supplies Ltd',
@@ -61,18 +64,27 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       });
     });
 
-    const foreignReads: Record<string, (id: string) => { query: string; variables?: Record<string, unknown>; operationName?: string }> = {
+    const foreignReads: Record<
+      string,
+      (id: string) => { query: string; variables?: Record<string, unknown>; operationName?: string }
+    > = {
       'a literal argument': (id) => ({ query: `{ customer(id: "${id}") { companyName } }` }),
-      'a variable': (id) => ({ query: 'query ($id: ID!) { customer(id: $id) { companyName } }', variables: { id } }),
+      'a variable': (id) => ({
+        query: 'query ($id: ID!) { customer(id: $id) { companyName } }',
+        variables: { id },
+      }),
       'an alias next to an allowed field': (id) => ({
         query: `{ mine: customer(id: "${acmeId}") { id } theirs: customer(id: "${id}") { companyName } }`,
       }),
       'a named fragment': (id) => ({
         query: `query { ...Q } fragment Q on Query { customer(id: "${id}") { companyName } }`,
       }),
-      'an inline fragment': (id) => ({ query: `{ ... on Query { customer(id: "${id}") { companyName } } }` }),
+      'an inline fragment': (id) => ({
+        query: `{ ... on Query { customer(id: "${id}") { companyName } } }`,
+      }),
       'nested fragments with a variable': (id) => ({
-        query: 'query ($id: ID!) { ...A } fragment A on Query { ...B } fragment B on Query { customer(id: $id) { id } }',
+        query:
+          'query ($id: ID!) { ...A } fragment A on Query { ...B } fragment B on Query { customer(id: $id) { id } }',
         variables: { id },
       }),
       'the second operation of a document': (id) => ({
@@ -89,20 +101,32 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         let missing!: testing.GraphQLResponse;
         const calls = await subgraphCalls(async () => {
           const f = build(globexId);
-          foreign = await stack.query(f.query, { token: alice, variables: f.variables, operationName: f.operationName });
+          foreign = await stack.query(f.query, {
+            token: alice,
+            variables: f.variables,
+            operationName: f.operationName,
+          });
           const m = build(MISSING_ID);
-          missing = await stack.query(m.query, { token: alice, variables: m.variables, operationName: m.operationName });
+          missing = await stack.query(m.query, {
+            token: alice,
+            variables: m.variables,
+            operationName: m.operationName,
+          });
         });
         expect(calls).toBe(0);
         expect(foreign.status).toBe(missing.status);
         expect(foreign.body).toEqual(missing.body);
-        expect(foreign.body).toEqual({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+        expect(foreign.body).toEqual({
+          errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }],
+        });
         expect(foreign.text).not.toContain('Globex');
       },
     );
 
     it('lets staff read any customer and refuses the staff list to a contact without calling accounts', async () => {
-      const staffRead = await stack.query(`{ customer(id: "${globexId}") { companyName } }`, { token: admin });
+      const staffRead = await stack.query(`{ customer(id: "${globexId}") { companyName } }`, {
+        token: admin,
+      });
       expect(staffRead.body.data).toEqual({ customer: { companyName: 'Globex Ibérica S.L.' } });
       let refused!: testing.GraphQLResponse;
       const calls = await subgraphCalls(async () => {
@@ -110,10 +134,14 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       });
       expect(calls).toBe(0);
       expect(refused.status).toBe(403);
-      expect(refused.body).toEqual({ errors: [{ message: 'Staff only', extensions: { code: 'FORBIDDEN' } }] });
+      expect(refused.body).toEqual({
+        errors: [{ message: 'Staff only', extensions: { code: 'FORBIDDEN' } }],
+      });
       const listed = await stack.query('{ customers { nodes { companyName } } }', { token: admin });
       expect(listed.body.data).toEqual({
-        customers: { nodes: [{ companyName: 'Acme Supplies Ltd' }, { companyName: 'Globex Ibérica S.L.' }] },
+        customers: {
+          nodes: [{ companyName: 'Acme Supplies Ltd' }, { companyName: 'Globex Ibérica S.L.' }],
+        },
       });
     });
 
@@ -128,13 +156,32 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('holds partners to their scopes and their customers', async () => {
-      const noScope = await stack.mintToken({ kind: 'partner', clientId: 'p1', scopes: ['invoices:read'], customerIds: null });
-      const limited = await stack.mintToken({ kind: 'partner', clientId: 'p2', scopes: ['customers:read'], customerIds: [acmeId] });
-      const refused = await stack.query(`{ customer(id: "${acmeId}") { companyName } }`, { token: noScope });
-      expect(refused.body.errors?.[0]).toEqual({ message: 'Missing scope: customers:read', extensions: { code: 'FORBIDDEN' } });
-      const own = await stack.query(`{ customer(id: "${acmeId}") { companyName } }`, { token: limited });
+      const noScope = await stack.mintToken({
+        kind: 'partner',
+        clientId: 'p1',
+        scopes: ['invoices:read'],
+        customerIds: null,
+      });
+      const limited = await stack.mintToken({
+        kind: 'partner',
+        clientId: 'p2',
+        scopes: ['customers:read'],
+        customerIds: [acmeId],
+      });
+      const refused = await stack.query(`{ customer(id: "${acmeId}") { companyName } }`, {
+        token: noScope,
+      });
+      expect(refused.body.errors?.[0]).toEqual({
+        message: 'Missing scope: customers:read',
+        extensions: { code: 'FORBIDDEN' },
+      });
+      const own = await stack.query(`{ customer(id: "${acmeId}") { companyName } }`, {
+        token: limited,
+      });
       expect(own.body.data).toEqual({ customer: { companyName: 'Acme Supplies Ltd' } });
-      const other = await stack.query(`{ customer(id: "${globexId}") { companyName } }`, { token: limited });
+      const other = await stack.query(`{ customer(id: "${globexId}") { companyName } }`, {
+        token: limited,
+      });
       expect(other.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const staffOnly = await stack.query('{ customers { nodes { id } } }', { token: limited });
       expect(staffOnly.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -163,22 +210,40 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
           const now = Math.floor(Date.now() / 1000);
           const head = `${enc({ alg: 'HS256', typ: 'at+jwt' })}.${enc({ ...contactClaims(), sub: `contact:${stack.accounts.demo.lucia.id}`, iss: 'portico-accounts', aud: 'portico', iat: now, exp: now + 600 })}`;
-          const jwks = (await (await fetch(stack.accounts.running.jwksUrl)).json()) as { keys: object[] };
-          const sig = createHmac('sha256', JSON.stringify(jwks.keys[0])).update(head).digest('base64url');
+          const jwks = (await (await fetch(stack.accounts.running.jwksUrl)).json()) as {
+            keys: object[];
+          };
+          const sig = createHmac('sha256', JSON.stringify(jwks.keys[0]))
+            .update(head)
+            .digest('base64url');
           return `${head}.${sig}`;
         },
         'a genuine token with its customer swapped': async () => {
           const [head, payload, sig] = alice.split('.');
-          const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
-          const swapped = Buffer.from(JSON.stringify({ ...claims, cus: globexId })).toString('base64url');
+          const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<
+            string,
+            unknown
+          >;
+          const swapped = Buffer.from(JSON.stringify({ ...claims, cus: globexId })).toString(
+            'base64url',
+          );
           return `${head}.${swapped}.${sig}`;
         },
         'expired (signed by the real key)': () =>
-          stack.mintToken({ kind: 'contact', contactId: stack.accounts.demo.alice.id, customerId: acmeId }, { ttlSeconds: -60 }),
+          stack.mintToken(
+            { kind: 'contact', contactId: stack.accounts.demo.alice.id, customerId: acmeId },
+            { ttlSeconds: -60 },
+          ),
         'from another issuer (real key)': () =>
-          stack.mintToken({ kind: 'contact', contactId: stack.accounts.demo.alice.id, customerId: acmeId }, { issuer: 'someone-else' }),
+          stack.mintToken(
+            { kind: 'contact', contactId: stack.accounts.demo.alice.id, customerId: acmeId },
+            { issuer: 'someone-else' },
+          ),
         'for another audience (real key)': () =>
-          stack.mintToken({ kind: 'contact', contactId: stack.accounts.demo.alice.id, customerId: acmeId }, { audience: 'elsewhere' }),
+          stack.mintToken(
+            { kind: 'contact', contactId: stack.accounts.demo.alice.id, customerId: acmeId },
+            { audience: 'elsewhere' },
+          ),
         'a real key with claims that do not fit': async () => {
           const key = await importPKCS8(stack.accounts.signingKeyPem, 'ES256');
           return new SignJWT({ pk: 'staff', roles: ['root'] })
@@ -192,18 +257,24 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         },
       };
 
-      it.each(Object.keys(forgeries))('refuses a token %s with 401 and no data, calling no subgraph', async (kind) => {
-        const token = await forgeries[kind]!();
-        let response!: testing.GraphQLResponse;
-        const calls = await subgraphCalls(async () => {
-          response = await stack.query(`{ viewer { kind } customer(id: "${globexId}") { companyName } }`, { token });
-        });
-        expect(calls).toBe(0);
-        expect(response.status).toBe(401);
-        expect(response.body.data).toBeUndefined();
-        expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-        expect(response.text).not.toContain('Globex');
-      });
+      it.each(Object.keys(forgeries))(
+        'refuses a token %s with 401 and no data, calling no subgraph',
+        async (kind) => {
+          const token = await forgeries[kind]!();
+          let response!: testing.GraphQLResponse;
+          const calls = await subgraphCalls(async () => {
+            response = await stack.query(
+              `{ viewer { kind } customer(id: "${globexId}") { companyName } }`,
+              { token },
+            );
+          });
+          expect(calls).toBe(0);
+          expect(response.status).toBe(401);
+          expect(response.body.data).toBeUndefined();
+          expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+          expect(response.text).not.toContain('Globex');
+        },
+      );
 
       it('refuses an Authorization header that is not a bearer token', async () => {
         const response = await fetch(stack.gateway.url, {
@@ -244,7 +315,12 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       });
       expect(big.status).toBe(413);
       expect(await big.json()).toEqual({
-        errors: [{ message: 'Request body is larger than 262144 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+        errors: [
+          {
+            message: 'Request body is larger than 262144 bytes',
+            extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          },
+        ],
       });
     });
 

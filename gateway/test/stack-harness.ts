@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { testing, type Principal, type SignedInPrincipal } from '@portico/kit';
+import { type testing, type Principal, type SignedInPrincipal } from '@portico/kit';
 import { TokenIssuer } from '@portico/accounts';
 import {
   startTestAccounts,
@@ -21,7 +21,10 @@ export interface TestStack {
   ): Promise<testing.GraphQLResponse>;
   signIn(email: string, password: string, mutation?: 'signIn' | 'signInStaff'): Promise<string>;
   /** A token signed with the real accounts key (e.g. for partner principals or expiry). */
-  mintToken(principal: SignedInPrincipal, options?: { ttlSeconds?: number; issuer?: string; audience?: string }): Promise<string>;
+  mintToken(
+    principal: SignedInPrincipal,
+    options?: { ttlSeconds?: number; issuer?: string; audience?: string },
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 

@@ -7,9 +7,7 @@ import { composeSupergraph, readSupergraphManifest, type FederatedSchema } from 
  * schema/supergraph.graphql. With --check, writes nothing and exits 1 when a
  * checked-in file differs from what the code produces.
  */
-export async function buildSchemaFiles(
-  schemaDir: string,
-): Promise<Map<string, string>> {
+export async function buildSchemaFiles(schemaDir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const subgraphs = [];
   for (const entry of readSupergraphManifest(schemaDir)) {

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     stopping = true;
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     setTimeout(() => process.exit(code), 12_000).unref();
-    Promise.all(
+    void Promise.all(
       children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
     ).then(() => process.exit(code));
   };
@@ -91,14 +91,18 @@ async function main(): Promise<void> {
   await Promise.all(
     subgraphs.map(async (subgraph) => {
       const url = new URL(subgraph.routingUrl);
-      const child = launch(subgraph.name, join(ROOT, 'services', subgraph.name, 'dist', 'main.js'), {
-        HTTP_HOST: config.host,
-        HTTP_PORT: url.port,
-        DB_SQLITE_PATH: join(config.dataDir, `${subgraph.name}.sqlite`),
-        AUTH_CLAIMS_SECRET: secret,
-        AUTH_SIGNING_KEY_FILE: join(config.dataDir, 'keys', 'accounts-signing-key.pem'),
-        SEED_DEMO: 'true',
-      });
+      const child = launch(
+        subgraph.name,
+        join(ROOT, 'services', subgraph.name, 'dist', 'main.js'),
+        {
+          HTTP_HOST: config.host,
+          HTTP_PORT: url.port,
+          DB_SQLITE_PATH: join(config.dataDir, `${subgraph.name}.sqlite`),
+          AUTH_CLAIMS_SECRET: secret,
+          AUTH_SIGNING_KEY_FILE: join(config.dataDir, 'keys', 'accounts-signing-key.pem'),
+          SEED_DEMO: 'true',
+        },
+      );
       subgraphEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = subgraph.routingUrl;
       await waitUntilReady(new URL('/readyz', url).toString(), child, 30_000);
     }),
@@ -123,7 +127,9 @@ async function main(): Promise<void> {
     `  Data:            ${config.dataDir}`,
     '',
     'Demo sign-ins (mutation → email / password):',
-    ...DEMO_SIGN_INS.map((s) => `  ${s.mutation.padEnd(12)} ${s.email.padEnd(24)} ${s.password.padEnd(22)} ${s.who}`),
+    ...DEMO_SIGN_INS.map(
+      (s) => `  ${s.mutation.padEnd(12)} ${s.email.padEnd(24)} ${s.password.padEnd(22)} ${s.who}`,
+    ),
     '',
     'Try it:',
     `  curl -s ${gatewayUrl} -H 'content-type: application/json' \\`,

@@ -180,4 +180,3 @@ function reachableDefinitions(
   }
   return result;
 }
-

@@ -30,7 +30,9 @@ export interface AccountsConfig {
 export function loadConfig(env: Env): AccountsConfig {
   const claimsSecret = readString(env, 'AUTH_CLAIMS_SECRET');
   if (claimsSecret.length < MIN_CLAIMS_SECRET_LENGTH) {
-    throw new ConfigError(`AUTH_CLAIMS_SECRET must be at least ${MIN_CLAIMS_SECRET_LENGTH} characters`);
+    throw new ConfigError(
+      `AUTH_CLAIMS_SECRET must be at least ${MIN_CLAIMS_SECRET_LENGTH} characters`,
+    );
   }
   return {
     http: {
@@ -41,7 +43,11 @@ export function loadConfig(env: Env): AccountsConfig {
     auth: {
       claimsSecret,
       signingKeyPem: readOptionalString(env, 'AUTH_SIGNING_KEY'),
-      signingKeyFile: readString(env, 'AUTH_SIGNING_KEY_FILE', './data/keys/accounts-signing-key.pem'),
+      signingKeyFile: readString(
+        env,
+        'AUTH_SIGNING_KEY_FILE',
+        './data/keys/accounts-signing-key.pem',
+      ),
       issuer: readString(env, 'AUTH_ISSUER', 'portico-accounts'),
       audience: readString(env, 'AUTH_AUDIENCE', 'portico'),
       accessTokenTtlSeconds: readInt(env, 'AUTH_ACCESS_TOKEN_TTL_SECONDS', 900, {

@@ -27,15 +27,17 @@ export interface TestAccounts {
   /** POSTs to the accounts subgraph with gateway claims for `principal` (or none). */
   post(
     query: string,
-    options?: { principal?: Principal | null; variables?: Record<string, unknown>; claims?: string },
+    options?: {
+      principal?: Principal | null;
+      variables?: Record<string, unknown>;
+      claims?: string;
+    },
   ): Promise<testing.GraphQLResponse>;
   stop(): Promise<void>;
 }
 
 /** Starts a real accounts subgraph on a free port over a fresh database, with the demo data. */
-export async function startTestAccounts(
-  target: testing.DatabaseTarget,
-): Promise<TestAccounts> {
+export async function startTestAccounts(target: testing.DatabaseTarget): Promise<TestAccounts> {
   const database = await target.create('accounts');
   const keyDir = mkdtempSync(join(tmpdir(), 'portico-keys-'));
   const queries: string[] = [];
@@ -48,14 +50,20 @@ export async function startTestAccounts(
   });
   const running = await startAccounts(config, { onQuery: (sql) => queries.push(sql) });
   const manager = running.db.manager;
-  const acme = await manager.getRepository(Customer).findOneByOrFail({ companyName: 'Acme Supplies Ltd' });
-  const globex = await manager.getRepository(Customer).findOneByOrFail({ companyName: 'Globex Ibérica S.L.' });
+  const acme = await manager
+    .getRepository(Customer)
+    .findOneByOrFail({ companyName: 'Acme Supplies Ltd' });
+  const globex = await manager
+    .getRepository(Customer)
+    .findOneByOrFail({ companyName: 'Globex Ibérica S.L.' });
   const demo: DemoIds = {
     acmeId: acme.id,
     globexId: globex.id,
     alice: await manager.getRepository(Contact).findOneByOrFail({ email: 'alice@acme.example' }),
     lucia: await manager.getRepository(Contact).findOneByOrFail({ email: 'lucia@globex.example' }),
-    admin: await manager.getRepository(StaffUser).findOneByOrFail({ email: 'admin@portico.example' }),
+    admin: await manager
+      .getRepository(StaffUser)
+      .findOneByOrFail({ email: 'admin@portico.example' }),
   };
   let stopped: Promise<void> | undefined;
   return {

@@ -37,32 +37,42 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const attempts = {
         'no claims': () => ({ principal: null }),
         'claims signed with another secret': () => ({
-          claims: encodeClaims({ kind: 'staff', staffUserId: 'x', roles: ['admin'] }, 'z'.repeat(48)),
+          claims: encodeClaims(
+            { kind: 'staff', staffUserId: 'x', roles: ['admin'] },
+            'z'.repeat(48),
+          ),
         }),
         'expired claims': () => ({
-          claims: encodeClaims({ kind: 'staff', staffUserId: 'x', roles: ['admin'] }, TEST_CLAIMS_SECRET, {
-            now: Date.now() - 10 * 60_000,
-          }),
+          claims: encodeClaims(
+            { kind: 'staff', staffUserId: 'x', roles: ['admin'] },
+            TEST_CLAIMS_SECRET,
+            {
+              now: Date.now() - 10 * 60_000,
+            },
+          ),
         }),
         'garbage claims': () => ({ claims: 'v1.e30.AAAA' }),
       } as const;
 
-      it.each(Object.keys(attempts))('returns no data to %s, _entities and _service included', async (kind) => {
-        const options = attempts[kind as keyof typeof attempts]();
-        const before = accounts.running.stats.executed;
-        for (const query of [
-          '{ _service { sdl } }',
-          `{ _entities(representations: [{ __typename: "Customer", id: "${accounts.demo.acmeId}" }]) { ... on Customer { companyName } } }`,
-          `{ customer(id: "${accounts.demo.acmeId}") { companyName } }`,
-        ]) {
-          const response = await accounts.post(query, options);
-          expect(response.status).toBe(401);
-          expect(response.body.data).toBeUndefined();
-          expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-          expect(response.text).not.toContain('Acme');
-        }
-        expect(accounts.running.stats.executed).toBe(before);
-      });
+      it.each(Object.keys(attempts))(
+        'returns no data to %s, _entities and _service included',
+        async (kind) => {
+          const options = attempts[kind as keyof typeof attempts]();
+          const before = accounts.running.stats.executed;
+          for (const query of [
+            '{ _service { sdl } }',
+            `{ _entities(representations: [{ __typename: "Customer", id: "${accounts.demo.acmeId}" }]) { ... on Customer { companyName } } }`,
+            `{ customer(id: "${accounts.demo.acmeId}") { companyName } }`,
+          ]) {
+            const response = await accounts.post(query, options);
+            expect(response.status).toBe(401);
+            expect(response.body.data).toBeUndefined();
+            expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+            expect(response.text).not.toContain('Acme');
+          }
+          expect(accounts.running.stats.executed).toBe(before);
+        },
+      );
     });
 
     it('answers _service with the checked-in SDL when the gateway asks', async () => {
@@ -84,7 +94,11 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const payload = (signIn.body.data as { signIn: Record<string, unknown> }).signIn;
       expect(payload).toMatchObject({
         tokenType: 'Bearer',
-        viewer: { kind: 'CONTACT', contact: { email: 'alice@acme.example' }, customer: { id: accounts.demo.acmeId } },
+        viewer: {
+          kind: 'CONTACT',
+          contact: { email: 'alice@acme.example' },
+          customer: { id: accounts.demo.acmeId },
+        },
       });
       expect(String(payload.accessToken).split('.')).toHaveLength(3);
     });
@@ -100,7 +114,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(wrong.body.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
     });
 
-    it('refuses sign-in when the customer\'s portal is disabled', async () => {
+    it("refuses sign-in when the customer's portal is disabled", async () => {
       const repo = accounts.running.db.manager.getRepository(Customer);
       await repo.update({ id: accounts.demo.globexId }, { portalEnabled: false });
       try {
@@ -123,15 +137,24 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
 
     it('answers a contact asking for a foreign customer exactly like a missing one', async () => {
       const principal = contactPrincipal(accounts.demo.alice);
-      const foreign = await accounts.post(`{ customer(id: "${accounts.demo.globexId}") { companyName } }`, { principal });
-      const missing = await accounts.post('{ customer(id: "00000000-0000-0000-0000-000000000000") { companyName } }', { principal });
+      const foreign = await accounts.post(
+        `{ customer(id: "${accounts.demo.globexId}") { companyName } }`,
+        { principal },
+      );
+      const missing = await accounts.post(
+        '{ customer(id: "00000000-0000-0000-0000-000000000000") { companyName } }',
+        { principal },
+      );
       expect(foreign.body).toEqual(missing.body);
       expect(foreign.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-      const own = await accounts.post(`{ customer(id: "${accounts.demo.acmeId}") { companyName } }`, { principal });
+      const own = await accounts.post(
+        `{ customer(id: "${accounts.demo.acmeId}") { companyName } }`,
+        { principal },
+      );
       expect(own.body.data).toEqual({ customer: { companyName: 'Acme Supplies Ltd' } });
     });
 
-    it('resolves entity references only within the principal\'s customers', async () => {
+    it("resolves entity references only within the principal's customers", async () => {
       const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Customer { id } ... on Contact { email } } }`;
       const variables = {
         reps: [
@@ -140,28 +163,60 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           { __typename: 'Contact', id: accounts.demo.lucia.id },
         ],
       };
-      const asAlice = await accounts.post(query, { principal: contactPrincipal(accounts.demo.alice), variables });
+      const asAlice = await accounts.post(query, {
+        principal: contactPrincipal(accounts.demo.alice),
+        variables,
+      });
       expect(asAlice.body.data).toEqual({ _entities: [{ id: accounts.demo.acmeId }, null, null] });
-      const asStaff = await accounts.post(query, { principal: staffPrincipal(accounts.demo.admin), variables });
+      const asStaff = await accounts.post(query, {
+        principal: staffPrincipal(accounts.demo.admin),
+        variables,
+      });
       expect(asStaff.body.data).toEqual({
-        _entities: [{ id: accounts.demo.acmeId }, { id: accounts.demo.globexId }, { email: 'lucia@globex.example' }],
+        _entities: [
+          { id: accounts.demo.acmeId },
+          { id: accounts.demo.globexId },
+          { email: 'lucia@globex.example' },
+        ],
       });
     });
 
     it('pages and searches customers for staff', async () => {
       const principal = staffPrincipal(accounts.demo.admin);
-      const first = await accounts.post('{ customers(first: 1) { nodes { companyName } pageInfo { endCursor hasNextPage } } }', { principal });
-      const page1 = (first.body.data as { customers: { nodes: unknown[]; pageInfo: { endCursor: string; hasNextPage: boolean } } }).customers;
+      const first = await accounts.post(
+        '{ customers(first: 1) { nodes { companyName } pageInfo { endCursor hasNextPage } } }',
+        { principal },
+      );
+      const page1 = (
+        first.body.data as {
+          customers: { nodes: unknown[]; pageInfo: { endCursor: string; hasNextPage: boolean } };
+        }
+      ).customers;
       expect(page1.nodes).toEqual([{ companyName: 'Acme Supplies Ltd' }]);
       expect(page1.pageInfo.hasNextPage).toBe(true);
-      const second = await accounts.post('query ($after: String) { customers(first: 1, after: $after) { nodes { companyName } pageInfo { hasNextPage } } }', {
-        principal,
-        variables: { after: page1.pageInfo.endCursor },
+      const second = await accounts.post(
+        'query ($after: String) { customers(first: 1, after: $after) { nodes { companyName } pageInfo { hasNextPage } } }',
+        {
+          principal,
+          variables: { after: page1.pageInfo.endCursor },
+        },
+      );
+      expect(second.body.data).toEqual({
+        customers: {
+          nodes: [{ companyName: 'Globex Ibérica S.L.' }],
+          pageInfo: { hasNextPage: false },
+        },
       });
-      expect(second.body.data).toEqual({ customers: { nodes: [{ companyName: 'Globex Ibérica S.L.' }], pageInfo: { hasNextPage: false } } });
-      const search = await accounts.post('{ customers(search: "GLOBEX") { nodes { companyName } } }', { principal });
-      expect(search.body.data).toEqual({ customers: { nodes: [{ companyName: 'Globex Ibérica S.L.' }] } });
-      const wildcard = await accounts.post('{ customers(search: "%") { nodes { companyName } } }', { principal });
+      const search = await accounts.post(
+        '{ customers(search: "GLOBEX") { nodes { companyName } } }',
+        { principal },
+      );
+      expect(search.body.data).toEqual({
+        customers: { nodes: [{ companyName: 'Globex Ibérica S.L.' }] },
+      });
+      const wildcard = await accounts.post('{ customers(search: "%") { nodes { companyName } } }', {
+        principal,
+      });
       expect(wildcard.body.data).toEqual({ customers: { nodes: [] } });
     });
 
@@ -169,14 +224,21 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const principal = staffPrincipal(accounts.demo.admin);
       const big = await accounts.post('{ customers(first: 500) { nodes { id } } }', { principal });
       expect(big.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
-      const cursor = await accounts.post('{ customers(after: "not-a-cursor") { nodes { id } } }', { principal });
-      expect(cursor.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+      const cursor = await accounts.post('{ customers(after: "not-a-cursor") { nodes { id } } }', {
+        principal,
+      });
+      expect(cursor.body.errors?.[0]?.extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'after',
+      });
     });
 
     it('loads a list of customers with their contacts in a fixed number of statements', async () => {
       const principal = staffPrincipal(accounts.demo.admin);
       accounts.queries.length = 0;
-      await accounts.post('{ customers { nodes { id contacts { email customer { id } } } } }', { principal });
+      await accounts.post('{ customers { nodes { id contacts { email customer { id } } } } }', {
+        principal,
+      });
       const selects = accounts.queries.filter((q) => /^\s*SELECT/i.test(q));
       // one page query + one batched contacts query; customer { id } is primed from the page
       expect(selects).toHaveLength(2);

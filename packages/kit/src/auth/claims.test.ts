@@ -45,7 +45,10 @@ describe('gateway-signed claims', () => {
   });
 
   it('refuses a well-signed payload whose principal has the wrong shape', () => {
-    const header = encodeClaims({ kind: 'staff', staffUserId: 's', roles: ['root'] } as never, SECRET);
+    const header = encodeClaims(
+      { kind: 'staff', staffUserId: 's', roles: ['root'] } as never,
+      SECRET,
+    );
     expect(verifyClaims(header, SECRET)).toEqual({ ok: false, reason: 'malformed' });
   });
 });

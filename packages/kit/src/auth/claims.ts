@@ -45,8 +45,7 @@ export function encodeClaims(
 export type ClaimsFailure = 'missing' | 'malformed' | 'bad-signature' | 'expired';
 
 export type ClaimsResult =
-  | { ok: true; claims: SignedClaims }
-  | { ok: false; reason: ClaimsFailure };
+  { ok: true; claims: SignedClaims } | { ok: false; reason: ClaimsFailure };
 
 export function verifyClaims(
   header: string | undefined,

@@ -51,7 +51,7 @@ describe('authorization rules', () => {
     expect(missing).toEqual(foreign);
   });
 
-  it('checks every id of a list argument and a partner\'s customer list', () => {
+  it("checks every id of a list argument and a partner's customer list", () => {
     const rule = { kind: 'customerScoped', arg: 'ids' } as const;
     expect(evaluateRule(rule, contactA, { ids: ['A', 'B'] })?.code).toBe('NOT_FOUND');
     expect(evaluateRule(rule, partnerAB, { ids: ['A', 'B'] })).toBeNull();

@@ -25,8 +25,8 @@ directive @customerScoped(arg: String!) on FIELD_DEFINITION
 
 export type AuthRule =
   | { kind: 'signedIn' }
-  | { kind: 'staff'; roles: StaffRole[] }
-  | { kind: 'scopes'; all: string[] }
+  | { kind: 'staff'; roles: readonly StaffRole[] }
+  | { kind: 'scopes'; all: readonly string[] }
   | { kind: 'customerScoped'; arg: string };
 
 export interface AuthDenial {

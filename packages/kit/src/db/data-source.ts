@@ -7,9 +7,7 @@ import { DataSource, type EntityManager, type MixedList, type EntitySchema } fro
  * driver flavour: they read column metadata differently (MariaDB reports a
  * nullable column's default as the string 'NULL').
  */
-export type DbConfig =
-  | { driver: 'sqlite'; path: string }
-  | { driver: 'mysql'; url: string };
+export type DbConfig = { driver: 'sqlite'; path: string } | { driver: 'mysql'; url: string };
 
 export function mysqlFlavor(url: string): 'mysql' | 'mariadb' {
   return url.startsWith('mariadb:') ? 'mariadb' : 'mysql';

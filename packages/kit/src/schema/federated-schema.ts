@@ -28,9 +28,7 @@ const FEDERATION_IMPORTS = [
  */
 export function subgraphSchemaHeader(): string {
   const imports = AUTHZ_DIRECTIVE_NAMES.map((n) => `"@${n}"`).join(', ');
-  const compose = AUTHZ_DIRECTIVE_NAMES.map((n) => `  @composeDirective(name: "@${n}")`).join(
-    '\n',
-  );
+  const compose = AUTHZ_DIRECTIVE_NAMES.map((n) => `  @composeDirective(name: "@${n}")`).join('\n');
   return [
     'extend schema',
     `  @link(url: "${FEDERATION_SPEC_URL}", import: [${FEDERATION_IMPORTS.map((i) => `"${i}"`).join(', ')}])`,
@@ -63,7 +61,9 @@ export interface FederatedSchema {
  * directives (@key and Portico's own), so the type-graphql schema is printed
  * with them kept and rebuilt as a subgraph schema.
  */
-export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<FederatedSchema> {
+export async function buildFederatedSchema(
+  options: FederatedSchemaOptions,
+): Promise<FederatedSchema> {
   const typeGraphqlSchema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes ?? [],

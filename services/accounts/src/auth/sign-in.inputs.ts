@@ -10,7 +10,9 @@ export class SignInInput {
   password!: string;
 }
 
-@ObjectType({ description: 'A short-lived access token; send it as `Authorization: Bearer <token>`.' })
+@ObjectType({
+  description: 'A short-lived access token; send it as `Authorization: Bearer <token>`.',
+})
 export class SignInPayload {
   @Field(() => String)
   accessToken!: string;

@@ -36,7 +36,9 @@ export class SignInService {
     }
     const passwordOk = await this.hasher.verify(contact.passwordHash, password);
     if (!passwordOk) throw invalidCredentials();
-    const customer = await this.db.manager.getRepository(Customer).findOneBy({ id: contact.customerId });
+    const customer = await this.db.manager
+      .getRepository(Customer)
+      .findOneBy({ id: contact.customerId });
     if (!contact.portalAccess || !customer?.portalEnabled) throw invalidCredentials();
     await this.db.manager
       .getRepository(Contact)

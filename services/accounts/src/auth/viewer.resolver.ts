@@ -22,14 +22,20 @@ export class ViewerResolver {
   @Mutation(() => SignInPayload, {
     description: 'Portal sign-in for a customer contact. Fails with INVALID_CREDENTIALS.',
   })
-  async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: AccountsContext): Promise<SignInPayload> {
+  async signIn(
+    @Arg('input', () => SignInInput) input: SignInInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<SignInPayload> {
     return toPayload(await ctx.services.signIn.signInContact(input.email, input.password), ctx);
   }
 
   @Mutation(() => SignInPayload, {
-    description: 'Sign-in for the business\'s staff. Fails with INVALID_CREDENTIALS.',
+    description: "Sign-in for the business's staff. Fails with INVALID_CREDENTIALS.",
   })
-  async signInStaff(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: AccountsContext): Promise<SignInPayload> {
+  async signInStaff(
+    @Arg('input', () => SignInInput) input: SignInInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<SignInPayload> {
     return toPayload(await ctx.services.signIn.signInStaff(input.email, input.password), ctx);
   }
 }

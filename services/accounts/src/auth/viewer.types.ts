@@ -10,19 +10,25 @@ export enum ViewerKind {
   STAFF = 'staff',
   PARTNER = 'partner',
 }
-registerEnumType(ViewerKind, { name: 'ViewerKind', description: 'What kind of principal is asking.' });
+registerEnumType(ViewerKind, {
+  name: 'ViewerKind',
+  description: 'What kind of principal is asking.',
+});
 
 @ObjectType({ description: 'Who is signed in for this request, if anyone.' })
 export class Viewer {
   @Field(() => ViewerKind)
   kind!: ViewerKind;
 
-  @Field(() => Contact, { nullable: true, description: 'Set when a customer contact is signed in.' })
+  @Field(() => Contact, {
+    nullable: true,
+    description: 'Set when a customer contact is signed in.',
+  })
   contact!: Contact | null;
 
   @Field(() => Customer, {
     nullable: true,
-    description: 'The signed-in contact\'s customer.',
+    description: "The signed-in contact's customer.",
   })
   customer!: Customer | null;
 

@@ -5,7 +5,10 @@ import { Contact } from './contact.entity';
 
 @Resolver(() => Contact)
 export class ContactResolver {
-  @FieldResolver(() => Customer, { nullable: true, description: 'The customer this contact belongs to.' })
+  @FieldResolver(() => Customer, {
+    nullable: true,
+    description: 'The customer this contact belongs to.',
+  })
   customer(@Root() contact: Contact, @Ctx() ctx: AccountsContext): Promise<Customer | null> {
     return ctx.loaders.customer.load(contact.customerId);
   }

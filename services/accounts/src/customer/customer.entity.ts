@@ -73,7 +73,9 @@ export class Customer {
   @Column({ type: 'varchar', length: 2 })
   billingCountry!: string;
 
-  @Field(() => Boolean, { description: 'Whether the customer\'s contacts may sign in to the portal.' })
+  @Field(() => Boolean, {
+    description: "Whether the customer's contacts may sign in to the portal.",
+  })
   @BooleanColumn()
   portalEnabled!: boolean;
 

@@ -8,7 +8,10 @@ import { Customer } from './customer.entity';
  * hand one customer's row to another; ids outside the principal's scope load
  * as null without touching the database.
  */
-export function createCustomerLoader(db: Database, principal: Principal): DataLoader<string, Customer | null> {
+export function createCustomerLoader(
+  db: Database,
+  principal: Principal,
+): DataLoader<string, Customer | null> {
   return new DataLoader(async (ids: readonly string[]) => {
     const visible = visibleCustomerIds(principal);
     const wanted = visible === null ? [...ids] : ids.filter((id) => visible.includes(id));

@@ -11,7 +11,8 @@ export class CustomerResolver {
   @StaffOnly()
   async customers(
     @Ctx() ctx: AccountsContext,
-    @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1 to 100.' }) first: number,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1 to 100.' })
+    first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('search', () => String, {
       nullable: true,
@@ -33,16 +34,15 @@ export class CustomerResolver {
   })
   @CustomerScoped('id')
   @RequireScopes('customers:read')
-  async customer(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: AccountsContext,
-  ): Promise<Customer> {
+  async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: AccountsContext): Promise<Customer> {
     const customer = await ctx.loaders.customer.load(id);
     if (!customer) throw notFoundError('Customer');
     return customer;
   }
 
-  @FieldResolver(() => [Contact], { description: 'People of this customer who may use the portal.' })
+  @FieldResolver(() => [Contact], {
+    description: 'People of this customer who may use the portal.',
+  })
   @SignedIn()
   contacts(@Root() customer: Customer, @Ctx() ctx: AccountsContext): Promise<Contact[]> {
     return ctx.loaders.contacts.byCustomerId.load(customer.id);

@@ -50,7 +50,11 @@ export class CustomerService {
     principal: Principal,
     options: CustomerListOptions,
   ): Promise<{ nodes: Customer[]; endCursor: string | null; hasNextPage: boolean }> {
-    if (!Number.isInteger(options.first) || options.first < 1 || options.first > MAX_CUSTOMER_PAGE_SIZE) {
+    if (
+      !Number.isInteger(options.first) ||
+      options.first < 1 ||
+      options.first > MAX_CUSTOMER_PAGE_SIZE
+    ) {
       throw codedError(
         ErrorCode.BadUserInput,
         `first must be between 1 and ${MAX_CUSTOMER_PAGE_SIZE}`,
@@ -75,9 +79,9 @@ export class CustomerService {
       const pattern = `%${search.toLowerCase().replace(/[!%_]/g, (ch) => `!${ch}`)}%`;
       query.andWhere(
         new Brackets((q) => {
-          q.where('LOWER(c.companyName) LIKE :pattern ESCAPE \'!\'', { pattern })
-            .orWhere('LOWER(c.displayName) LIKE :pattern ESCAPE \'!\'', { pattern })
-            .orWhere('LOWER(c.email) LIKE :pattern ESCAPE \'!\'', { pattern });
+          q.where("LOWER(c.companyName) LIKE :pattern ESCAPE '!'", { pattern })
+            .orWhere("LOWER(c.displayName) LIKE :pattern ESCAPE '!'", { pattern })
+            .orWhere("LOWER(c.email) LIKE :pattern ESCAPE '!'", { pattern });
         }),
       );
     }

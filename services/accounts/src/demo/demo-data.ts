@@ -7,10 +7,30 @@ import { StaffUser } from '../staff/staff-user.entity';
 
 /** Printed by `npm start`; demo data only, never seeded unless SEED_DEMO is set. */
 export const DEMO_SIGN_INS = [
-  { who: 'Contact of Acme Supplies Ltd', mutation: 'signIn', email: 'alice@acme.example', password: 'acme-demo-password' },
-  { who: 'Contact of Acme Supplies Ltd', mutation: 'signIn', email: 'bob@acme.example', password: 'acme-demo-password' },
-  { who: 'Contact of Globex Ibérica S.L.', mutation: 'signIn', email: 'lucia@globex.example', password: 'globex-demo-password' },
-  { who: 'Staff admin', mutation: 'signInStaff', email: 'admin@portico.example', password: 'admin-demo-password' },
+  {
+    who: 'Contact of Acme Supplies Ltd',
+    mutation: 'signIn',
+    email: 'alice@acme.example',
+    password: 'acme-demo-password',
+  },
+  {
+    who: 'Contact of Acme Supplies Ltd',
+    mutation: 'signIn',
+    email: 'bob@acme.example',
+    password: 'acme-demo-password',
+  },
+  {
+    who: 'Contact of Globex Ibérica S.L.',
+    mutation: 'signIn',
+    email: 'lucia@globex.example',
+    password: 'globex-demo-password',
+  },
+  {
+    who: 'Staff admin',
+    mutation: 'signInStaff',
+    email: 'admin@portico.example',
+    password: 'admin-demo-password',
+  },
 ] as const;
 
 /** Seeds two customers with contacts and a staff admin into an empty database. */

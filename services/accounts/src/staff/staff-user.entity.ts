@@ -10,7 +10,7 @@ export enum StaffRole {
 }
 registerEnumType(StaffRole, {
   name: 'StaffRole',
-  description: 'What a member of the business\'s staff may do; ADMIN may do everything.',
+  description: "What a member of the business's staff may do; ADMIN may do everything.",
 });
 
 /** Roles are stored as a comma-separated list in one column: few values, read together. */
@@ -21,7 +21,7 @@ export function parseRoles(stored: string): StaffRoleName[] {
     .filter((r): r is StaffRoleName => (STAFF_ROLES as readonly string[]).includes(r));
 }
 
-@ObjectType({ description: 'A member of the business\'s staff.' })
+@ObjectType({ description: "A member of the business's staff." })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'staff_users' })
 export class StaffUser {

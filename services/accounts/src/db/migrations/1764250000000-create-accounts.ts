@@ -26,7 +26,9 @@ export class CreateAccounts1764250000000 implements MigrationInterface {
           { name: 'portalEnabled', type: 'boolean' },
           { name: 'createdAt', type: 'datetime' },
         ],
-        indices: [new TableIndex({ name: 'idx_customers_company_name', columnNames: ['companyName'] })],
+        indices: [
+          new TableIndex({ name: 'idx_customers_company_name', columnNames: ['companyName'] }),
+        ],
       }),
     );
     await queryRunner.createTable(

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * Checks the README's start command as a user would run it: `npm start` on
+ * embedded defaults into an empty data folder, then a sign-in and a signed-in
+ * `viewer` query through the gateway within 60 s of the launch.
+ */
+const ROOT = resolve(__dirname, '..', '..');
+const DEADLINE_MS = 60_000;
+
+async function post(url: string, query: string, token?: string): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query }),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'portico-smoke-'));
+  const started = Date.now();
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: { ...process.env, PORTICO_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stdout.write(chunk);
+  });
+  const stop = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  try {
+    const url = await new Promise<string>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error('no "ready" line within 60 s')), DEADLINE_MS);
+      const check = () => {
+        const match = /GraphQL gateway: (\S+)/.exec(output);
+        if (match?.[1] && output.includes('Portico is ready')) {
+          clearTimeout(timer);
+          resolvePromise(match[1]);
+        }
+      };
+      child.stdout.on('data', check);
+      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
+    });
+    const signIn = await post(
+      url,
+      'mutation { signIn(input: { email: "alice@acme.example", password: "acme-demo-password" }) { accessToken } }',
+    );
+    const token = (signIn.data as { signIn?: { accessToken?: string } } | undefined)?.signIn
+      ?.accessToken;
+    if (!token) throw new Error(`sign-in failed: ${JSON.stringify(signIn)}`);
+    const viewer = await post(url, '{ viewer { kind customer { companyName } } }', token);
+    const expected = {
+      viewer: { kind: 'CONTACT', customer: { companyName: 'Acme Supplies Ltd' } },
+    };
+    if (JSON.stringify(viewer.data) !== JSON.stringify(expected)) {
+      throw new Error(`unexpected viewer answer: ${JSON.stringify(viewer)}`);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    if (seconds * 1000 > DEADLINE_MS) throw new Error(`viewer answered only after ${seconds} s`);
+    process.stdout.write(
+      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch\n`,
+    );
+  } finally {
+    stop();
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`smoke: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
