@@ -1,6 +1,6 @@
 import {
   ConfigError,
-  MIN_CLAIMS_SECRET_LENGTH,
+  readClaimsSecret,
   readBool,
   readInt,
   readString,
@@ -25,12 +25,7 @@ export interface GatewayConfig {
 }
 
 export function loadConfig(env: Env): GatewayConfig {
-  const claimsSecret = readString(env, 'AUTH_CLAIMS_SECRET');
-  if (claimsSecret.length < MIN_CLAIMS_SECRET_LENGTH) {
-    throw new ConfigError(
-      `AUTH_CLAIMS_SECRET must be at least ${MIN_CLAIMS_SECRET_LENGTH} characters`,
-    );
-  }
+  const claimsSecret = readClaimsSecret(env);
   const subgraphUrls: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);

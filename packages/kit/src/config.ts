@@ -82,3 +82,17 @@ export function readDbConfig(
   }
   return { driver: 'sqlite', path: readString(env, 'DB_SQLITE_PATH', defaultSqlitePath) };
 }
+
+/** Shorter secrets make the gateway-claims HMAC guessable offline. */
+export const MIN_CLAIMS_SECRET_LENGTH = 32;
+
+/** AUTH_CLAIMS_SECRET, shared by the gateway and every subgraph. */
+export function readClaimsSecret(env: Env): string {
+  const secret = readString(env, 'AUTH_CLAIMS_SECRET');
+  if (secret.length < MIN_CLAIMS_SECRET_LENGTH) {
+    throw new ConfigError(
+      `AUTH_CLAIMS_SECRET must be at least ${MIN_CLAIMS_SECRET_LENGTH} characters`,
+    );
+  }
+  return secret;
+}

@@ -1,6 +1,5 @@
 import {
-  ConfigError,
-  MIN_CLAIMS_SECRET_LENGTH,
+  readClaimsSecret,
   readBool,
   readDbConfig,
   readInt,
@@ -28,12 +27,7 @@ export interface AccountsConfig {
 }
 
 export function loadConfig(env: Env): AccountsConfig {
-  const claimsSecret = readString(env, 'AUTH_CLAIMS_SECRET');
-  if (claimsSecret.length < MIN_CLAIMS_SECRET_LENGTH) {
-    throw new ConfigError(
-      `AUTH_CLAIMS_SECRET must be at least ${MIN_CLAIMS_SECRET_LENGTH} characters`,
-    );
-  }
+  const claimsSecret = readClaimsSecret(env);
   return {
     http: {
       host: readString(env, 'HTTP_HOST', '127.0.0.1'),

@@ -12,8 +12,6 @@ const VERSION = 'v1';
 export const DEFAULT_CLAIMS_TTL_SECONDS = 60;
 /** Accept claims minted up to this far in the future (clock skew between hosts). */
 const MAX_CLOCK_SKEW_SECONDS = 30;
-/** Shorter secrets make the HMAC guessable offline. */
-export const MIN_CLAIMS_SECRET_LENGTH = 32;
 
 export interface SignedClaims {
   principal: Principal;

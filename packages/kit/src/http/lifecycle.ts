@@ -30,3 +30,37 @@ export function closeGracefully(server: Server, graceMs = 10_000): Promise<void>
     server.closeIdleConnections();
   });
 }
+
+/**
+ * The shared body of every `main.ts`: start, print where it listens, and on
+ * SIGTERM/SIGINT drain and exit. A failed start exits 1 with the reason only
+ * (no stack: it may carry connection strings).
+ */
+export function runService(
+  name: string,
+  start: () => Promise<{ url: string; close(): Promise<void> }>,
+): void {
+  start().then(
+    (running) => {
+      process.stdout.write(`${name} listening on ${running.url}\n`);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write(`${name}: ${signal}, draining\n`);
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `${name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}

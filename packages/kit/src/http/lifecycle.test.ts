@@ -1,0 +1,45 @@
+import { createServer, request } from 'node:http';
+import { closeGracefully, listen } from './lifecycle';
+
+function get(port: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight request finish, then refuses new connections', async () => {
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((r) => (arrived = r));
+    const server = createServer((_req, res) => {
+      arrived();
+      setTimeout(() => res.end('finished'), 200);
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    const inFlight = get(port);
+    await requestArrived;
+    const closed = closeGracefully(server, 5_000);
+    expect(await inFlight).toEqual({ status: 200, body: 'finished' });
+    await closed;
+    await expect(get(port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('force-closes a request that outlives the grace period', async () => {
+    const server = createServer(() => {
+      // never answers
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    const hung = get(port).catch((error: Error) => error.message);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await closeGracefully(server, 100);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await hung).toMatch(/socket hang up|ECONNRESET/);
+  });
+});
