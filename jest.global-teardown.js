@@ -5,4 +5,9 @@ module.exports = async function globalTeardown() {
       '\nNOTE: the MariaDB run of the database tests was SKIPPED: no MariaDB/MySQL server was reachable.\n',
     );
   }
+  if (process.env.PORTICO_TEST_REDIS_STATUS !== 'available') {
+    process.stderr.write(
+      '\nNOTE: the Redis runs of the tests were SKIPPED: no Redis server was reachable.\n',
+    );
+  }
 };

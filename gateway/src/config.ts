@@ -1,14 +1,28 @@
 import {
   ConfigError,
-  readClaimsSecret,
   readBool,
+  readClaimsSecret,
   readInt,
+  readOptionalString,
   readString,
   type Env,
+  type Principal,
 } from '@portico/kit';
+import type { DocumentLimits } from './limits/document-limits';
+import type { RateLimits } from './limits/rate-limiter';
+
+type PrincipalKind = Principal['kind'];
+const KINDS: readonly PrincipalKind[] = ['anonymous', 'contact', 'staff', 'partner'];
 
 export interface GatewayConfig {
-  http: { host: string; port: number; bodyLimitBytes: number };
+  production: boolean;
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+    trustProxy: boolean;
+  };
   /** The checked-in composed supergraph; no runtime introspection of subgraphs. */
   supergraphPath: string;
   /** Routing URL per subgraph name (SUBGRAPH_<NAME>_URL); unset names keep the supergraph's URL. */
@@ -20,8 +34,46 @@ export interface GatewayConfig {
     issuer: string;
     audience: string;
   };
+  limits: {
+    /** Contacts, staff and the anonymous: the business's own apps. */
+    firstParty: DocumentLimits;
+    partner: DocumentLimits;
+    rate: RateLimits;
+    introspectionFor: ReadonlySet<PrincipalKind>;
+    suggestionsFor: ReadonlySet<PrincipalKind>;
+  };
+  /** Shared counters for rate limits across gateway instances; in memory when unset. */
+  redisUrl?: string;
   shutdownGraceMs: number;
   telemetryDisabled: boolean;
+}
+
+function readDocumentLimits(env: Env, prefix: string, defaults: DocumentLimits): DocumentLimits {
+  const read = (name: string, fallback: number) =>
+    readInt(env, `${prefix}${name}`, fallback, { min: 1 });
+  return {
+    depth: read('DEPTH', defaults.depth),
+    aliases: read('ALIASES', defaults.aliases),
+    directives: read('DIRECTIVES', defaults.directives),
+    tokens: read('TOKENS', defaults.tokens),
+    cost: read('COST', defaults.cost),
+    defaultListSize: read('DEFAULT_LIST_SIZE', defaults.defaultListSize),
+  };
+}
+
+function readKinds(env: Env, key: string, fallback: readonly PrincipalKind[]): Set<PrincipalKind> {
+  const raw = readOptionalString(env, key);
+  if (raw === undefined) return new Set(fallback);
+  const kinds = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  for (const kind of kinds) {
+    if (!(KINDS as readonly string[]).includes(kind)) {
+      throw new ConfigError(`${key}: unknown principal kind "${kind}" (use ${KINDS.join(', ')})`);
+    }
+  }
+  return new Set(kinds as PrincipalKind[]);
 }
 
 export function loadConfig(env: Env): GatewayConfig {
@@ -34,11 +86,19 @@ export function loadConfig(env: Env): GatewayConfig {
       subgraphUrls[match[1].toLowerCase()] = value;
     }
   }
+  const production = env.NODE_ENV === 'production';
+  const minute = 60_000;
+  const rate = (kind: string, requests: number): { requests: number; windowMs: number } => ({
+    requests: readInt(env, `RATE_LIMIT_${kind}_PER_MINUTE`, requests, { min: 1 }),
+    windowMs: minute,
+  });
   return {
+    production,
     http: {
       host: readString(env, 'HTTP_HOST', '127.0.0.1'),
       port: readInt(env, 'HTTP_PORT', 4000, { min: 0, max: 65535 }),
       bodyLimitBytes: readInt(env, 'HTTP_BODY_LIMIT_BYTES', 256 * 1024, { min: 1024 }),
+      trustProxy: readBool(env, 'HTTP_TRUST_PROXY', false),
     },
     supergraphPath: readString(env, 'GATEWAY_SUPERGRAPH_PATH', './schema/supergraph.graphql'),
     subgraphUrls,
@@ -49,6 +109,43 @@ export function loadConfig(env: Env): GatewayConfig {
       issuer: readString(env, 'AUTH_ISSUER', 'portico-accounts'),
       audience: readString(env, 'AUTH_AUDIENCE', 'portico'),
     },
+    limits: {
+      firstParty: readDocumentLimits(env, 'LIMITS_', {
+        depth: 12,
+        aliases: 30,
+        directives: 50,
+        tokens: 3_000,
+        cost: 20_000,
+        defaultListSize: 20,
+      }),
+      partner: readDocumentLimits(env, 'LIMITS_PARTNER_', {
+        depth: 8,
+        aliases: 10,
+        directives: 20,
+        tokens: 1_500,
+        cost: 5_000,
+        defaultListSize: 20,
+      }),
+      rate: {
+        anonymous: rate('ANONYMOUS', 120),
+        contact: rate('CONTACT', 600),
+        staff: rate('STAFF', 1_200),
+        partner: rate('PARTNER', 300),
+      },
+      // In production customers get neither introspection nor field
+      // suggestions; staff and partners build against the schema.
+      introspectionFor: readKinds(
+        env,
+        'GATEWAY_INTROSPECTION_FOR',
+        production ? ['staff', 'partner'] : KINDS,
+      ),
+      suggestionsFor: readKinds(
+        env,
+        'GATEWAY_SUGGESTIONS_FOR',
+        production ? ['staff', 'partner'] : KINDS,
+      ),
+    },
+    redisUrl: readOptionalString(env, 'REDIS_URL'),
     shutdownGraceMs: readInt(env, 'GATEWAY_SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     telemetryDisabled: !readBool(env, 'APOLLO_TELEMETRY_ENABLED', false),
   };

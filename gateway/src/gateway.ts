@@ -8,12 +8,16 @@ import { createOperationAuthorizer, type OperationAuthorizer } from './auth/oper
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { SignedClaimsDataSource } from './subgraph-data-source';
+import { suggestionsPlugin } from './limits/suggestions-plugin';
+import type { GraphQLSchema } from 'graphql';
 
 export interface PorticoGateway {
   apollo: ApolloServer<GatewayContext>;
   gateway: ApolloGateway;
   /** Subgraph name → routing URL actually used. */
   subgraphUrls: Map<string, string>;
+  /** The client-facing schema once loaded (document cost needs field types). */
+  apiSchema(): GraphQLSchema | undefined;
 }
 
 /** Apollo Server 5 + @apollo/gateway on the checked-in supergraph, with Portico's authorization. */
@@ -41,15 +45,21 @@ export function createGateway(config: GatewayConfig): PorticoGateway {
     },
   });
   let authorizer: OperationAuthorizer | undefined;
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema: loaded }) => {
     authorizer = createOperationAuthorizer(coreSupergraphSdl);
+    apiSchema = loaded;
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: maskError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    plugins: [authorizationPlugin(() => authorizer), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      authorizationPlugin(() => authorizer),
+      suggestionsPlugin(config.limits.suggestionsFor),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
   });
-  return { apollo, gateway, subgraphUrls };
+  return { apollo, gateway, subgraphUrls, apiSchema: () => apiSchema };
 }

@@ -2,16 +2,23 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomUUID } from 'node:crypto';
 import {
   closeGracefully,
+  createCounterStore,
   ErrorCode,
-  handleGraphQLRequest,
+  executeGraphQLRequest,
+  httpStatusFor,
   listen,
+  readGraphQLBody,
   sendGraphQLError,
   sendJson,
+  type Principal,
 } from '@portico/kit';
 import { GraphQLError } from 'graphql';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
+import { checkDocumentLimits } from './limits/document-limits';
+import { usesIntrospection } from './limits/introspection';
+import { RateLimiter } from './limits/rate-limiter';
 
 export interface RunningGateway {
   url: string;
@@ -29,15 +36,140 @@ async function subgraphsHealthy(urls: Iterable<string>): Promise<boolean> {
   return results.every((r) => r.status === 'fulfilled' && r.value);
 }
 
-/** The gateway's HTTP server: /graphql, /healthz (alive), /readyz (supergraph loaded, subgraphs up). */
+/** The socket's peer, or behind a trusted proxy the address that proxy appended last. */
+function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string' && forwarded.trim()) {
+    const hops = forwarded.split(',').map((h) => h.trim());
+    const last = hops[hops.length - 1];
+    if (last) return last;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function refuse(
+  res: ServerResponse,
+  code: ErrorCode,
+  message: string,
+  extra: object = {},
+  headers: Record<string, string> = {},
+) {
+  const body = { errors: [{ message, extensions: { code, ...extra } }] };
+  sendJson(res, httpStatusFor(code), body, headers);
+}
+
+/**
+ * The gateway's HTTP server. Order of checks on /graphql, cheapest first and
+ * all before any subgraph is called: token → rate limit → body size →
+ * batching → document limits (tokens, depth, aliases, directives, cost) →
+ * introspection policy → Apollo (directive authorization, planning, execution).
+ */
 export async function startGateway(
   config: GatewayConfig,
   options: { verifyToken?: TokenVerifier } = {},
 ): Promise<RunningGateway> {
-  const { apollo, subgraphUrls } = createGateway(config);
+  const { apollo, subgraphUrls, apiSchema } = createGateway(config);
   await apollo.start();
   const verifyToken = options.verifyToken ?? createTokenVerifier(config.auth);
+  const counters = createCounterStore(config.redisUrl, 'portico:gateway:');
+  const rateLimiter = new RateLimiter(counters, config.limits.rate, (error) => {
+    process.stderr.write(
+      `gateway: rate-limit store unavailable, letting request through: ${String(error)}\n`,
+    );
+  });
   let draining = false;
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const clientAddress = clientAddressOf(req, config.http.trustProxy);
+    let principal: Principal;
+    try {
+      principal = await verifyToken(req.headers.authorization);
+    } catch (error) {
+      req.resume();
+      if (error instanceof GraphQLError) {
+        const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 401;
+        sendGraphQLError(res, status, String(error.extensions.code), error.message);
+        return;
+      }
+      throw error;
+    }
+    const rate = await rateLimiter.check(principal, clientAddress);
+    if (!rate.allowed) {
+      req.resume();
+      refuse(
+        res,
+        ErrorCode.RateLimited,
+        `Too many requests; retry in ${rate.retryAfterSeconds} s`,
+        {
+          limit: rate.limit,
+          retryAfter: rate.retryAfterSeconds,
+        },
+        { 'retry-after': String(rate.retryAfterSeconds) },
+      );
+      return;
+    }
+    const read = await readGraphQLBody(req, config.http.bodyLimitBytes);
+    if (!read.ok) {
+      sendGraphQLError(res, read.status, read.code, read.message);
+      return;
+    }
+    const body = read.body;
+    if (Array.isArray(body)) {
+      refuse(
+        res,
+        ErrorCode.BatchingDisabled,
+        'Batched requests are not accepted; send one operation per request',
+      );
+      return;
+    }
+    const params =
+      body && typeof body === 'object'
+        ? (body as { query?: unknown; operationName?: unknown; variables?: unknown })
+        : Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams);
+    if (typeof params.query === 'string') {
+      const limits =
+        principal.kind === 'partner' ? config.limits.partner : config.limits.firstParty;
+      const variables =
+        params.variables && typeof params.variables === 'object'
+          ? (params.variables as Record<string, unknown>)
+          : {};
+      const operationName =
+        typeof params.operationName === 'string' ? params.operationName : undefined;
+      const checked = checkDocumentLimits(
+        params.query,
+        operationName,
+        variables,
+        limits,
+        apiSchema(),
+      );
+      if ('violation' in checked) {
+        const { code, message, limit } = checked.violation;
+        refuse(res, code, message, { limit });
+        return;
+      }
+      if (
+        checked.document &&
+        !config.limits.introspectionFor.has(principal.kind) &&
+        usesIntrospection(checked.document)
+      ) {
+        refuse(
+          res,
+          ErrorCode.IntrospectionDisabled,
+          'Introspection is not available to this client',
+        );
+        return;
+      }
+    }
+    res.setHeader('x-ratelimit-limit', String(rate.limit));
+    res.setHeader('x-ratelimit-remaining', String(rate.remaining));
+    await executeGraphQLRequest(apollo, req, res, body, async () => ({
+      principal,
+      requestId,
+      clientAddress,
+    }));
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
@@ -54,24 +186,7 @@ export async function startGateway(
       sendJson(res, 404, { error: 'not found' });
       return;
     }
-    const requestId = randomUUID();
-    res.setHeader('x-request-id', requestId);
-    let principal;
-    try {
-      principal = await verifyToken(req.headers.authorization);
-    } catch (error) {
-      req.resume();
-      if (error instanceof GraphQLError) {
-        const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 401;
-        sendGraphQLError(res, status, String(error.extensions.code), error.message);
-        return;
-      }
-      throw error;
-    }
-    await handleGraphQLRequest(apollo, req, res, {
-      bodyLimitBytes: config.http.bodyLimitBytes,
-      context: async () => ({ principal, requestId }),
-    });
+    await handleGraphQL(req, res);
   };
 
   const server = createServer((req, res) => {
@@ -89,6 +204,7 @@ export async function startGateway(
       draining = true;
       await closeGracefully(server, config.shutdownGraceMs);
       await apollo.stop();
+      await counters.close();
     },
   };
 }

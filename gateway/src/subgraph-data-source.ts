@@ -21,12 +21,12 @@ export function createSubgraphFetcher(serviceName: string, timeoutMs: number): F
       return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       const timedOut = (error as { name?: string }).name === 'TimeoutError';
-      throw codedError(
-        ErrorCode.ServiceUnavailable,
-        timedOut
-          ? `The ${serviceName} service did not answer within ${timeoutMs} ms`
-          : `The ${serviceName} service is unavailable`,
-      );
+      throw timedOut
+        ? codedError(
+            ErrorCode.SubgraphTimeout,
+            `The ${serviceName} service did not answer within ${timeoutMs} ms`,
+          )
+        : codedError(ErrorCode.ServiceUnavailable, `The ${serviceName} service is unavailable`);
     }
   }) as unknown as Fetcher;
 }
@@ -49,7 +49,10 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
     const principal = context?.principal ?? { kind: 'anonymous' as const };
     request.http?.headers.set(
       CLAIMS_HEADER,
-      encodeClaims(principal, this.claimsSecret, { requestId: context?.requestId }),
+      encodeClaims(principal, this.claimsSecret, {
+        requestId: context?.requestId,
+        clientAddress: context?.clientAddress,
+      }),
     );
   }
 }

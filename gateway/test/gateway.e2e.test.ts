@@ -308,6 +308,11 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         body: JSON.stringify([{ query: '{ viewer { kind } }' }, { query: '{ viewer { kind } }' }]),
       });
       expect(batch.status).toBe(400);
+      expect(
+        ((await batch.json()) as { errors: Array<{ extensions: unknown }> }).errors[0]?.extensions,
+      ).toEqual({
+        code: 'BATCHING_DISABLED',
+      });
       const big = await fetch(stack.gateway.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -17,7 +17,12 @@ export interface TestStack {
   /** POST to the gateway, optionally with a bearer token. */
   query(
     query: string,
-    options?: { token?: string; variables?: Record<string, unknown>; operationName?: string },
+    options?: {
+      token?: string;
+      variables?: Record<string, unknown>;
+      operationName?: string;
+      headers?: Record<string, string>;
+    },
   ): Promise<testing.GraphQLResponse>;
   signIn(email: string, password: string, mutation?: 'signIn' | 'signInStaff'): Promise<string>;
   /** A token signed with the real accounts key (e.g. for partner principals or expiry). */
@@ -29,7 +34,10 @@ export interface TestStack {
 }
 
 /** accounts + gateway on free ports, real HTTP between them, over a fresh database. */
-export async function startTestStack(target: testing.DatabaseTarget): Promise<TestStack> {
+export async function startTestStack(
+  target: testing.DatabaseTarget,
+  options: { gatewayEnv?: Record<string, string> } = {},
+): Promise<TestStack> {
   const accounts = await startTestAccounts(target);
   const gateway = await startGateway(
     loadConfig({
@@ -39,10 +47,11 @@ export async function startTestStack(target: testing.DatabaseTarget): Promise<Te
       SUBGRAPH_ACCOUNTS_URL: accounts.running.url,
       AUTH_JWKS_URL: accounts.running.jwksUrl,
       GATEWAY_SHUTDOWN_GRACE_MS: '2000',
+      ...options.gatewayEnv,
     }),
   );
   const query: TestStack['query'] = async (text, options = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     const response = await fetch(gateway.url, {
       method: 'POST',

@@ -12,7 +12,17 @@ export const ErrorCode = {
   BadUserInput: 'BAD_USER_INPUT',
   InvalidCredentials: 'INVALID_CREDENTIALS',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  BatchingDisabled: 'BATCHING_DISABLED',
+  DepthLimitExceeded: 'DEPTH_LIMIT_EXCEEDED',
+  AliasLimitExceeded: 'ALIAS_LIMIT_EXCEEDED',
+  DirectiveLimitExceeded: 'DIRECTIVE_LIMIT_EXCEEDED',
+  TokenLimitExceeded: 'TOKEN_LIMIT_EXCEEDED',
+  CostLimitExceeded: 'COST_LIMIT_EXCEEDED',
+  IntrospectionDisabled: 'INTROSPECTION_DISABLED',
+  RateLimited: 'RATE_LIMITED',
+  TooManyAttempts: 'TOO_MANY_ATTEMPTS',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  SubgraphTimeout: 'SUBGRAPH_TIMEOUT',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -23,6 +33,14 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 200,
   BAD_USER_INPUT: 400,
   PAYLOAD_TOO_LARGE: 413,
+  BATCHING_DISABLED: 400,
+  DEPTH_LIMIT_EXCEEDED: 400,
+  ALIAS_LIMIT_EXCEEDED: 400,
+  DIRECTIVE_LIMIT_EXCEEDED: 400,
+  TOKEN_LIMIT_EXCEEDED: 400,
+  COST_LIMIT_EXCEEDED: 400,
+  INTROSPECTION_DISABLED: 400,
+  RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
 };
 

@@ -11,6 +11,7 @@ export * from './schema/federated-schema';
 export * from './schema/compose';
 export * from './db/data-source';
 export * from './db/columns';
+export * from './limits/counter-store';
 export * from './http/graphql-handler';
 export * from './http/lifecycle';
 export * from './http/subgraph-server';

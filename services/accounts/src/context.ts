@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { BaseContext, Database, Principal } from '@portico/kit';
+import type { BaseContext, Database, RequestMeta } from '@portico/kit';
 import type { TokenIssuer } from './auth/token-issuer';
 import type { SignInService } from './auth/sign-in.service';
 import { createContactLoaders, type ContactLoaders } from './contact/contact.loaders';
@@ -28,12 +28,11 @@ export interface AccountsContext extends BaseContext {
 
 export function createAccountsContext(
   services: AccountsServices,
-  principal: Principal,
-  requestId: string,
+  meta: RequestMeta,
 ): AccountsContext {
+  const { principal } = meta;
   return {
-    principal,
-    requestId,
+    ...meta,
     services,
     loaders: {
       customer: createCustomerLoader(services.db, principal),

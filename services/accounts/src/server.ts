@@ -36,7 +36,7 @@ export async function startAccounts(
       claimsSecret: config.auth.claimsSecret,
       host: config.http.host,
       port: config.http.port,
-      createContext: (principal, requestId) => createContext(services, principal, requestId),
+      createContext: (meta) => createContext(services, meta),
       routes: {
         '/.well-known/jwks.json': (_req, res) =>
           sendJson(res, 200, tokens.jwks, { 'cache-control': 'public, max-age=300' }),

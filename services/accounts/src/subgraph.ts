@@ -1,4 +1,4 @@
-import { buildFederatedSchema, type FederatedSchema, type Principal } from '@portico/kit';
+import { buildFederatedSchema, type FederatedSchema, type RequestMeta } from '@portico/kit';
 import { PasswordHasher } from './auth/password-hasher';
 import { SignInService } from './auth/sign-in.service';
 import type { TokenIssuer } from './auth/token-issuer';
@@ -37,12 +37,8 @@ export function createServices(db: Database, tokens: TokenIssuer): AccountsServi
   };
 }
 
-export function createContext(
-  services: AccountsServices,
-  principal: Principal,
-  requestId: string,
-): AccountsContext {
-  return createAccountsContext(services, principal, requestId);
+export function createContext(services: AccountsServices, meta: RequestMeta): AccountsContext {
+  return createAccountsContext(services, meta);
 }
 
 export { loadConfig, type AccountsConfig } from './config';

@@ -16,6 +16,8 @@ const MAX_CLOCK_SKEW_SECONDS = 30;
 export interface SignedClaims {
   principal: Principal;
   requestId?: string;
+  /** The client's address as the gateway saw it (per-address sign-in limits). */
+  clientAddress?: string;
   iat: number;
   exp: number;
 }
@@ -27,12 +29,13 @@ function sign(payload: string, secret: string): string {
 export function encodeClaims(
   principal: Principal,
   secret: string,
-  options: { requestId?: string; ttlSeconds?: number; now?: number } = {},
+  options: { requestId?: string; clientAddress?: string; ttlSeconds?: number; now?: number } = {},
 ): string {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   const claims: SignedClaims = {
     principal,
     ...(options.requestId ? { requestId: options.requestId } : {}),
+    ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
     iat: now,
     exp: now + (options.ttlSeconds ?? DEFAULT_CLAIMS_TTL_SECONDS),
   };
@@ -81,6 +84,7 @@ export function verifyClaims(
       iat: d.iat,
       exp: d.exp,
       ...(typeof d.requestId === 'string' ? { requestId: d.requestId } : {}),
+      ...(typeof d.clientAddress === 'string' ? { clientAddress: d.clientAddress } : {}),
     },
   };
 }

@@ -4,4 +4,9 @@ import type { Principal } from './principal';
 export interface BaseContext {
   principal: Principal;
   requestId: string;
+  /** The end client's address, forwarded by the gateway; undefined when unknown. */
+  clientAddress?: string;
 }
+
+/** What a subgraph knows about a request before building its context. */
+export type RequestMeta = BaseContext;

@@ -59,55 +59,62 @@ export function sendGraphQLError(
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
+export type GraphQLBodyResult =
+  { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string };
+
+/** Reads and decodes a GraphQL request body (JSON for POST; none for GET). */
+export async function readGraphQLBody(
+  req: IncomingMessage,
+  bodyLimitBytes: number,
+): Promise<GraphQLBodyResult> {
+  if (req.method !== 'POST') return { ok: true, body: undefined };
+  let rawBody: string;
+  try {
+    rawBody = await readBody(req, bodyLimitBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      return {
+        ok: false,
+        status: 413,
+        code: ErrorCode.PayloadTooLarge,
+        message: `Request body is larger than ${error.limitBytes} bytes`,
+      };
+    }
+    throw error;
+  }
+  if (!rawBody) return { ok: true, body: undefined };
+  if (!(req.headers['content-type'] ?? '').includes('json')) return { ok: true, body: rawBody };
+  try {
+    return { ok: true, body: JSON.parse(rawBody) as unknown };
+  } catch {
+    return {
+      ok: false,
+      status: 400,
+      code: ErrorCode.BadUserInput,
+      message: 'Request body is not valid JSON',
+    };
+  }
+}
+
 /**
- * Runs one HTTP request through Apollo Server on a plain node:http server
+ * Runs one decoded request through Apollo Server on a plain node:http server
  * (Apollo Server 5 ships no HTTP framework integration of its own).
  */
-export async function handleGraphQLRequest<C extends ApolloContext>(
+export async function executeGraphQLRequest<C extends ApolloContext>(
   server: ApolloServer<C>,
   req: IncomingMessage,
   res: ServerResponse,
-  options: { bodyLimitBytes: number; context: () => Promise<C> },
+  body: unknown,
+  context: () => Promise<C>,
 ): Promise<void> {
-  let rawBody = '';
-  if (req.method === 'POST') {
-    try {
-      rawBody = await readBody(req, options.bodyLimitBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        sendGraphQLError(
-          res,
-          413,
-          ErrorCode.PayloadTooLarge,
-          `Request body is larger than ${error.limitBytes} bytes`,
-        );
-        return;
-      }
-      throw error;
-    }
-  }
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  let body: unknown = undefined;
-  if (rawBody) {
-    const contentType = headers.get('content-type') ?? '';
-    if (contentType.includes('json')) {
-      try {
-        body = JSON.parse(rawBody);
-      } catch {
-        sendGraphQLError(res, 400, ErrorCode.BadUserInput, 'Request body is not valid JSON');
-        return;
-      }
-    } else {
-      body = rawBody;
-    }
-  }
   const url = new URL(req.url ?? '/', 'http://localhost');
   const response = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: options.context,
+    context,
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
@@ -117,4 +124,19 @@ export async function handleGraphQLRequest<C extends ApolloContext>(
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** Read, then execute: for servers with nothing to check in between. */
+export async function handleGraphQLRequest<C extends ApolloContext>(
+  server: ApolloServer<C>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { bodyLimitBytes: number; context: () => Promise<C> },
+): Promise<void> {
+  const read = await readGraphQLBody(req, options.bodyLimitBytes);
+  if (!read.ok) {
+    sendGraphQLError(res, read.status, read.code, read.message);
+    return;
+  }
+  await executeGraphQLRequest(server, req, res, read.body, options.context);
 }

@@ -5,8 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { CLAIMS_HEADER, verifyClaims } from '../auth/claims';
-import type { BaseContext } from '../auth/context';
-import type { Principal } from '../auth/principal';
+import type { BaseContext, RequestMeta } from '../auth/context';
 import { ErrorCode, maskError } from '../errors';
 import { handleGraphQLRequest, sendGraphQLError, sendJson } from './graphql-handler';
 import { closeGracefully, listen } from './lifecycle';
@@ -26,7 +25,7 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   host: string;
   port: number;
   bodyLimitBytes?: number;
-  createContext: (principal: Principal, requestId: string) => C;
+  createContext: (meta: RequestMeta) => C;
   /** Extra public GET routes (e.g. a JWKS document). */
   routes?: Record<string, RouteHandler>;
   /** Readiness probe, e.g. a database ping. */
@@ -94,10 +93,11 @@ export async function startSubgraphServer<C extends BaseContext>(
       return;
     }
     stats.executed += 1;
-    const { principal, requestId } = verdict.claims;
+    const { principal, requestId, clientAddress } = verdict.claims;
     await handleGraphQLRequest(apollo, req, res, {
       bodyLimitBytes,
-      context: async () => options.createContext(principal, requestId ?? randomUUID()),
+      context: async () =>
+        options.createContext({ principal, requestId: requestId ?? randomUUID(), clientAddress }),
     });
   };
 

@@ -77,3 +77,10 @@ export function databaseTargets(env: Env): DatabaseTarget[] {
   if (env.PORTICO_TEST_MYSQL_STATUS === 'available') targets.push(mysqlTarget(testMysqlUrl(env)));
   return targets;
 }
+
+/** Counter-store targets: memory always, Redis when the global setup found it. */
+export function redisUrlForTests(env: Env): string | null {
+  return env.PORTICO_TEST_REDIS_STATUS === 'available'
+    ? env.TEST_REDIS_URL || 'redis://127.0.0.1:6379'
+    : null;
+}

@@ -43,7 +43,10 @@ export class ViewerResolver {
 async function toPayload(result: SignInResult, ctx: AccountsContext): Promise<SignInPayload> {
   // The request itself was anonymous; the payload describes the new principal,
   // read with a loader scoped to that principal.
-  const scoped = createAccountsContext(ctx.services, result.principal, ctx.requestId);
+  const scoped = createAccountsContext(ctx.services, {
+    principal: result.principal,
+    requestId: ctx.requestId,
+  });
   return {
     accessToken: result.accessToken,
     tokenType: 'Bearer',
