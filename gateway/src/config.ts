@@ -44,6 +44,8 @@ export interface GatewayConfig {
   };
   /** Shared counters for rate limits across gateway instances; in memory when unset. */
   redisUrl?: string;
+  /** Prefix of every Redis key, so installations can share one Redis. */
+  redisPrefix: string;
   shutdownGraceMs: number;
   telemetryDisabled: boolean;
 }
@@ -146,6 +148,7 @@ export function loadConfig(env: Env): GatewayConfig {
       ),
     },
     redisUrl: readOptionalString(env, 'REDIS_URL'),
+    redisPrefix: readString(env, 'REDIS_PREFIX', 'portico:'),
     shutdownGraceMs: readInt(env, 'GATEWAY_SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     telemetryDisabled: !readBool(env, 'APOLLO_TELEMETRY_ENABLED', false),
   };

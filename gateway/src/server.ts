@@ -71,7 +71,7 @@ export async function startGateway(
   const { apollo, subgraphUrls, apiSchema } = createGateway(config);
   await apollo.start();
   const verifyToken = options.verifyToken ?? createTokenVerifier(config.auth);
-  const counters = createCounterStore(config.redisUrl, 'portico:gateway:');
+  const counters = createCounterStore(config.redisUrl, `${config.redisPrefix}gateway:`);
   const rateLimiter = new RateLimiter(counters, config.limits.rate, (error) => {
     process.stderr.write(
       `gateway: rate-limit store unavailable, letting request through: ${String(error)}\n`,

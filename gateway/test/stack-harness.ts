@@ -36,9 +36,9 @@ export interface TestStack {
 /** accounts + gateway on free ports, real HTTP between them, over a fresh database. */
 export async function startTestStack(
   target: testing.DatabaseTarget,
-  options: { gatewayEnv?: Record<string, string> } = {},
+  options: { gatewayEnv?: Record<string, string>; accountsEnv?: Record<string, string> } = {},
 ): Promise<TestStack> {
-  const accounts = await startTestAccounts(target);
+  const accounts = await startTestAccounts(target, options.accountsEnv);
   const gateway = await startGateway(
     loadConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,

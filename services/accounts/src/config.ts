@@ -8,6 +8,7 @@ import {
   type DbConfig,
   type Env,
 } from '@portico/kit';
+import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './auth/sign-in-guard';
 
 export interface AccountsConfig {
   http: { host: string; port: number };
@@ -22,6 +23,11 @@ export interface AccountsConfig {
     audience: string;
     accessTokenTtlSeconds: number;
   };
+  signInLimits: SignInLimits;
+  /** Shared sign-in attempt counters across accounts instances; in memory when unset. */
+  redisUrl?: string;
+  /** Prefix of every Redis key, so installations can share one Redis. */
+  redisPrefix: string;
   /** Seed the demo customers, contacts and staff admin into an empty database. */
   seedDemo: boolean;
 }
@@ -49,6 +55,23 @@ export function loadConfig(env: Env): AccountsConfig {
         max: 3600,
       }),
     },
+    signInLimits: {
+      ...DEFAULT_SIGN_IN_LIMITS,
+      perAccountAndAddress: {
+        ...DEFAULT_SIGN_IN_LIMITS.perAccountAndAddress,
+        attempts: readInt(env, 'SIGNIN_LIMIT_PER_ACCOUNT_ADDRESS', 5, { min: 1 }),
+      },
+      perAddress: {
+        ...DEFAULT_SIGN_IN_LIMITS.perAddress,
+        attempts: readInt(env, 'SIGNIN_LIMIT_PER_ADDRESS', 50, { min: 1 }),
+      },
+      perAccount: {
+        ...DEFAULT_SIGN_IN_LIMITS.perAccount,
+        attempts: readInt(env, 'SIGNIN_LIMIT_PER_ACCOUNT', 100, { min: 1, max: 100 }),
+      },
+    },
+    redisUrl: readOptionalString(env, 'REDIS_URL'),
+    redisPrefix: readString(env, 'REDIS_PREFIX', 'portico:'),
     seedDemo: readBool(env, 'SEED_DEMO', false),
   };
 }

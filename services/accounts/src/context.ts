@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { BaseContext, Database, RequestMeta } from '@portico/kit';
 import type { TokenIssuer } from './auth/token-issuer';
+import type { PasswordHasher } from './auth/password-hasher';
 import type { SignInService } from './auth/sign-in.service';
 import { createContactLoaders, type ContactLoaders } from './contact/contact.loaders';
 import type { Customer } from './customer/customer.entity';
@@ -12,6 +13,7 @@ import { createStaffUserLoader } from './staff/staff-user.loaders';
 /** Long-lived parts, built once per process. */
 export interface AccountsServices {
   db: Database;
+  hasher: PasswordHasher;
   tokens: TokenIssuer;
   signIn: SignInService;
   customers: CustomerService;

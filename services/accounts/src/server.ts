@@ -1,4 +1,11 @@
-import { sendJson, startSubgraphServer, type Database, type RunningSubgraph } from '@portico/kit';
+import {
+  createCounterStore,
+  sendJson,
+  startSubgraphServer,
+  type Database,
+  type RunningSubgraph,
+} from '@portico/kit';
+import type { AccountsServices } from './context';
 import type { AccountsConfig } from './config';
 import { PasswordHasher } from './auth/password-hasher';
 import { TokenIssuer } from './auth/token-issuer';
@@ -9,6 +16,7 @@ import { buildSchema, createContext, createServices, name } from './subgraph';
 export interface RunningAccounts extends RunningSubgraph {
   db: Database;
   tokens: TokenIssuer;
+  services: AccountsServices;
   jwksUrl: string;
 }
 
@@ -28,7 +36,8 @@ export async function startAccounts(
       ? await TokenIssuer.fromPem(config.auth.signingKeyPem, tokenOptions)
       : await TokenIssuer.fromFile(config.auth.signingKeyFile, tokenOptions);
     if (config.seedDemo) await seedDemoData(db, new PasswordHasher());
-    const services = createServices(db, tokens);
+    const counters = createCounterStore(config.redisUrl, `${config.redisPrefix}accounts:`);
+    const services = createServices(db, tokens, counters, config.signInLimits);
     const { schema } = await buildSchema();
     const server = await startSubgraphServer({
       name,
@@ -50,9 +59,11 @@ export async function startAccounts(
       ...server,
       db,
       tokens,
+      services,
       jwksUrl: server.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
       close: async () => {
         await server.close();
+        await counters.close();
         await db.dataSource.destroy();
       },
     };

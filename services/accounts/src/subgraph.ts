@@ -11,7 +11,8 @@ import { CustomerResolver } from './customer/customer.resolver';
 import { CustomerService } from './customer/customer.service';
 import { StaffUser } from './staff/staff-user.entity';
 import { resolveStaffUserReference } from './staff/staff-user.reference';
-import type { Database } from '@portico/kit';
+import type { CounterStore, Database } from '@portico/kit';
+import { SignInGuard, type SignInLimits } from './auth/sign-in-guard';
 
 /** The uniform subgraph export every service has: name, buildSchema, createContext. */
 export const name = 'accounts';
@@ -28,11 +29,18 @@ export function buildSchema(): Promise<FederatedSchema> {
   });
 }
 
-export function createServices(db: Database, tokens: TokenIssuer): AccountsServices {
+export function createServices(
+  db: Database,
+  tokens: TokenIssuer,
+  counters: CounterStore,
+  signInLimits?: SignInLimits,
+): AccountsServices {
+  const hasher = new PasswordHasher();
   return {
     db,
     tokens,
-    signIn: new SignInService(db, new PasswordHasher(), tokens),
+    hasher,
+    signIn: new SignInService(db, hasher, tokens, new SignInGuard(counters, signInLimits)),
     customers: new CustomerService(db),
   };
 }

@@ -37,7 +37,10 @@ export interface TestAccounts {
 }
 
 /** Starts a real accounts subgraph on a free port over a fresh database, with the demo data. */
-export async function startTestAccounts(target: testing.DatabaseTarget): Promise<TestAccounts> {
+export async function startTestAccounts(
+  target: testing.DatabaseTarget,
+  env: Record<string, string> = {},
+): Promise<TestAccounts> {
   const database = await target.create('accounts');
   const keyDir = mkdtempSync(join(tmpdir(), 'portico-keys-'));
   const queries: string[] = [];
@@ -47,6 +50,7 @@ export async function startTestAccounts(target: testing.DatabaseTarget): Promise
     AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
     SEED_DEMO: 'true',
     ...dbEnv(database.config),
+    ...env,
   });
   const running = await startAccounts(config, { onQuery: (sql) => queries.push(sql) });
   const manager = running.db.manager;

@@ -84,3 +84,19 @@ export function redisUrlForTests(env: Env): string | null {
     ? env.TEST_REDIS_URL || 'redis://127.0.0.1:6379'
     : null;
 }
+
+/** Deletes every Redis key under a test run's own prefix. */
+export async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -15,12 +15,15 @@ export const ARGON2_OPTIONS = {
 
 export class PasswordHasher {
   private dummyHash: Promise<string> | undefined;
+  /** Password verifications run so far (real and dummy): a metric, and what limits are checked against. */
+  verifications = 0;
 
   hash(password: string): Promise<string> {
     return hash(password, ARGON2_OPTIONS);
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
+    this.verifications += 1;
     try {
       return await verify(passwordHash, password);
     } catch {

@@ -3,6 +3,7 @@ import { Contact } from '../contact/contact.entity';
 import { Customer } from '../customer/customer.entity';
 import { parseRoles, StaffUser } from '../staff/staff-user.entity';
 import type { PasswordHasher } from './password-hasher';
+import type { SignInGuard } from './sign-in-guard';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 
 export function normalizeEmail(email: string): string {
@@ -23,19 +24,21 @@ export class SignInService {
     private readonly db: Database,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
+    private readonly guard: SignInGuard,
   ) {}
 
   /** Portal sign-in for a customer's contact. */
-  async signInContact(email: string, password: string): Promise<SignInResult> {
-    const contact = await this.db.manager
-      .getRepository(Contact)
-      .findOneBy({ email: normalizeEmail(email) });
+  async signInContact(email: string, password: string, address: string): Promise<SignInResult> {
+    const normalized = normalizeEmail(email);
+    await this.guard.admit('contact', normalized, address);
+    const contact = await this.db.manager.getRepository(Contact).findOneBy({ email: normalized });
     if (!contact?.passwordHash) {
       await this.hasher.verifyNothing(password);
       throw invalidCredentials();
     }
     const passwordOk = await this.hasher.verify(contact.passwordHash, password);
     if (!passwordOk) throw invalidCredentials();
+    await this.guard.succeeded('contact', normalized, address);
     const customer = await this.db.manager
       .getRepository(Customer)
       .findOneBy({ id: contact.customerId });
@@ -52,15 +55,16 @@ export class SignInService {
   }
 
   /** Sign-in for the business's own staff (back office). */
-  async signInStaff(email: string, password: string): Promise<SignInResult> {
-    const staff = await this.db.manager
-      .getRepository(StaffUser)
-      .findOneBy({ email: normalizeEmail(email) });
+  async signInStaff(email: string, password: string, address: string): Promise<SignInResult> {
+    const normalized = normalizeEmail(email);
+    await this.guard.admit('staff', normalized, address);
+    const staff = await this.db.manager.getRepository(StaffUser).findOneBy({ email: normalized });
     if (!staff) {
       await this.hasher.verifyNothing(password);
       throw invalidCredentials();
     }
     if (!(await this.hasher.verify(staff.passwordHash, password))) throw invalidCredentials();
+    await this.guard.succeeded('staff', normalized, address);
     const roles = parseRoles(staff.roleList);
     if (roles.length === 0) throw invalidCredentials();
     await this.db.manager

@@ -4,6 +4,11 @@ import { SignInInput, SignInPayload } from './sign-in.inputs';
 import type { SignInResult } from './sign-in.service';
 import { loadViewer, Viewer } from './viewer.types';
 
+/** Requests reach accounts only through the gateway, which always forwards the address. */
+function addressOf(ctx: AccountsContext): string {
+  return ctx.clientAddress ?? 'unknown';
+}
+
 function viewerLoaders(ctx: AccountsContext) {
   return {
     contactById: (id: string) => ctx.loaders.contacts.byId.load(id),
@@ -26,7 +31,10 @@ export class ViewerResolver {
     @Arg('input', () => SignInInput) input: SignInInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<SignInPayload> {
-    return toPayload(await ctx.services.signIn.signInContact(input.email, input.password), ctx);
+    return toPayload(
+      await ctx.services.signIn.signInContact(input.email, input.password, addressOf(ctx)),
+      ctx,
+    );
   }
 
   @Mutation(() => SignInPayload, {
@@ -36,7 +44,10 @@ export class ViewerResolver {
     @Arg('input', () => SignInInput) input: SignInInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<SignInPayload> {
-    return toPayload(await ctx.services.signIn.signInStaff(input.email, input.password), ctx);
+    return toPayload(
+      await ctx.services.signIn.signInStaff(input.email, input.password, addressOf(ctx)),
+      ctx,
+    );
   }
 }
 
