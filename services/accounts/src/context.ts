@@ -7,6 +7,7 @@ import { createContactLoaders, type ContactLoaders } from './contact/contact.loa
 import type { Customer } from './customer/customer.entity';
 import { createCustomerLoader } from './customer/customer.loaders';
 import type { CustomerService } from './customer/customer.service';
+import type { PartnerClientService } from './partner/partner-client.service';
 import type { StaffUser } from './staff/staff-user.entity';
 import { createStaffUserLoader } from './staff/staff-user.loaders';
 
@@ -17,6 +18,7 @@ export interface AccountsServices {
   tokens: TokenIssuer;
   signIn: SignInService;
   customers: CustomerService;
+  partners: PartnerClientService;
 }
 
 export interface AccountsContext extends BaseContext {

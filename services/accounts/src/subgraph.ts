@@ -9,6 +9,9 @@ import { createAccountsContext, type AccountsContext, type AccountsServices } fr
 import { resolveCustomerReference } from './customer/customer.reference';
 import { CustomerResolver } from './customer/customer.resolver';
 import { CustomerService } from './customer/customer.service';
+import { PartnerClientService } from './partner/partner-client.service';
+import { PartnerClientResolver } from './partner/partner-client.resolver';
+import { resolvePartnerClientReference } from './partner/partner-client.reference';
 import { StaffUser } from './staff/staff-user.entity';
 import { resolveStaffUserReference } from './staff/staff-user.reference';
 import type { CounterStore, Database } from '@portico/kit';
@@ -19,12 +22,13 @@ export const name = 'accounts';
 
 export function buildSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [ViewerResolver, CustomerResolver, ContactResolver],
+    resolvers: [ViewerResolver, CustomerResolver, ContactResolver, PartnerClientResolver],
     orphanedTypes: [StaffUser],
     referenceResolvers: {
       Customer: { __resolveReference: resolveCustomerReference },
       Contact: { __resolveReference: resolveContactReference },
       StaffUser: { __resolveReference: resolveStaffUserReference },
+      PartnerClient: { __resolveReference: resolvePartnerClientReference },
     } as never,
   });
 }
@@ -42,6 +46,7 @@ export function createServices(
     hasher,
     signIn: new SignInService(db, hasher, tokens, new SignInGuard(counters, signInLimits)),
     customers: new CustomerService(db),
+    partners: new PartnerClientService(db, tokens),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
+import { AccessTokenPayload } from './access-token.types';
 import { Viewer } from './viewer.types';
 
 @InputType({ description: 'Email and password of a portal contact or a staff user.' })
@@ -13,16 +14,7 @@ export class SignInInput {
 @ObjectType({
   description: 'A short-lived access token; send it as `Authorization: Bearer <token>`.',
 })
-export class SignInPayload {
-  @Field(() => String)
-  accessToken!: string;
-
-  @Field(() => String, { description: 'Always "Bearer".' })
-  tokenType!: string;
-
-  @Field(() => Date)
-  expiresAt!: Date;
-
+export class SignInPayload extends AccessTokenPayload {
   @Field(() => Viewer, { description: 'Who the token signs in.' })
   viewer!: Viewer;
 }

@@ -3,9 +3,11 @@ import { Contact } from '../contact/contact.entity';
 import { Customer } from '../customer/customer.entity';
 import { StaffUser } from '../staff/staff-user.entity';
 import { CreateAccounts1764250000000 } from './migrations/1764250000000-create-accounts';
+import { CreatePartnerClients1764260000000 } from './migrations/1764260000000-create-partner-clients';
+import { PartnerClient } from '../partner/partner-client.entity';
 
-export const ACCOUNTS_ENTITIES = [Customer, Contact, StaffUser];
-export const ACCOUNTS_MIGRATIONS = [CreateAccounts1764250000000];
+export const ACCOUNTS_ENTITIES = [Customer, Contact, StaffUser, PartnerClient];
+export const ACCOUNTS_MIGRATIONS = [CreateAccounts1764250000000, CreatePartnerClients1764260000000];
 
 /** Opens the accounts database and applies pending migrations. */
 export function openAccountsDatabase(

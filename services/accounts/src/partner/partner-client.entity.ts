@@ -1,0 +1,64 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@ObjectType({
+  description:
+    'An API client of a partner (accounting integration, reseller): client-credentials sign-in, limited to its scopes and, optionally, to some customers.',
+})
+@Directive('@key(fields: "id")')
+@Entity({ name: 'partner_clients' })
+export class PartnerClient {
+  @Field(() => ID, { description: 'The client id used with issuePartnerToken.' })
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Field(() => String)
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** SHA-256 of the secret: secrets are 256 random bits, so a slow hash adds nothing. */
+  @Column({ type: 'varchar', length: 64 })
+  secretHash!: string;
+
+  @Column({ type: 'varchar', length: 1000 })
+  scopeList!: string;
+
+  /** JSON array of customer ids, or null for every customer. */
+  @Column({ type: 'text', nullable: true })
+  customerIdList!: string | null;
+
+  @Column({ type: 'varchar', length: 36 })
+  createdBy!: string;
+
+  @Field(() => Date)
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Field(() => Date, { description: 'When the current secret was issued.' })
+  @Column({ type: 'datetime' })
+  secretIssuedAt!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Set once revoked; a revoked client gets no tokens.',
+  })
+  @Column({ type: 'datetime', nullable: true })
+  revokedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'datetime', nullable: true })
+  lastTokenAt!: Date | null;
+
+  @Field(() => [String], { description: 'Scopes its tokens carry, e.g. invoices:read.' })
+  get scopes(): string[] {
+    return this.scopeList.split(' ').filter(Boolean);
+  }
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Customers it may see; null means every customer.',
+  })
+  get customerIds(): string[] | null {
+    return this.customerIdList === null ? null : (JSON.parse(this.customerIdList) as string[]);
+  }
+}

@@ -1,0 +1,77 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { codedError, ErrorCode, StaffOnly } from '@portico/kit';
+import type { AccountsContext } from '../context';
+import { PartnerClient } from './partner-client.entity';
+import {
+  CreatePartnerClientInput,
+  IssuePartnerTokenInput,
+  PartnerClientIdInput,
+  PartnerClientSecretPayload,
+  PartnerTokenPayload,
+  RevokePartnerClientPayload,
+} from './partner-client.inputs';
+
+function staffId(ctx: AccountsContext): string {
+  if (ctx.principal.kind !== 'staff') throw codedError(ErrorCode.Forbidden, 'Staff only');
+  return ctx.principal.staffUserId;
+}
+
+@Resolver(() => PartnerClient)
+export class PartnerClientResolver {
+  @Query(() => [PartnerClient], { description: 'Staff admins: every partner API client.' })
+  @StaffOnly('admin')
+  partnerClients(@Ctx() ctx: AccountsContext): Promise<PartnerClient[]> {
+    return ctx.services.partners.list();
+  }
+
+  @Mutation(() => PartnerClientSecretPayload, {
+    description: 'Staff admins: a new partner client. Its secret is returned once.',
+  })
+  @StaffOnly('admin')
+  async createPartnerClient(
+    @Arg('input', () => CreatePartnerClientInput) input: CreatePartnerClientInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<PartnerClientSecretPayload> {
+    const { client, secret } = await ctx.services.partners.create(staffId(ctx), input);
+    return { client, clientSecret: secret };
+  }
+
+  @Mutation(() => PartnerClientSecretPayload, {
+    description: "Staff admins: replace a client's secret; the old one stops working at once.",
+  })
+  @StaffOnly('admin')
+  async rotatePartnerClientSecret(
+    @Arg('input', () => PartnerClientIdInput) input: PartnerClientIdInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<PartnerClientSecretPayload> {
+    const { client, secret } = await ctx.services.partners.rotateSecret(input.id);
+    return { client, clientSecret: secret };
+  }
+
+  @Mutation(() => RevokePartnerClientPayload, {
+    description: 'Staff admins: revoke a client; it gets no new tokens.',
+  })
+  @StaffOnly('admin')
+  async revokePartnerClient(
+    @Arg('input', () => PartnerClientIdInput) input: PartnerClientIdInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<RevokePartnerClientPayload> {
+    return { client: await ctx.services.partners.revoke(input.id) };
+  }
+
+  @Mutation(() => PartnerTokenPayload, {
+    description: 'Client-credentials sign-in for partners. Fails with INVALID_CREDENTIALS.',
+  })
+  async issuePartnerToken(
+    @Arg('input', () => IssuePartnerTokenInput) input: IssuePartnerTokenInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<PartnerTokenPayload> {
+    const issued = await ctx.services.partners.issueToken(input.clientId, input.clientSecret);
+    return {
+      accessToken: issued.accessToken,
+      tokenType: 'Bearer',
+      expiresAt: issued.expiresAt,
+      scopes: issued.client.scopes,
+    };
+  }
+}
