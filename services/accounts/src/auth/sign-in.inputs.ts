@@ -1,5 +1,4 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { AccessTokenPayload } from './access-token.types';
 import { Viewer } from './viewer.types';
 
 @InputType({ description: 'Email and password of a portal contact or a staff user.' })
@@ -14,7 +13,16 @@ export class SignInInput {
 @ObjectType({
   description: 'A short-lived access token; send it as `Authorization: Bearer <token>`.',
 })
-export class SignInPayload extends AccessTokenPayload {
+export class SignInPayload {
+  @Field(() => String, { description: 'Send as `Authorization: Bearer <token>`.' })
+  accessToken!: string;
+
+  @Field(() => String, { description: 'Always "Bearer".' })
+  tokenType!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
   @Field(() => Viewer, { description: 'Who the token signs in.' })
   viewer!: Viewer;
 }

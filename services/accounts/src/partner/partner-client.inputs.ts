@@ -1,5 +1,4 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { AccessTokenPayload } from '../auth/access-token.types';
 import { PartnerClient } from './partner-client.entity';
 
 @InputType()
@@ -50,7 +49,16 @@ export class IssuePartnerTokenInput {
 }
 
 @ObjectType({ description: 'A short-lived access token for a partner client.' })
-export class PartnerTokenPayload extends AccessTokenPayload {
+export class PartnerTokenPayload {
+  @Field(() => String, { description: 'Send as `Authorization: Bearer <token>`.' })
+  accessToken!: string;
+
+  @Field(() => String, { description: 'Always "Bearer".' })
+  tokenType!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
   @Field(() => [String])
   scopes!: string[];
 }
