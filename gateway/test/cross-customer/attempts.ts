@@ -1,0 +1,171 @@
+/**
+ * The cross-customer attempt registry: for every root field of the composed
+ * supergraph, how a customer contact (of customer A), a partner limited to
+ * customer A, or the anonymous tries to reach another customer's objects or a
+ * staff-only operation. Every new root field needs an entry here, or the
+ * harness fails.
+ */
+export type Actor = 'contact' | 'partner' | 'anonymous';
+
+/** Objects that belong to someone else: customer B, staff, another partner client. */
+export interface ForeignTargets {
+  customerId: string;
+  contactId: string;
+  contactEmail: string;
+  staffEmail: string;
+  partnerClientId: string;
+}
+
+export interface Attempt {
+  as: Actor;
+  /** What is being tried, for the report. */
+  label: string;
+  query: string;
+  variables?: (foreign: ForeignTargets) => Record<string, unknown>;
+  /**
+   * The actor may call this field (e.g. `viewer`); only foreign data in the
+   * answer counts as a leak. Otherwise any non-null data for it is a leak.
+   */
+  permitted?: boolean;
+}
+
+const byId = (query: string) => (f: ForeignTargets) => ({ id: f.customerId, query });
+
+export const ATTEMPTS: Record<string, Attempt[]> = {
+  'Query.viewer': [
+    {
+      as: 'contact',
+      label: 'reads everything its viewer reaches',
+      query:
+        '{ viewer { contact { id email customer { id } } customer { id companyName contacts { id email } } } }',
+      permitted: true,
+    },
+    {
+      as: 'partner',
+      label: 'reads its viewer',
+      query: '{ viewer { kind partnerClientId scopes contact { id } customer { id } } }',
+      permitted: true,
+    },
+  ],
+  'Query.customers': [
+    {
+      as: 'contact',
+      label: 'lists all customers',
+      query: '{ customers(first: 100) { nodes { id companyName } } }',
+    },
+    {
+      as: 'partner',
+      label: 'lists all customers',
+      query: '{ customers(first: 100) { nodes { id companyName } } }',
+    },
+    {
+      as: 'anonymous',
+      label: 'lists all customers',
+      query: '{ customers(first: 100) { nodes { id } } }',
+    },
+  ],
+  'Query.customer': [
+    {
+      as: 'contact',
+      label: 'reads customer B by a variable',
+      query: 'query ($id: ID!) { customer(id: $id) { id companyName contacts { email } } }',
+      variables: byId(''),
+    },
+    {
+      as: 'contact',
+      label: 'reads customer B through a fragment',
+      query: 'query ($id: ID!) { ...F } fragment F on Query { customer(id: $id) { id email } }',
+      variables: byId(''),
+    },
+    {
+      as: 'partner',
+      label: 'reads customer B outside its customer list',
+      query: 'query ($id: ID!) { customer(id: $id) { id companyName } }',
+      variables: byId(''),
+    },
+  ],
+  'Query.partnerClients': [
+    {
+      as: 'contact',
+      label: 'lists partner clients',
+      query: '{ partnerClients { id name scopes } }',
+    },
+    {
+      as: 'partner',
+      label: 'lists partner clients',
+      query: '{ partnerClients { id name scopes } }',
+    },
+  ],
+  'Mutation.signIn': [
+    {
+      as: 'contact',
+      label: "signs in as customer B's contact without the password",
+      query:
+        'mutation ($email: String!) { signIn(input: { email: $email, password: "not-the-password" }) { accessToken viewer { customer { id } } } }',
+      variables: (f) => ({ email: f.contactEmail }),
+    },
+  ],
+  'Mutation.signInStaff': [
+    {
+      as: 'contact',
+      label: 'signs in as staff without the password',
+      query:
+        'mutation ($email: String!) { signInStaff(input: { email: $email, password: "not-the-password" }) { accessToken } }',
+      variables: (f) => ({ email: f.staffEmail }),
+    },
+  ],
+  'Mutation.createPartnerClient': [
+    {
+      as: 'contact',
+      label: 'creates a partner client for customer B',
+      query:
+        'mutation ($id: ID!) { createPartnerClient(input: { name: "x", scopes: ["customers:read"], customerIds: [$id] }) { clientSecret } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'partner',
+      label: 'creates itself a wider client',
+      query:
+        'mutation { createPartnerClient(input: { name: "x", scopes: ["customers:read"] }) { clientSecret } }',
+    },
+  ],
+  'Mutation.rotatePartnerClientSecret': [
+    {
+      as: 'contact',
+      label: 'takes over another partner client',
+      query:
+        'mutation ($id: ID!) { rotatePartnerClientSecret(input: { id: $id }) { clientSecret } }',
+      variables: (f) => ({ id: f.partnerClientId }),
+    },
+    {
+      as: 'partner',
+      label: 'takes over another partner client',
+      query:
+        'mutation ($id: ID!) { rotatePartnerClientSecret(input: { id: $id }) { clientSecret } }',
+      variables: (f) => ({ id: f.partnerClientId }),
+    },
+  ],
+  'Mutation.revokePartnerClient': [
+    {
+      as: 'contact',
+      label: 'revokes another partner client',
+      query: 'mutation ($id: ID!) { revokePartnerClient(input: { id: $id }) { client { id } } }',
+      variables: (f) => ({ id: f.partnerClientId }),
+    },
+    {
+      as: 'partner',
+      label: 'revokes another partner client',
+      query: 'mutation ($id: ID!) { revokePartnerClient(input: { id: $id }) { client { id } } }',
+      variables: (f) => ({ id: f.partnerClientId }),
+    },
+  ],
+  'Mutation.issuePartnerToken': [
+    {
+      as: 'anonymous',
+      label: 'gets a token for another client without its secret',
+      query:
+        'mutation ($id: ID!) { issuePartnerToken(input: { clientId: $id, clientSecret: "pcs_guess" }) { accessToken } }',
+      variables: (f) => ({ id: f.partnerClientId }),
+    },
+  ],
+};

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { buildASTSchema, parse } from 'graphql';
+import { testing } from '@portico/kit';
+import { startTestStack, SUPERGRAPH_PATH, type TestStack } from '../stack-harness';
+import { ATTEMPTS, type Actor, type ForeignTargets } from './attempts';
+
+/**
+ * Reads the composed supergraph, makes every defined attempt on every root
+ * field through the real gateway, and counts leaks: foreign data in an answer,
+ * data for a field the actor may not call, or a foreign row changed.
+ */
+function rootFields(): string[] {
+  const schema = buildASTSchema(parse(readFileSync(SUPERGRAPH_PATH, 'utf8')), {
+    assumeValidSDL: true,
+  });
+  const fields: string[] = [];
+  for (const root of [
+    schema.getQueryType(),
+    schema.getMutationType(),
+    schema.getSubscriptionType(),
+  ]) {
+    if (!root) continue;
+    for (const name of Object.keys(root.getFields())) fields.push(`${root.name}.${name}`);
+  }
+  return fields.sort();
+}
+
+const sqlite = testing.databaseTargets(process.env).find((t) => t.name === 'sqlite')!;
+
+describe('cross-customer harness', () => {
+  let stack: TestStack;
+  let tokens: Record<Actor, string | undefined>;
+  let foreign: ForeignTargets;
+  let markers: string[];
+
+  /** Rows that no contact or partner of customer A may change. */
+  async function foreignRows(): Promise<string> {
+    const q = (sql: string, params: unknown[] = []) =>
+      stack.accounts.running.db.dataSource.query(sql, params);
+    return JSON.stringify({
+      customer: await q('SELECT * FROM customers WHERE id = ?', [foreign.customerId]),
+      contacts: await q('SELECT * FROM contacts WHERE customerId = ? ORDER BY id', [
+        foreign.customerId,
+      ]),
+      staff: await q('SELECT * FROM staff_users ORDER BY id'),
+      partners: await q('SELECT * FROM partner_clients ORDER BY id'),
+    });
+  }
+
+  beforeAll(async () => {
+    stack = await startTestStack(sqlite);
+    const { demo } = stack.accounts;
+    const admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
+    const created = await stack.query(
+      'mutation { createPartnerClient(input: { name: "Other partner", scopes: ["customers:read"] }) { client { id } } }',
+      { token: admin },
+    );
+    foreign = {
+      customerId: demo.globexId,
+      contactId: demo.lucia.id,
+      contactEmail: demo.lucia.email,
+      staffEmail: demo.admin.email,
+      partnerClientId: (created.body.data as { createPartnerClient: { client: { id: string } } })
+        .createPartnerClient.client.id,
+    };
+    markers = [
+      foreign.customerId,
+      foreign.contactId,
+      foreign.contactEmail,
+      'Globex',
+      foreign.staffEmail,
+      'pcs_',
+    ];
+    tokens = {
+      contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),
+      partner: await stack.mintToken({
+        kind: 'partner',
+        clientId: '11111111-1111-4111-8111-111111111111',
+        scopes: [
+          'customers:read',
+          'invoices:read',
+          'payments:read',
+          'quotes:read',
+          'orders:read',
+          'documents:read',
+          'messages:read',
+        ],
+        customerIds: [demo.acmeId],
+      }),
+      anonymous: undefined,
+    };
+  });
+  afterAll(() => stack?.stop());
+
+  it('has an attempt for every root field of the supergraph', () => {
+    const missing = rootFields().filter((field) => !ATTEMPTS[field]?.length);
+    expect(missing).toEqual([]);
+  });
+
+  it('finds no leak in any attempt and no foreign row changed', async () => {
+    const before = await foreignRows();
+    const leaks: string[] = [];
+    let attempts = 0;
+    for (const field of rootFields()) {
+      const fieldName = field.split('.')[1]!;
+      for (const attempt of ATTEMPTS[field] ?? []) {
+        attempts += 1;
+        const response = await stack.query(attempt.query, {
+          token: tokens[attempt.as],
+          variables: attempt.variables?.(foreign),
+        });
+        const where = `${field} as ${attempt.as}: ${attempt.label}`;
+        const marker = markers.find((m) => response.text.includes(m));
+        if (marker) leaks.push(`${where} — answer contains ${marker}`);
+        const data = response.body.data as Record<string, unknown> | null | undefined;
+        if (
+          !attempt.permitted &&
+          data &&
+          data[fieldName] !== null &&
+          data[fieldName] !== undefined
+        ) {
+          leaks.push(`${where} — answered with data`);
+        }
+        if (!attempt.permitted && !response.body.errors?.length) {
+          leaks.push(`${where} — answered without an error`);
+        }
+      }
+    }
+    const after = await foreignRows();
+    const changed = before === after ? 0 : 1;
+    process.stdout.write(
+      `cross-customer harness: ${attempts} attempts on ${rootFields().length} root fields, ${leaks.length} leaks, ${changed ? 'foreign rows CHANGED' : '0 foreign rows changed'}\n`,
+    );
+    expect(leaks).toEqual([]);
+    expect(after).toEqual(before);
+    expect(attempts).toBeGreaterThanOrEqual(rootFields().length);
+  });
+});
