@@ -31,6 +31,8 @@ export interface GatewayConfig {
   auth: {
     claimsSecret: string;
     jwksUrl: string;
+    /** accounts' endpoint telling whether a token's session or partner client is still active. */
+    principalStatusUrl: string;
     issuer: string;
     audience: string;
   };
@@ -108,6 +110,11 @@ export function loadConfig(env: Env): GatewayConfig {
     auth: {
       claimsSecret,
       jwksUrl: readString(env, 'AUTH_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+      principalStatusUrl: readString(
+        env,
+        'AUTH_PRINCIPAL_STATUS_URL',
+        'http://127.0.0.1:4001/internal/principal-status',
+      ),
       issuer: readString(env, 'AUTH_ISSUER', 'portico-accounts'),
       audience: readString(env, 'AUTH_AUDIENCE', 'portico'),
     },

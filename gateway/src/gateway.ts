@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { maskError } from '@portico/kit';
 import { authorizationPlugin } from './auth/authorization-plugin';
+import { createPrincipalStatusCheck } from './auth/principal-status';
 import { createOperationAuthorizer, type OperationAuthorizer } from './auth/operation-authorizer';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
@@ -56,7 +57,14 @@ export function createGateway(config: GatewayConfig): PorticoGateway {
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     plugins: [
-      authorizationPlugin(() => authorizer),
+      authorizationPlugin(
+        () => authorizer,
+        createPrincipalStatusCheck({
+          url: config.auth.principalStatusUrl,
+          claimsSecret: config.auth.claimsSecret,
+          timeoutMs: config.subgraphTimeoutMs,
+        }),
+      ),
       suggestionsPlugin(config.limits.suggestionsFor),
       ApolloServerPluginLandingPageDisabled(),
     ],

@@ -54,12 +54,7 @@ describe('gateway document limits', () => {
   beforeAll(async () => {
     stack = await startTestStack(sqlite, { gatewayEnv: LIMITS_ENV });
     alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
-    partner = await stack.mintToken({
-      kind: 'partner',
-      clientId: 'p',
-      scopes: ['customers:read'],
-      customerIds: null,
-    });
+    partner = await stack.partnerToken(['customers:read']);
   });
   afterAll(() => stack?.stop());
 
@@ -171,12 +166,7 @@ describe('gateway introspection and suggestions in production', () => {
   it('refuses introspection to customers and the anonymous, not to staff or partners', async () => {
     const alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
     const admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
-    const partner = await stack.mintToken({
-      kind: 'partner',
-      clientId: 'p',
-      scopes: [],
-      customerIds: null,
-    });
+    const partner = await stack.partnerToken(['invoices:read']);
     const query = '{ __schema { queryType { name } } }';
     for (const token of [alice, undefined]) {
       const response = await stack.query(query, { token });

@@ -156,18 +156,8 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('holds partners to their scopes and their customers', async () => {
-      const noScope = await stack.mintToken({
-        kind: 'partner',
-        clientId: 'p1',
-        scopes: ['invoices:read'],
-        customerIds: null,
-      });
-      const limited = await stack.mintToken({
-        kind: 'partner',
-        clientId: 'p2',
-        scopes: ['customers:read'],
-        customerIds: [acmeId],
-      });
+      const noScope = await stack.partnerToken(['invoices:read']);
+      const limited = await stack.partnerToken(['customers:read'], [acmeId]);
       const refused = await stack.query(`{ customer(id: "${acmeId}") { companyName } }`, {
         token: noScope,
       });
@@ -338,12 +328,18 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     // Last: stops the accounts subgraph.
     it('masks a dead subgraph: no host, port or socket error reaches the client, and readiness drops', async () => {
       await stack.accounts.stop();
-      const response = await stack.query('{ viewer { kind } }', { token: alice });
-      expect(response.body.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
-      expect(response.body.errors?.[0]?.message).toBe('The accounts service is unavailable');
       const port = String(new URL(stack.accounts.running.url).port);
-      expect(response.text).not.toContain(port);
-      expect(response.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stack|at \w+ \(/);
+      const anonymous = await stack.query('{ viewer { kind } }');
+      expect(anonymous.body.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+      expect(anonymous.body.errors?.[0]?.message).toBe('The accounts service is unavailable');
+      // A signed-in request stops earlier, at the session check, just as cleanly.
+      const signedIn = await stack.query('{ viewer { kind } }', { token: alice });
+      expect(signedIn.status).toBe(503);
+      expect(signedIn.body.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+      for (const response of [anonymous, signedIn]) {
+        expect(response.text).not.toContain(port);
+        expect(response.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stack|at \w+ \(/);
+      }
       const base = stack.gateway.url.replace(/\/graphql$/, '');
       expect((await fetch(`${base}/readyz`)).status).toBe(503);
     });

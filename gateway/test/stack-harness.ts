@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type testing, type Principal, type SignedInPrincipal } from '@portico/kit';
-import { TokenIssuer } from '@portico/accounts';
+import { PRINCIPAL_STATUS_PATH, TokenIssuer } from '@portico/accounts';
 import {
   startTestAccounts,
   TEST_CLAIMS_SECRET,
@@ -30,6 +30,8 @@ export interface TestStack {
     principal: SignedInPrincipal,
     options?: { ttlSeconds?: number; issuer?: string; audience?: string },
   ): Promise<string>;
+  /** A real partner client made by the demo admin, and a token from its credentials. */
+  partnerToken(scopes: string[], customerIds?: string[] | null): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startTestStack(
       GATEWAY_SUPERGRAPH_PATH: SUPERGRAPH_PATH,
       SUBGRAPH_ACCOUNTS_URL: accounts.running.url,
       AUTH_JWKS_URL: accounts.running.jwksUrl,
+      AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
       GATEWAY_SHUTDOWN_GRACE_MS: '2000',
       ...options.gatewayEnv,
     }),
@@ -71,20 +74,21 @@ export async function startTestStack(
     }
     return { status: response.status, headers: response.headers, body: parsed, text: body };
   };
+  const signIn: TestStack['signIn'] = async (email, password, mutation = 'signIn') => {
+    const response = await query(
+      `mutation ($input: SignInInput!) { ${mutation}(input: $input) { accessToken } }`,
+      { variables: { input: { email, password } } },
+    );
+    const data = response.body.data as Record<string, { accessToken: string }> | null | undefined;
+    const token = data?.[mutation]?.accessToken;
+    if (!token) throw new Error(`sign-in failed: ${response.text}`);
+    return token;
+  };
   return {
     accounts,
     gateway,
     query,
-    async signIn(email, password, mutation = 'signIn') {
-      const response = await query(
-        `mutation ($input: SignInInput!) { ${mutation}(input: $input) { accessToken } }`,
-        { variables: { input: { email, password } } },
-      );
-      const data = response.body.data as Record<string, { accessToken: string }> | null | undefined;
-      const token = data?.[mutation]?.accessToken;
-      if (!token) throw new Error(`sign-in failed: ${response.text}`);
-      return token;
-    },
+    signIn,
     async mintToken(principal, options = {}) {
       const issuer = await TokenIssuer.fromPem(accounts.signingKeyPem, {
         issuer: options.issuer ?? 'portico-accounts',
@@ -92,6 +96,29 @@ export async function startTestStack(
         ttlSeconds: 900,
       });
       return (await issuer.issue(principal, options.ttlSeconds)).accessToken;
+    },
+    async partnerToken(scopes, customerIds = null) {
+      const admin = await signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
+      const created = await query(
+        'mutation ($input: CreatePartnerClientInput!) { createPartnerClient(input: $input) { clientSecret client { id } } }',
+        { token: admin, variables: { input: { name: 'Test partner', scopes, customerIds } } },
+      );
+      const payload = (
+        created.body.data as {
+          createPartnerClient?: { clientSecret: string; client: { id: string } };
+        } | null
+      )?.createPartnerClient;
+      if (!payload) throw new Error(`partner client not created: ${created.text}`);
+      const issued = await query(
+        'mutation ($input: IssuePartnerTokenInput!) { issuePartnerToken(input: $input) { accessToken } }',
+        {
+          variables: { input: { clientId: payload.client.id, clientSecret: payload.clientSecret } },
+        },
+      );
+      const token = (issued.body.data as { issuePartnerToken?: { accessToken: string } } | null)
+        ?.issuePartnerToken?.accessToken;
+      if (!token) throw new Error(`partner token not issued: ${issued.text}`);
+      return token;
     },
     async stop() {
       await gateway.close();

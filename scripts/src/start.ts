@@ -116,6 +116,10 @@ async function main(): Promise<void> {
     GATEWAY_SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
     AUTH_CLAIMS_SECRET: secret,
     AUTH_JWKS_URL: new URL('/.well-known/jwks.json', accounts.routingUrl).toString(),
+    AUTH_PRINCIPAL_STATUS_URL: new URL(
+      '/internal/principal-status',
+      accounts.routingUrl,
+    ).toString(),
     ...subgraphEnv,
   });
   await waitUntilReady(gatewayUrl.replace(/\/graphql$/, '/readyz'), gateway, 30_000);

@@ -32,6 +32,44 @@ export interface Attempt {
 const byId = (query: string) => (f: ForeignTargets) => ({ id: f.customerId, query });
 
 export const ATTEMPTS: Record<string, Attempt[]> = {
+  'Query.mySessions': [
+    {
+      as: 'contact',
+      label: 'lists sessions',
+      query: '{ mySessions { id clientAddress createdAt } }',
+      permitted: true,
+    },
+    { as: 'partner', label: 'lists sessions', query: '{ mySessions { id } }' },
+  ],
+  'Mutation.refreshSession': [
+    {
+      as: 'contact',
+      label: 'refreshes with a guessed refresh token',
+      query: 'mutation { refreshSession(input: { refreshToken: "prt_guess" }) { accessToken } }',
+    },
+  ],
+  'Mutation.signOut': [
+    {
+      as: 'contact',
+      label: 'signs out (its own session only)',
+      query: 'mutation { signOut { sessionsEnded } }',
+      permitted: true,
+    },
+    { as: 'partner', label: 'signs out', query: 'mutation { signOut { sessionsEnded } }' },
+  ],
+  'Mutation.signOutEverywhere': [
+    {
+      as: 'contact',
+      label: 'signs out everywhere (its own sessions only)',
+      query: 'mutation { signOutEverywhere { sessionsEnded } }',
+      permitted: true,
+    },
+    {
+      as: 'anonymous',
+      label: 'signs everyone out',
+      query: 'mutation { signOutEverywhere { sessionsEnded } }',
+    },
+  ],
   'Query.viewer': [
     {
       as: 'contact',

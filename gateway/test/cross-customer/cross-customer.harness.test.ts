@@ -44,6 +44,14 @@ describe('cross-customer harness', () => {
       ]),
       staff: await q('SELECT * FROM staff_users ORDER BY id'),
       partners: await q('SELECT * FROM partner_clients ORDER BY id'),
+      sessions: await q(
+        "SELECT * FROM sessions WHERE subjectKind = 'contact' AND subjectId IN (SELECT id FROM contacts WHERE customerId = ?) ORDER BY id",
+        [foreign.customerId],
+      ),
+      refreshTokens: await q(
+        'SELECT * FROM refresh_tokens WHERE sessionId IN (SELECT id FROM sessions WHERE subjectId IN (SELECT id FROM contacts WHERE customerId = ?)) ORDER BY id',
+        [foreign.customerId],
+      ),
     });
   }
 
@@ -73,10 +81,8 @@ describe('cross-customer harness', () => {
     ];
     tokens = {
       contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),
-      partner: await stack.mintToken({
-        kind: 'partner',
-        clientId: '11111111-1111-4111-8111-111111111111',
-        scopes: [
+      partner: await stack.partnerToken(
+        [
           'customers:read',
           'invoices:read',
           'payments:read',
@@ -85,8 +91,8 @@ describe('cross-customer harness', () => {
           'documents:read',
           'messages:read',
         ],
-        customerIds: [demo.acmeId],
-      }),
+        [demo.acmeId],
+      ),
       anonymous: undefined,
     };
   });
@@ -105,8 +111,13 @@ describe('cross-customer harness', () => {
       const fieldName = field.split('.')[1]!;
       for (const attempt of ATTEMPTS[field] ?? []) {
         attempts += 1;
+        // A fresh sign-in per contact attempt: some attempts end their own session.
+        const token =
+          attempt.as === 'contact'
+            ? await stack.signIn('alice@acme.example', 'acme-demo-password')
+            : tokens[attempt.as];
         const response = await stack.query(attempt.query, {
-          token: tokens[attempt.as],
+          token,
           variables: attempt.variables?.(foreign),
         });
         const where = `${field} as ${attempt.as}: ${attempt.label}`;

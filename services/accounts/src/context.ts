@@ -8,6 +8,7 @@ import type { Customer } from './customer/customer.entity';
 import { createCustomerLoader } from './customer/customer.loaders';
 import type { CustomerService } from './customer/customer.service';
 import type { PartnerClientService } from './partner/partner-client.service';
+import type { SessionService } from './session/session.service';
 import type { StaffUser } from './staff/staff-user.entity';
 import { createStaffUserLoader } from './staff/staff-user.loaders';
 
@@ -19,6 +20,7 @@ export interface AccountsServices {
   signIn: SignInService;
   customers: CustomerService;
   partners: PartnerClientService;
+  sessions: SessionService;
 }
 
 export interface AccountsContext extends BaseContext {

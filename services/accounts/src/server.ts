@@ -11,7 +11,10 @@ import { PasswordHasher } from './auth/password-hasher';
 import { TokenIssuer } from './auth/token-issuer';
 import { openAccountsDatabase } from './db/database';
 import { seedDemoData } from './demo/demo-data';
-import { buildSchema, createContext, createServices, name } from './subgraph';
+import { buildSchema, createContext, createServices, isPrincipalActive, name } from './subgraph';
+
+/** Where the gateway asks whether a token's session (or partner client) is still active. */
+export const PRINCIPAL_STATUS_PATH = '/internal/principal-status';
 
 export interface RunningAccounts extends RunningSubgraph {
   db: Database;
@@ -46,6 +49,12 @@ export async function startAccounts(
       host: config.http.host,
       port: config.http.port,
       createContext: (meta) => createContext(services, meta),
+      internalRoutes: {
+        [PRINCIPAL_STATUS_PATH]: async (body) => ({
+          status: 200,
+          body: { active: await isPrincipalActive(services, body) },
+        }),
+      },
       routes: {
         '/.well-known/jwks.json': (_req, res) =>
           sendJson(res, 200, tokens.jwks, { 'cache-control': 'public, max-age=300' }),

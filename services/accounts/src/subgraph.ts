@@ -1,4 +1,9 @@
-import { buildFederatedSchema, type FederatedSchema, type RequestMeta } from '@portico/kit';
+import {
+  buildFederatedSchema,
+  parsePrincipal,
+  type FederatedSchema,
+  type RequestMeta,
+} from '@portico/kit';
 import { PasswordHasher } from './auth/password-hasher';
 import { SignInService } from './auth/sign-in.service';
 import type { TokenIssuer } from './auth/token-issuer';
@@ -16,13 +21,21 @@ import { StaffUser } from './staff/staff-user.entity';
 import { resolveStaffUserReference } from './staff/staff-user.reference';
 import type { CounterStore, Database } from '@portico/kit';
 import { SignInGuard, type SignInLimits } from './auth/sign-in-guard';
+import { SessionService } from './session/session.service';
+import { SessionResolver } from './session/session.resolver';
 
 /** The uniform subgraph export every service has: name, buildSchema, createContext. */
 export const name = 'accounts';
 
 export function buildSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [ViewerResolver, CustomerResolver, ContactResolver, PartnerClientResolver],
+    resolvers: [
+      ViewerResolver,
+      SessionResolver,
+      CustomerResolver,
+      ContactResolver,
+      PartnerClientResolver,
+    ],
     orphanedTypes: [StaffUser],
     referenceResolvers: {
       Customer: { __resolveReference: resolveCustomerReference },
@@ -40,14 +53,56 @@ export function createServices(
   signInLimits?: SignInLimits,
 ): AccountsServices {
   const hasher = new PasswordHasher();
+  const sessions = new SessionService(db);
   return {
     db,
     tokens,
     hasher,
-    signIn: new SignInService(db, hasher, tokens, new SignInGuard(counters, signInLimits)),
+    sessions,
+    signIn: new SignInService(
+      db,
+      hasher,
+      tokens,
+      new SignInGuard(counters, signInLimits),
+      sessions,
+    ),
     customers: new CustomerService(db),
     partners: new PartnerClientService(db, tokens),
   };
+}
+
+/**
+ * Whether a principal's access token is still honoured: its session for
+ * people, its client for partners. The gateway asks before executing.
+ */
+export async function isPrincipalActive(
+  services: AccountsServices,
+  body: unknown,
+): Promise<boolean> {
+  const principal = parsePrincipal((body as { principal?: unknown } | null)?.principal);
+  if (!principal) return false;
+  switch (principal.kind) {
+    case 'anonymous':
+      return true;
+    case 'partner':
+      return services.partners.isActive(principal.clientId);
+    case 'contact':
+      return (
+        !!principal.sessionId &&
+        services.sessions.isActive(principal.sessionId, {
+          kind: 'contact',
+          id: principal.contactId,
+        })
+      );
+    case 'staff':
+      return (
+        !!principal.sessionId &&
+        services.sessions.isActive(principal.sessionId, {
+          kind: 'staff',
+          id: principal.staffUserId,
+        })
+      );
+  }
 }
 
 export function createContext(services: AccountsServices, meta: RequestMeta): AccountsContext {
@@ -59,4 +114,4 @@ export { openAccountsDatabase } from './db/database';
 export { TokenIssuer } from './auth/token-issuer';
 export { PasswordHasher } from './auth/password-hasher';
 export { seedDemoData, DEMO_SIGN_INS } from './demo/demo-data';
-export { startAccounts, type RunningAccounts } from './server';
+export { startAccounts, PRINCIPAL_STATUS_PATH, type RunningAccounts } from './server';

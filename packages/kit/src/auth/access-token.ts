@@ -8,6 +8,7 @@ import { isStaffRole, type Principal } from './principal';
  *   cus   contact: customer id; partner: allowed customer ids or null
  *   roles staff roles
  *   scope partner scopes, space-separated (RFC 8693 style)
+ *   sid   contact/staff: the sign-in session, checked for revocation per request
  */
 export type SignedInPrincipal = Exclude<Principal, { kind: 'anonymous' }>;
 
@@ -19,12 +20,20 @@ export function accessTokenClaimsFor(principal: SignedInPrincipal): {
     case 'contact':
       return {
         subject: `contact:${principal.contactId}`,
-        claims: { pk: 'contact', cus: principal.customerId },
+        claims: {
+          pk: 'contact',
+          cus: principal.customerId,
+          ...(principal.sessionId ? { sid: principal.sessionId } : {}),
+        },
       };
     case 'staff':
       return {
         subject: `staff:${principal.staffUserId}`,
-        claims: { pk: 'staff', roles: principal.roles },
+        claims: {
+          pk: 'staff',
+          roles: principal.roles,
+          ...(principal.sessionId ? { sid: principal.sessionId } : {}),
+        },
       };
     case 'partner':
       return {
@@ -44,14 +53,17 @@ export function principalFromAccessTokenClaims(
   const kind = sub.slice(0, separator);
   const id = sub.slice(separator + 1);
   if (!id || payload.pk !== kind) return null;
+  const sid = payload.sid;
+  if (sid !== undefined && (typeof sid !== 'string' || !sid)) return null;
+  const session = typeof sid === 'string' ? { sessionId: sid } : {};
   switch (kind) {
     case 'contact':
       return typeof payload.cus === 'string' && payload.cus
-        ? { kind: 'contact', contactId: id, customerId: payload.cus }
+        ? { kind: 'contact', contactId: id, customerId: payload.cus, ...session }
         : null;
     case 'staff':
       return Array.isArray(payload.roles) && payload.roles.every(isStaffRole)
-        ? { kind: 'staff', staffUserId: id, roles: [...payload.roles] }
+        ? { kind: 'staff', staffUserId: id, roles: [...payload.roles], ...session }
         : null;
     case 'partner': {
       const cus = payload.cus;

@@ -11,12 +11,15 @@ export interface ContactPrincipal {
   kind: 'contact';
   contactId: string;
   customerId: string;
+  /** The sign-in session the access token belongs to; revoking it ends the token. */
+  sessionId?: string;
 }
 
 export interface StaffPrincipal {
   kind: 'staff';
   staffUserId: string;
   roles: StaffRole[];
+  sessionId?: string;
 }
 
 /** An API client; `customerIds` null means "every customer", a list limits it. */
@@ -77,16 +80,30 @@ export function parsePrincipal(value: unknown): Principal | null {
   const v = value as Record<string, unknown>;
   const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
   const isStrList = (x: unknown): x is string[] => Array.isArray(x) && x.every(isStr);
+  const optionalStr = (x: unknown) => x === undefined || isStr(x);
   switch (v.kind) {
     case 'anonymous':
       return ANONYMOUS;
     case 'contact':
-      return isStr(v.contactId) && isStr(v.customerId)
-        ? { kind: 'contact', contactId: v.contactId, customerId: v.customerId }
+      return isStr(v.contactId) && isStr(v.customerId) && optionalStr(v.sessionId)
+        ? {
+            kind: 'contact',
+            contactId: v.contactId,
+            customerId: v.customerId,
+            ...(isStr(v.sessionId) ? { sessionId: v.sessionId } : {}),
+          }
         : null;
     case 'staff':
-      return isStr(v.staffUserId) && Array.isArray(v.roles) && v.roles.every(isStaffRole)
-        ? { kind: 'staff', staffUserId: v.staffUserId, roles: [...v.roles] }
+      return isStr(v.staffUserId) &&
+        Array.isArray(v.roles) &&
+        v.roles.every(isStaffRole) &&
+        optionalStr(v.sessionId)
+        ? {
+            kind: 'staff',
+            staffUserId: v.staffUserId,
+            roles: [...v.roles],
+            ...(isStr(v.sessionId) ? { sessionId: v.sessionId } : {}),
+          }
         : null;
     case 'partner':
       return isStr(v.clientId) &&

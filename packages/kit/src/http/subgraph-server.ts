@@ -7,10 +7,19 @@ import type { GraphQLSchema } from 'graphql';
 import { CLAIMS_HEADER, verifyClaims } from '../auth/claims';
 import type { BaseContext, RequestMeta } from '../auth/context';
 import { ErrorCode, maskError } from '../errors';
-import { handleGraphQLRequest, sendGraphQLError, sendJson } from './graphql-handler';
+import {
+  handleGraphQLRequest,
+  readGraphQLBody,
+  sendGraphQLError,
+  sendJson,
+} from './graphql-handler';
 import { closeGracefully, listen } from './lifecycle';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type InternalRouteHandler = (
+  body: unknown,
+  meta: RequestMeta,
+) => Promise<{ status: number; body: unknown }>;
 
 /**
  * Subgraphs keep idle sockets longer than the gateway's HTTP client does, so
@@ -28,6 +37,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   createContext: (meta: RequestMeta) => C;
   /** Extra public GET routes (e.g. a JWKS document). */
   routes?: Record<string, RouteHandler>;
+  /** POST routes for the gateway only: refused without valid gateway claims, like /graphql. */
+  internalRoutes?: Record<string, InternalRouteHandler>;
   /** Readiness probe, e.g. a database ping. */
   isReady?: () => Promise<boolean>;
 }
@@ -35,8 +46,10 @@ export interface SubgraphServerOptions<C extends BaseContext> {
 export interface SubgraphStats {
   /** GraphQL requests that carried valid gateway claims and were executed. */
   executed: number;
-  /** GraphQL requests refused for missing or invalid claims. */
+  /** Requests refused for missing or invalid claims. */
   refused: number;
+  /** Gateway-only internal calls answered (e.g. session status checks). */
+  internal: number;
 }
 
 export interface RunningSubgraph {
@@ -59,7 +72,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
-  const stats: SubgraphStats = { executed: 0, refused: 0 };
+  const stats: SubgraphStats = { executed: 0, refused: 0, internal: 0 };
   const bodyLimitBytes = options.bodyLimitBytes ?? 4 * 1024 * 1024;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -78,7 +91,8 @@ export async function startSubgraphServer<C extends BaseContext>(
       await route(req, res);
       return;
     }
-    if (path !== '/graphql') {
+    const internal = req.method === 'POST' && path ? options.internalRoutes?.[path] : undefined;
+    if (path !== '/graphql' && !internal) {
       sendJson(res, 404, { error: 'not found' });
       return;
     }
@@ -92,8 +106,20 @@ export async function startSubgraphServer<C extends BaseContext>(
       sendGraphQLError(res, 401, ErrorCode.Unauthenticated, 'Gateway claims required');
       return;
     }
-    stats.executed += 1;
     const { principal, requestId, clientAddress } = verdict.claims;
+    if (internal) {
+      stats.internal += 1;
+      const body = await readGraphQLBody(req, 64 * 1024);
+      if (!body.ok) {
+        sendGraphQLError(res, body.status, body.code, body.message);
+        return;
+      }
+      const meta = { principal, requestId: requestId ?? randomUUID(), clientAddress };
+      const answer = await internal(body.body, meta);
+      sendJson(res, answer.status, answer.body);
+      return;
+    }
+    stats.executed += 1;
     await handleGraphQLRequest(apollo, req, res, {
       bodyLimitBytes,
       context: async () =>

@@ -23,6 +23,12 @@ export class SignInPayload {
   @Field(() => Date)
   expiresAt!: Date;
 
+  @Field(() => String, {
+    description:
+      'Trade it for new tokens with refreshSession before the access token expires; it works once.',
+  })
+  refreshToken!: string;
+
   @Field(() => Viewer, { description: 'Who the token signs in.' })
   viewer!: Viewer;
 }

@@ -4,6 +4,7 @@ import { Customer } from '../customer/customer.entity';
 import { parseRoles, StaffUser } from '../staff/staff-user.entity';
 import type { PasswordHasher } from './password-hasher';
 import type { SignInGuard } from './sign-in-guard';
+import type { SessionService } from '../session/session.service';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 
 export function normalizeEmail(email: string): string {
@@ -12,6 +13,7 @@ export function normalizeEmail(email: string): string {
 
 export interface SignInResult extends IssuedToken {
   principal: SignedInPrincipal;
+  refreshToken: string;
 }
 
 /** One message for every failure: wrong password, unknown email, no portal access. */
@@ -25,6 +27,7 @@ export class SignInService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
     private readonly guard: SignInGuard,
+    private readonly sessions: SessionService,
   ) {}
 
   /** Portal sign-in for a customer's contact. */
@@ -46,12 +49,18 @@ export class SignInService {
     await this.db.manager
       .getRepository(Contact)
       .update({ id: contact.id }, { lastSignInAt: new Date() });
+    const session = await this.sessions.start({ kind: 'contact', id: contact.id }, address);
     const principal: SignedInPrincipal = {
       kind: 'contact',
       contactId: contact.id,
       customerId: contact.customerId,
+      sessionId: session.sessionId,
     };
-    return { principal, ...(await this.tokens.issue(principal)) };
+    return {
+      principal,
+      refreshToken: session.refreshToken,
+      ...(await this.tokens.issue(principal)),
+    };
   }
 
   /** Sign-in for the business's own staff (back office). */
@@ -70,7 +79,56 @@ export class SignInService {
     await this.db.manager
       .getRepository(StaffUser)
       .update({ id: staff.id }, { lastSignInAt: new Date() });
-    const principal: SignedInPrincipal = { kind: 'staff', staffUserId: staff.id, roles };
-    return { principal, ...(await this.tokens.issue(principal)) };
+    const session = await this.sessions.start({ kind: 'staff', id: staff.id }, address);
+    const principal: SignedInPrincipal = {
+      kind: 'staff',
+      staffUserId: staff.id,
+      roles,
+      sessionId: session.sessionId,
+    };
+    return {
+      principal,
+      refreshToken: session.refreshToken,
+      ...(await this.tokens.issue(principal)),
+    };
+  }
+
+  /**
+   * A new access token and refresh token for the same session. The person's
+   * access is checked again: a contact whose portal access was removed gets
+   * no new token.
+   */
+  async refresh(refreshToken: string): Promise<SignInResult> {
+    const { session, refreshToken: next } = await this.sessions.rotate(refreshToken);
+    let principal: SignedInPrincipal | null = null;
+    if (session.subjectKind === 'contact') {
+      const contact = await this.db.manager
+        .getRepository(Contact)
+        .findOneBy({ id: session.subjectId });
+      const customer = contact
+        ? await this.db.manager.getRepository(Customer).findOneBy({ id: contact.customerId })
+        : null;
+      if (contact?.portalAccess && customer?.portalEnabled) {
+        principal = {
+          kind: 'contact',
+          contactId: contact.id,
+          customerId: contact.customerId,
+          sessionId: session.id,
+        };
+      }
+    } else {
+      const staff = await this.db.manager
+        .getRepository(StaffUser)
+        .findOneBy({ id: session.subjectId });
+      const roles = staff ? parseRoles(staff.roleList) : [];
+      if (staff && roles.length > 0) {
+        principal = { kind: 'staff', staffUserId: staff.id, roles, sessionId: session.id };
+      }
+    }
+    if (!principal) {
+      await this.sessions.revoke(session.id, 'access-revoked');
+      throw codedError(ErrorCode.InvalidCredentials, 'Refresh token is not valid');
+    }
+    return { principal, refreshToken: next, ...(await this.tokens.issue(principal)) };
   }
 }

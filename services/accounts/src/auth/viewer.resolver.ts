@@ -31,7 +31,7 @@ export class ViewerResolver {
     @Arg('input', () => SignInInput) input: SignInInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<SignInPayload> {
-    return toPayload(
+    return toSignInPayload(
       await ctx.services.signIn.signInContact(input.email, input.password, addressOf(ctx)),
       ctx,
     );
@@ -44,14 +44,17 @@ export class ViewerResolver {
     @Arg('input', () => SignInInput) input: SignInInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<SignInPayload> {
-    return toPayload(
+    return toSignInPayload(
       await ctx.services.signIn.signInStaff(input.email, input.password, addressOf(ctx)),
       ctx,
     );
   }
 }
 
-async function toPayload(result: SignInResult, ctx: AccountsContext): Promise<SignInPayload> {
+export async function toSignInPayload(
+  result: SignInResult,
+  ctx: AccountsContext,
+): Promise<SignInPayload> {
   // The request itself was anonymous; the payload describes the new principal,
   // read with a loader scoped to that principal.
   const scoped = createAccountsContext(ctx.services, {
@@ -60,6 +63,7 @@ async function toPayload(result: SignInResult, ctx: AccountsContext): Promise<Si
   });
   return {
     accessToken: result.accessToken,
+    refreshToken: result.refreshToken,
     tokenType: 'Bearer',
     expiresAt: result.expiresAt,
     viewer: await loadViewer(result.principal, viewerLoaders(scoped)),

@@ -5,9 +5,22 @@ import { StaffUser } from '../staff/staff-user.entity';
 import { CreateAccounts1764250000000 } from './migrations/1764250000000-create-accounts';
 import { CreatePartnerClients1764260000000 } from './migrations/1764260000000-create-partner-clients';
 import { PartnerClient } from '../partner/partner-client.entity';
+import { RefreshToken, Session } from '../session/session.entity';
+import { CreateSessions1764270000000 } from './migrations/1764270000000-create-sessions';
 
-export const ACCOUNTS_ENTITIES = [Customer, Contact, StaffUser, PartnerClient];
-export const ACCOUNTS_MIGRATIONS = [CreateAccounts1764250000000, CreatePartnerClients1764260000000];
+export const ACCOUNTS_ENTITIES = [
+  Customer,
+  Contact,
+  StaffUser,
+  PartnerClient,
+  Session,
+  RefreshToken,
+];
+export const ACCOUNTS_MIGRATIONS = [
+  CreateAccounts1764250000000,
+  CreatePartnerClients1764260000000,
+  CreateSessions1764270000000,
+];
 
 /** Opens the accounts database and applies pending migrations. */
 export function openAccountsDatabase(

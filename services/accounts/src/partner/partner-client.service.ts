@@ -101,6 +101,12 @@ export class PartnerClientService {
     return client;
   }
 
+  /** Whether tokens of this client are still honoured (not revoked). */
+  async isActive(clientId: string): Promise<boolean> {
+    const client = await this.repo().findOneBy({ id: clientId });
+    return !!client && !client.revokedAt;
+  }
+
   /** Client-credentials sign-in: one answer for every failure. */
   async issueToken(
     clientId: string,

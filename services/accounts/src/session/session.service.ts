@@ -1,0 +1,139 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { IsNull } from 'typeorm';
+import { codedError, ErrorCode, type Database } from '@portico/kit';
+import { RefreshToken, Session } from './session.entity';
+
+export interface SessionSubject {
+  kind: 'contact' | 'staff';
+  id: string;
+}
+
+export interface SessionOptions {
+  /** A session ends this long after sign-in, however often it is refreshed. */
+  sessionTtlMs: number;
+  /** A refresh token unused this long expires. */
+  refreshTokenTtlMs: number;
+}
+
+export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
+  sessionTtlMs: 30 * 24 * 60 * 60_000,
+  refreshTokenTtlMs: 14 * 24 * 60 * 60_000,
+};
+
+const REFRESH_PREFIX = 'prt_';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function invalidRefresh() {
+  return codedError(ErrorCode.InvalidCredentials, 'Refresh token is not valid');
+}
+
+/**
+ * Sessions with rotating refresh tokens. Each refresh token works once; a
+ * second use means it was copied, and the whole session (the token family)
+ * is revoked. Access tokens name their session, so revocation takes effect
+ * on the next request through the gateway.
+ */
+export class SessionService {
+  constructor(
+    private readonly db: Database,
+    private readonly options: SessionOptions = DEFAULT_SESSION_OPTIONS,
+  ) {}
+
+  async start(
+    subject: SessionSubject,
+    clientAddress: string | undefined,
+  ): Promise<{ sessionId: string; refreshToken: string }> {
+    const now = new Date();
+    const session = this.db.manager.getRepository(Session).create({
+      id: randomUUID(),
+      subjectKind: subject.kind,
+      subjectId: subject.id,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + this.options.sessionTtlMs),
+      revokedAt: null,
+      revokedReason: null,
+      clientAddress: clientAddress?.slice(0, 64) ?? null,
+    });
+    await this.db.manager.getRepository(Session).save(session);
+    return { sessionId: session.id, refreshToken: await this.newRefreshToken(session.id, now) };
+  }
+
+  private async newRefreshToken(sessionId: string, now: Date): Promise<string> {
+    const token = `${REFRESH_PREFIX}${randomBytes(32).toString('base64url')}`;
+    await this.db.manager.getRepository(RefreshToken).insert({
+      id: randomUUID(),
+      sessionId,
+      tokenHash: hashToken(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.options.refreshTokenTtlMs),
+      usedAt: null,
+    });
+    return token;
+  }
+
+  /** Trades a refresh token for a new one in the same session. */
+  async rotate(refreshToken: string): Promise<{ session: Session; refreshToken: string }> {
+    const tokens = this.db.manager.getRepository(RefreshToken);
+    const stored = refreshToken.startsWith(REFRESH_PREFIX)
+      ? await tokens.findOneBy({ tokenHash: hashToken(refreshToken) })
+      : null;
+    if (!stored) throw invalidRefresh();
+    const now = new Date();
+    // Conditional update: of two concurrent uses of one token, exactly one wins.
+    const claimed = await tokens.update({ id: stored.id, usedAt: IsNull() }, { usedAt: now });
+    if (!claimed.affected) {
+      await this.revoke(stored.sessionId, 'refresh-token-reuse');
+      throw invalidRefresh();
+    }
+    const session = await this.db.manager
+      .getRepository(Session)
+      .findOneBy({ id: stored.sessionId });
+    if (!session || session.revokedAt || session.expiresAt <= now || stored.expiresAt <= now) {
+      throw invalidRefresh();
+    }
+    await this.db.manager.getRepository(Session).update({ id: session.id }, { lastUsedAt: now });
+    return { session, refreshToken: await this.newRefreshToken(session.id, now) };
+  }
+
+  async revoke(sessionId: string, reason: string): Promise<void> {
+    await this.db.manager
+      .getRepository(Session)
+      .update(
+        { id: sessionId, revokedAt: IsNull() },
+        { revokedAt: new Date(), revokedReason: reason },
+      );
+  }
+
+  /** Ends every session of a subject; returns how many were still active. */
+  async revokeAll(subject: SessionSubject, reason: string): Promise<number> {
+    const result = await this.db.manager
+      .getRepository(Session)
+      .update(
+        { subjectKind: subject.kind, subjectId: subject.id, revokedAt: IsNull() },
+        { revokedAt: new Date(), revokedReason: reason },
+      );
+    return result.affected ?? 0;
+  }
+
+  async isActive(sessionId: string, subject: SessionSubject): Promise<boolean> {
+    const session = await this.db.manager.getRepository(Session).findOneBy({
+      id: sessionId,
+      subjectKind: subject.kind,
+      subjectId: subject.id,
+    });
+    return !!session && !session.revokedAt && session.expiresAt > new Date();
+  }
+
+  async listActive(subject: SessionSubject): Promise<Session[]> {
+    const sessions = await this.db.manager.getRepository(Session).find({
+      where: { subjectKind: subject.kind, subjectId: subject.id, revokedAt: IsNull() },
+      order: { lastUsedAt: 'DESC', id: 'ASC' },
+    });
+    const now = new Date();
+    return sessions.filter((s) => s.expiresAt > now);
+  }
+}
