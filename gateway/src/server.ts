@@ -72,6 +72,9 @@ export async function startGateway(
   await apollo.start();
   const verifyToken = options.verifyToken ?? createTokenVerifier(config.auth);
   const counters = createCounterStore(config.redisUrl, `${config.redisPrefix}gateway:`);
+  if (!(await counters.ready(5_000))) {
+    process.stderr.write('gateway: Redis not reachable yet; rate limits are off until it is\n');
+  }
   const rateLimiter = new RateLimiter(counters, config.limits.rate, (error) => {
     process.stderr.write(
       `gateway: rate-limit store unavailable, letting request through: ${String(error)}\n`,

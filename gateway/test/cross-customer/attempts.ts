@@ -31,7 +31,106 @@ export interface Attempt {
 
 const byId = (query: string) => (f: ForeignTargets) => ({ id: f.customerId, query });
 
+const contactTarget = (f: ForeignTargets) => ({ id: f.contactId });
+
 export const ATTEMPTS: Record<string, Attempt[]> = {
+  'Mutation.inviteContact': [
+    {
+      as: 'contact',
+      label: 'invites someone into customer B',
+      query:
+        'mutation ($id: ID!) { inviteContact(input: { customerId: $id, name: "Mallory", email: "mallory@evil.example" }) { contact { id customerId } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'partner',
+      label: 'invites someone into customer B',
+      query:
+        'mutation ($id: ID!) { inviteContact(input: { customerId: $id, name: "Mallory", email: "mallory2@evil.example" }) { contact { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.reinviteContact': [
+    {
+      as: 'contact',
+      label: "re-invites customer B's contact",
+      query:
+        'mutation ($id: ID!) { reinviteContact(input: { contactId: $id }) { contact { email } } }',
+      variables: contactTarget,
+    },
+    {
+      as: 'partner',
+      label: "re-invites customer B's contact",
+      query:
+        'mutation ($id: ID!) { reinviteContact(input: { contactId: $id }) { contact { email } } }',
+      variables: contactTarget,
+    },
+  ],
+  'Mutation.revokePortalAccess': [
+    {
+      as: 'contact',
+      label: "locks customer B's contact out",
+      query:
+        'mutation ($id: ID!) { revokePortalAccess(input: { contactId: $id }) { contact { id } } }',
+      variables: contactTarget,
+    },
+    {
+      as: 'partner',
+      label: "locks customer B's contact out",
+      query:
+        'mutation ($id: ID!) { revokePortalAccess(input: { contactId: $id }) { contact { id } } }',
+      variables: contactTarget,
+    },
+  ],
+  'Mutation.disableContact': [
+    {
+      as: 'contact',
+      label: "disables customer B's contact",
+      query: 'mutation ($id: ID!) { disableContact(input: { contactId: $id }) { contact { id } } }',
+      variables: contactTarget,
+    },
+  ],
+  'Mutation.acceptInvitation': [
+    {
+      as: 'anonymous',
+      label: 'accepts an invitation with a guessed token',
+      query:
+        'mutation { acceptInvitation(input: { token: "inv_guess", password: "a long enough passphrase" }) { accessToken } }',
+    },
+  ],
+  'Mutation.requestPasswordReset': [
+    {
+      as: 'anonymous',
+      label: "asks for customer B's contact's reset link",
+      query:
+        'mutation ($email: String!) { requestPasswordReset(input: { email: $email }) { accepted } }',
+      variables: (f) => ({ email: f.contactEmail }),
+      // answers `accepted: true` for any email; the link goes to the owner's mailbox
+      permitted: true,
+    },
+  ],
+  'Mutation.resetPassword': [
+    {
+      as: 'anonymous',
+      label: 'resets a password with a guessed token',
+      query:
+        'mutation { resetPassword(input: { token: "pwr_guess", newPassword: "a long enough passphrase" }) { passwordChanged } }',
+    },
+  ],
+  'Mutation.changePassword': [
+    {
+      as: 'contact',
+      label: 'changes its password without knowing it',
+      query:
+        'mutation { changePassword(input: { currentPassword: "not-the-password", newPassword: "a long enough passphrase" }) { otherSessionsEnded } }',
+    },
+    {
+      as: 'partner',
+      label: 'changes a password',
+      query:
+        'mutation { changePassword(input: { currentPassword: "x", newPassword: "a long enough passphrase" }) { otherSessionsEnded } }',
+    },
+  ],
   'Query.mySessions': [
     {
       as: 'contact',

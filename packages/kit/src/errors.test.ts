@@ -16,6 +16,20 @@ describe('maskError', () => {
     });
   });
 
+  it('masks the message of an error Apollo Server coded INTERNAL_SERVER_ERROR itself', () => {
+    expect(
+      maskError({
+        message: 'No metadata for "ActionToken" was found.',
+        path: ['inviteContact'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      }),
+    ).toEqual({
+      message: 'Internal server error',
+      path: ['inviteContact'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+  });
+
   it('replaces an uncoded error, such as a driver error with SQL text, by a generic one', () => {
     const masked = maskError({
       message: "ER_DUP_ENTRY: Duplicate entry 'a@b' for key 'uq_contacts_email' at 10.0.0.5:3306",

@@ -53,9 +53,13 @@ export function httpStatusFor(code: string): number {
   return HTTP_STATUS[code as ErrorCode] ?? 500;
 }
 
-/** Codes whose messages were written for clients and may be shown as they are. */
+/**
+ * Codes whose messages were written for clients and may be shown as they are.
+ * Not INTERNAL_SERVER_ERROR: Apollo Server gives that code to every uncoded
+ * error, so its message may be a driver's or the ORM's.
+ */
 const PUBLIC_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.Internal),
   // graphql-js / Apollo Server codes for malformed documents: their messages
   // name only schema elements the client already sees.
   'GRAPHQL_PARSE_FAILED',
@@ -96,7 +100,7 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
     const extensions: Record<string, unknown> = { code };
-    for (const key of ['field', 'limit', 'retryAfter'] as const) {
+    for (const key of ['field', 'reason', 'limit', 'retryAfter'] as const) {
       if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
     }
     return {

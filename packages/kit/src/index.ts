@@ -4,6 +4,7 @@ export * from './errors';
 export * from './auth/principal';
 export * from './auth/claims';
 export * from './auth/access-token';
+export * from './auth/opaque-token';
 export * from './auth/context';
 export * from './auth/rules';
 export * from './auth/decorators';

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   readClaimsSecret,
   readBool,
   readDbConfig,
@@ -9,6 +10,7 @@ import {
   type Env,
 } from '@portico/kit';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './auth/sign-in-guard';
+import type { MailConfig } from './mail/mail-transport';
 
 export interface AccountsConfig {
   http: { host: string; port: number };
@@ -28,8 +30,28 @@ export interface AccountsConfig {
   redisUrl?: string;
   /** Prefix of every Redis key, so installations can share one Redis. */
   redisPrefix: string;
+  /** Outgoing mail: `.eml` files in a folder by default, SMTP when MAIL_SMTP_URL is set. */
+  mail: MailConfig;
+  portal: {
+    /** The customer portal web app, for links in mail. */
+    url: string;
+    name: string;
+    invitationTtlMs: number;
+    resetTtlMs: number;
+  };
   /** Seed the demo customers, contacts and staff admin into an empty database. */
   seedDemo: boolean;
+}
+
+function readMailConfig(env: Env): MailConfig {
+  const from = readString(env, 'MAIL_FROM', 'Portico <no-reply@portico.invalid>');
+  const smtpUrl = readOptionalString(env, 'MAIL_SMTP_URL');
+  if (smtpUrl) {
+    if (!/^smtps?:\/\//.test(smtpUrl))
+      throw new ConfigError('MAIL_SMTP_URL must be smtp:// or smtps://');
+    return { transport: 'smtp', url: smtpUrl, from };
+  }
+  return { transport: 'folder', folder: readString(env, 'MAIL_FOLDER', './data/mail'), from };
 }
 
 export function loadConfig(env: Env): AccountsConfig {
@@ -72,6 +94,14 @@ export function loadConfig(env: Env): AccountsConfig {
     },
     redisUrl: readOptionalString(env, 'REDIS_URL'),
     redisPrefix: readString(env, 'REDIS_PREFIX', 'portico:'),
+    mail: readMailConfig(env),
+    portal: {
+      url: readString(env, 'PORTAL_URL', 'http://127.0.0.1:3000'),
+      name: readString(env, 'PORTAL_NAME', 'Portico'),
+      invitationTtlMs:
+        readInt(env, 'PORTAL_INVITATION_TTL_HOURS', 7 * 24, { min: 1, max: 30 * 24 }) * 3_600_000,
+      resetTtlMs: readInt(env, 'PORTAL_RESET_TTL_MINUTES', 60, { min: 5, max: 24 * 60 }) * 60_000,
+    },
     seedDemo: readBool(env, 'SEED_DEMO', false),
   };
 }

@@ -1,5 +1,11 @@
 import type DataLoader from 'dataloader';
-import type { BaseContext, Database, RequestMeta } from '@portico/kit';
+import {
+  codedError,
+  ErrorCode,
+  type BaseContext,
+  type Database,
+  type RequestMeta,
+} from '@portico/kit';
 import type { TokenIssuer } from './auth/token-issuer';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { SignInService } from './auth/sign-in.service';
@@ -9,6 +15,8 @@ import { createCustomerLoader } from './customer/customer.loaders';
 import type { CustomerService } from './customer/customer.service';
 import type { PartnerClientService } from './partner/partner-client.service';
 import type { SessionService } from './session/session.service';
+import type { ContactAccessService } from './contact/contact-access.service';
+import type { PasswordService } from './auth/password.service';
 import type { StaffUser } from './staff/staff-user.entity';
 import { createStaffUserLoader } from './staff/staff-user.loaders';
 
@@ -21,6 +29,8 @@ export interface AccountsServices {
   customers: CustomerService;
   partners: PartnerClientService;
   sessions: SessionService;
+  contactAccess: ContactAccessService;
+  passwords: PasswordService;
 }
 
 export interface AccountsContext extends BaseContext {
@@ -46,4 +56,10 @@ export function createAccountsContext(
       staffUser: createStaffUserLoader(services.db, principal),
     },
   };
+}
+
+/** The signed-in staff user's id; resolvers call it after @StaffOnly has run. */
+export function requireStaffUserId(ctx: AccountsContext): string {
+  if (ctx.principal.kind !== 'staff') throw codedError(ErrorCode.Forbidden, 'Staff only');
+  return ctx.principal.staffUserId;
 }

@@ -6,6 +6,7 @@ import {
   type RunningSubgraph,
 } from '@portico/kit';
 import type { AccountsServices } from './context';
+import { createMailTransport } from './mail/mail-transport';
 import type { AccountsConfig } from './config';
 import { PasswordHasher } from './auth/password-hasher';
 import { TokenIssuer } from './auth/token-issuer';
@@ -40,7 +41,19 @@ export async function startAccounts(
       : await TokenIssuer.fromFile(config.auth.signingKeyFile, tokenOptions);
     if (config.seedDemo) await seedDemoData(db, new PasswordHasher());
     const counters = createCounterStore(config.redisUrl, `${config.redisPrefix}accounts:`);
-    const services = createServices(db, tokens, counters, config.signInLimits);
+    if (!(await counters.ready(5_000))) {
+      process.stderr.write('accounts: Redis not reachable yet; sign-in is refused until it is\n');
+    }
+    const mail = createMailTransport(config.mail);
+    const services = createServices({
+      db,
+      tokens,
+      counters,
+      mail,
+      config,
+      onMailError: (error) =>
+        process.stderr.write(`accounts: a mail could not be sent: ${String(error)}\n`),
+    });
     const { schema } = await buildSchema();
     const server = await startSubgraphServer({
       name,
@@ -73,6 +86,7 @@ export async function startAccounts(
       close: async () => {
         await server.close();
         await counters.close();
+        mail.close();
         await db.dataSource.destroy();
       },
     };

@@ -20,7 +20,14 @@ import { resolvePartnerClientReference } from './partner/partner-client.referenc
 import { StaffUser } from './staff/staff-user.entity';
 import { resolveStaffUserReference } from './staff/staff-user.reference';
 import type { CounterStore, Database } from '@portico/kit';
-import { SignInGuard, type SignInLimits } from './auth/sign-in-guard';
+import { SignInGuard } from './auth/sign-in-guard';
+import { PasswordService } from './auth/password.service';
+import { PasswordResolver } from './auth/password.resolver';
+import { ActionTokenService } from './contact/action-token.service';
+import { ContactAccessService } from './contact/contact-access.service';
+import { ContactAccessResolver } from './contact/contact-access.resolver';
+import type { MailTransport } from './mail/mail-transport';
+import type { AccountsConfig } from './config';
 import { SessionService } from './session/session.service';
 import { SessionResolver } from './session/session.resolver';
 
@@ -32,6 +39,8 @@ export function buildSchema(): Promise<FederatedSchema> {
     resolvers: [
       ViewerResolver,
       SessionResolver,
+      PasswordResolver,
+      ContactAccessResolver,
       CustomerResolver,
       ContactResolver,
       PartnerClientResolver,
@@ -46,28 +55,45 @@ export function buildSchema(): Promise<FederatedSchema> {
   });
 }
 
-export function createServices(
-  db: Database,
-  tokens: TokenIssuer,
-  counters: CounterStore,
-  signInLimits?: SignInLimits,
-): AccountsServices {
+export interface ServiceParts {
+  db: Database;
+  tokens: TokenIssuer;
+  counters: CounterStore;
+  mail: MailTransport;
+  config: Pick<AccountsConfig, 'signInLimits' | 'portal'>;
+  onMailError?: (error: unknown) => void;
+}
+
+export function createServices(parts: ServiceParts): AccountsServices {
+  const { db, tokens, counters, mail, config } = parts;
   const hasher = new PasswordHasher();
   const sessions = new SessionService(db);
+  const guard = new SignInGuard(counters, config.signInLimits);
+  const actionTokens = new ActionTokenService(db);
+  const portal = config.portal;
   return {
     db,
     tokens,
     hasher,
     sessions,
-    signIn: new SignInService(
-      db,
-      hasher,
-      tokens,
-      new SignInGuard(counters, signInLimits),
-      sessions,
-    ),
+    signIn: new SignInService(db, hasher, tokens, guard, sessions),
     customers: new CustomerService(db),
     partners: new PartnerClientService(db, tokens),
+    contactAccess: new ContactAccessService(db, hasher, sessions, actionTokens, mail, {
+      portalUrl: portal.url,
+      portalName: portal.name,
+      invitationTtlMs: portal.invitationTtlMs,
+    }),
+    passwords: new PasswordService(
+      db,
+      hasher,
+      sessions,
+      actionTokens,
+      guard,
+      mail,
+      { portalUrl: portal.url, portalName: portal.name, resetTtlMs: portal.resetTtlMs },
+      parts.onMailError ?? (() => undefined),
+    ),
   };
 }
 

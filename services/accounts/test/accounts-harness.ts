@@ -20,6 +20,8 @@ export interface DemoIds {
 export interface TestAccounts {
   running: RunningAccounts;
   demo: DemoIds;
+  /** Where the accounts service writes outgoing mail (.eml files). */
+  mailFolder: string;
   /** The PKCS#8 PEM the accounts service signs access tokens with. */
   signingKeyPem: string;
   /** Every SQL statement the accounts driver ran, in order. */
@@ -48,6 +50,7 @@ export async function startTestAccounts(
     AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
     HTTP_PORT: '0',
     AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
+    MAIL_FOLDER: join(keyDir, 'mail'),
     SEED_DEMO: 'true',
     ...dbEnv(database.config),
     ...env,
@@ -74,6 +77,7 @@ export async function startTestAccounts(
     running,
     demo,
     signingKeyPem: readFileSync(join(keyDir, 'signing.pem'), 'utf8'),
+    mailFolder: join(keyDir, 'mail'),
     queries,
     post: (query, options = {}) => {
       const headers: Record<string, string> = {};

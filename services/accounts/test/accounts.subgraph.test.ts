@@ -28,6 +28,20 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       await accounts?.stop();
     });
 
+    it('has an entity for every table the migrations create', async () => {
+      const { dataSource } = accounts.running.db;
+      const sql =
+        dataSource.options.type === 'better-sqlite3'
+          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+          : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()';
+      const tables = ((await dataSource.query(sql)) as Array<{ name: string }>)
+        .map((row) => row.name)
+        .filter((name) => name !== 'schema_migrations')
+        .sort();
+      const entities = dataSource.entityMetadatas.map((m) => m.tableName).sort();
+      expect(tables).toEqual(entities);
+    });
+
     it('applies migrations that match the entities exactly', async () => {
       const pending = await accounts.running.db.dataSource.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);

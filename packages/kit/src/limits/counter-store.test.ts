@@ -11,7 +11,7 @@ if (redisUrl) {
     'redis',
     async () => {
       const store = new RedisCounterStore(redisUrl, `portico-test:${randomUUID()}:`);
-      await store.ready();
+      expect(await store.ready(5_000)).toBe(true);
       return store;
     },
   ]);

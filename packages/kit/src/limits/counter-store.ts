@@ -12,6 +12,8 @@ export interface CounterStore {
   /** The current count without adding to it. */
   peek(key: string): Promise<{ count: number; resetAt: number }>;
   reset(key: string): Promise<void>;
+  /** Resolves true once usable, false if not within `timeoutMs` (the caller goes on degraded). */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,10 @@ export class MemoryCounterStore implements CounterStore {
 
   async reset(key: string) {
     this.counters.delete(key);
+  }
+
+  async ready() {
+    return true;
   }
 
   async close() {
@@ -110,12 +116,19 @@ export class RedisCounterStore implements CounterStore {
     this.redis.disconnect();
   }
 
-  /** Resolves once connected (tests and start-up checks). */
-  async ready(): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    await new Promise<void>((resolve, reject) => {
-      this.redis.once('ready', resolve);
-      this.redis.once('end', () => reject(new Error('redis connection ended')));
+  /**
+   * Commands fail at once while disconnected (no offline queue), so a process
+   * waits for the connection at start-up rather than failing its first requests.
+   */
+  async ready(timeoutMs = 5_000): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+      this.redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
     });
   }
 }

@@ -45,7 +45,14 @@ export class SignInService {
     const customer = await this.db.manager
       .getRepository(Customer)
       .findOneBy({ id: contact.customerId });
-    if (!contact.portalAccess || !customer?.portalEnabled) throw invalidCredentials();
+    if (!contact.portalAccess || contact.disabledAt || !customer?.portalEnabled) {
+      throw invalidCredentials();
+    }
+    return this.startContactSession(contact, address);
+  }
+
+  /** Starts a session for a contact whose credentials were just proven. */
+  async startContactSession(contact: Contact, address: string): Promise<SignInResult> {
     await this.db.manager
       .getRepository(Contact)
       .update({ id: contact.id }, { lastSignInAt: new Date() });
@@ -108,7 +115,7 @@ export class SignInService {
       const customer = contact
         ? await this.db.manager.getRepository(Customer).findOneBy({ id: contact.customerId })
         : null;
-      if (contact?.portalAccess && customer?.portalEnabled) {
+      if (contact?.portalAccess && !contact.disabledAt && customer?.portalEnabled) {
         principal = {
           kind: 'contact',
           contactId: contact.id,

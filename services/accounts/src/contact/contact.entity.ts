@@ -39,4 +39,12 @@ export class Contact {
   @Field(() => Date)
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'Set when staff disabled the contact; a disabled contact cannot sign in or be invited.',
+  })
+  @Column({ type: 'datetime', nullable: true })
+  disabledAt!: Date | null;
 }

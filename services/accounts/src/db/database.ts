@@ -6,6 +6,8 @@ import { CreateAccounts1764250000000 } from './migrations/1764250000000-create-a
 import { CreatePartnerClients1764260000000 } from './migrations/1764260000000-create-partner-clients';
 import { PartnerClient } from '../partner/partner-client.entity';
 import { RefreshToken, Session } from '../session/session.entity';
+import { ActionToken } from '../contact/action-token.entity';
+import { PortalAccess1764280000000 } from './migrations/1764280000000-portal-access';
 import { CreateSessions1764270000000 } from './migrations/1764270000000-create-sessions';
 
 export const ACCOUNTS_ENTITIES = [
@@ -15,11 +17,13 @@ export const ACCOUNTS_ENTITIES = [
   PartnerClient,
   Session,
   RefreshToken,
+  ActionToken,
 ];
 export const ACCOUNTS_MIGRATIONS = [
   CreateAccounts1764250000000,
   CreatePartnerClients1764260000000,
   CreateSessions1764270000000,
+  PortalAccess1764280000000,
 ];
 
 /** Opens the accounts database and applies pending migrations. */

@@ -85,6 +85,7 @@ export async function seedDemoData(db: Database, hasher: PasswordHasher): Promis
         portalAccess: true,
         lastSignInAt: null,
         createdAt: now,
+        disabledAt: null,
       });
     await manager
       .getRepository(Contact)

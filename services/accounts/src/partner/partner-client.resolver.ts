@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { codedError, ErrorCode, StaffOnly } from '@portico/kit';
-import type { AccountsContext } from '../context';
+import { StaffOnly } from '@portico/kit';
+import { requireStaffUserId, type AccountsContext } from '../context';
 import { PartnerClient } from './partner-client.entity';
 import {
   CreatePartnerClientInput,
@@ -10,11 +10,6 @@ import {
   PartnerTokenPayload,
   RevokePartnerClientPayload,
 } from './partner-client.inputs';
-
-function staffId(ctx: AccountsContext): string {
-  if (ctx.principal.kind !== 'staff') throw codedError(ErrorCode.Forbidden, 'Staff only');
-  return ctx.principal.staffUserId;
-}
 
 @Resolver(() => PartnerClient)
 export class PartnerClientResolver {
@@ -32,7 +27,7 @@ export class PartnerClientResolver {
     @Arg('input', () => CreatePartnerClientInput) input: CreatePartnerClientInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<PartnerClientSecretPayload> {
-    const { client, secret } = await ctx.services.partners.create(staffId(ctx), input);
+    const { client, secret } = await ctx.services.partners.create(requireStaffUserId(ctx), input);
     return { client, clientSecret: secret };
   }
 

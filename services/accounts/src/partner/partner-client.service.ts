@@ -1,6 +1,13 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { In } from 'typeorm';
-import { codedError, ErrorCode, notFoundError, type Database } from '@portico/kit';
+import {
+  codedError,
+  ErrorCode,
+  hashOpaqueToken as hashSecret,
+  newOpaqueToken,
+  notFoundError,
+  type Database,
+} from '@portico/kit';
 import type { IssuedToken, TokenIssuer } from '../auth/token-issuer';
 import { Customer } from '../customer/customer.entity';
 import { PartnerClient } from './partner-client.entity';
@@ -8,12 +15,8 @@ import { PARTNER_SCOPES } from './partner-scopes';
 
 const SECRET_PREFIX = 'pcs_';
 
-function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
-
 function newSecret(): string {
-  return `${SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
+  return newOpaqueToken(SECRET_PREFIX);
 }
 
 function badInput(message: string, field: string) {

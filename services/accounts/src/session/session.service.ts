@@ -1,6 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
-import { codedError, ErrorCode, type Database } from '@portico/kit';
+import {
+  codedError,
+  ErrorCode,
+  hashOpaqueToken as hashToken,
+  newOpaqueToken,
+  type Database,
+} from '@portico/kit';
 import { RefreshToken, Session } from './session.entity';
 
 export interface SessionSubject {
@@ -21,10 +27,6 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
 };
 
 const REFRESH_PREFIX = 'prt_';
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 function invalidRefresh() {
   return codedError(ErrorCode.InvalidCredentials, 'Refresh token is not valid');
@@ -63,7 +65,7 @@ export class SessionService {
   }
 
   private async newRefreshToken(sessionId: string, now: Date): Promise<string> {
-    const token = `${REFRESH_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const token = newOpaqueToken(REFRESH_PREFIX);
     await this.db.manager.getRepository(RefreshToken).insert({
       id: randomUUID(),
       sessionId,
