@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { testing } from '@portico/kit';
 import { loadConfig } from '../src/config';
@@ -112,7 +113,12 @@ describe('gateway document limits', () => {
   });
 });
 
-describe('gateway rate limits', () => {
+const redisUrl = testing.redisUrlForTests(process.env);
+const redisPrefix = `portico-test:${randomUUID()}:`;
+const rateStores: Array<[string, Record<string, string>]> = [['memory', {}]];
+if (redisUrl) rateStores.push(['redis', { REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix }]);
+
+describe.each(rateStores)('gateway rate limits (%s counters)', (_store, storeEnv) => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack(sqlite, {
@@ -120,10 +126,14 @@ describe('gateway rate limits', () => {
         RATE_LIMIT_CONTACT_PER_MINUTE: '5',
         RATE_LIMIT_ANONYMOUS_PER_MINUTE: '4',
         HTTP_TRUST_PROXY: 'true',
+        ...storeEnv,
       },
     });
   });
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    await stack?.stop();
+    if (storeEnv.REDIS_URL) await testing.dropRedisKeys(storeEnv.REDIS_URL, redisPrefix);
+  });
 
   it('answers 429 with Retry-After once a contact is over its limit, and only for that contact', async () => {
     const alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
@@ -228,5 +238,26 @@ describe('gateway subgraph timeout', () => {
       extensions: { code: 'SUBGRAPH_TIMEOUT' },
     });
     expect(response.text).not.toMatch(/127\.0\.0\.1|ECONN|aborted/);
+  });
+});
+
+describe('gateway keep-alive toward subgraphs', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack(sqlite, { accountsEnv: { HTTP_KEEP_ALIVE_MS: '1000' } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('does not reuse a socket the subgraph is closing (requests spaced around its 1 s idle timeout)', async () => {
+    const statuses: number[] = [];
+    const codes: unknown[] = [];
+    for (const gap of [950, 980, 1000, 1020, 1050]) {
+      const response = await stack.query('{ viewer { kind } }');
+      statuses.push(response.status);
+      codes.push(response.body.errors?.[0]?.extensions?.code);
+      await new Promise((r) => setTimeout(r, gap));
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });

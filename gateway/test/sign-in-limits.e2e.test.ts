@@ -77,6 +77,18 @@ describe.each(stores)('sign-in attempt limits (%s counters)', (_name, accountsEn
     expect((real.body.data as { signIn: { accessToken: string } }).signIn.accessToken).toBeTruthy();
   });
 
+  it('does the same password work for an unknown email as for a known one (one Argon2id verification)', async () => {
+    const hasher = stack.accounts.running.services.hasher;
+    const address = '192.0.2.250';
+    let before = hasher.verifications;
+    await attempt('bob@acme.example', 'wrong-password', address);
+    const known = hasher.verifications - before;
+    before = hasher.verifications;
+    await attempt(`ghost-${randomUUID()}@acme.example`, 'wrong-password', address);
+    const unknown = hasher.verifications - before;
+    expect([known, unknown]).toEqual([1, 1]);
+  });
+
   it('limits an unknown email exactly like a known one', async () => {
     const address = `192.0.2.${Math.floor(Math.random() * 200) + 1}`;
     const unknown = `nobody-${randomUUID()}@acme.example`;

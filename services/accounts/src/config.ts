@@ -1,6 +1,7 @@
 import {
   ConfigError,
   readClaimsSecret,
+  SUBGRAPH_KEEP_ALIVE_MS,
   readBool,
   readDbConfig,
   readInt,
@@ -13,7 +14,7 @@ import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './auth/sign-in-guard'
 import type { MailConfig } from './mail/mail-transport';
 
 export interface AccountsConfig {
-  http: { host: string; port: number };
+  http: { host: string; port: number; keepAliveMs: number };
   db: DbConfig;
   auth: {
     /** Shared with the gateway: verifies the claims it forwards. */
@@ -60,6 +61,7 @@ export function loadConfig(env: Env): AccountsConfig {
     http: {
       host: readString(env, 'HTTP_HOST', '127.0.0.1'),
       port: readInt(env, 'HTTP_PORT', 4001, { min: 0, max: 65535 }),
+      keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
     db: readDbConfig(env, './data/accounts.sqlite'),
     auth: {

@@ -61,6 +61,7 @@ export async function startAccounts(
       claimsSecret: config.auth.claimsSecret,
       host: config.http.host,
       port: config.http.port,
+      keepAliveMs: config.http.keepAliveMs,
       createContext: (meta) => createContext(services, meta),
       internalRoutes: {
         [PRINCIPAL_STATUS_PATH]: async (body) => ({

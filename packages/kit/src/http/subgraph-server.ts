@@ -41,6 +41,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   internalRoutes?: Record<string, InternalRouteHandler>;
   /** Readiness probe, e.g. a database ping. */
   isReady?: () => Promise<boolean>;
+  /** Idle keep-alive socket lifetime; defaults to SUBGRAPH_KEEP_ALIVE_MS. */
+  keepAliveMs?: number;
 }
 
 export interface SubgraphStats {
@@ -136,8 +138,9 @@ export async function startSubgraphServer<C extends BaseContext>(
       }
     });
   });
-  server.keepAliveTimeout = SUBGRAPH_KEEP_ALIVE_MS;
-  server.headersTimeout = SUBGRAPH_KEEP_ALIVE_MS + 1_000;
+  const keepAliveMs = options.keepAliveMs ?? SUBGRAPH_KEEP_ALIVE_MS;
+  server.keepAliveTimeout = keepAliveMs;
+  server.headersTimeout = keepAliveMs + 1_000;
   const port = await listen(server, options.port, options.host);
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
