@@ -26,6 +26,7 @@ module.exports = {
   moduleNameMapper: {
     '^@portico/kit$': '<rootDir>/packages/kit/src/index.ts',
     '^@portico/accounts$': '<rootDir>/services/accounts/src/subgraph.ts',
+    '^@portico/billing$': '<rootDir>/services/billing/src/subgraph.ts',
   },
   globalSetup: '<rootDir>/jest.global-setup.js',
   globalTeardown: '<rootDir>/jest.global-teardown.js',

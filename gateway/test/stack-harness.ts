@@ -2,6 +2,11 @@ import { join } from 'node:path';
 import { type testing, type Principal, type SignedInPrincipal } from '@portico/kit';
 import { PRINCIPAL_STATUS_PATH, TokenIssuer } from '@portico/accounts';
 import {
+  loadConfig as loadBillingConfig,
+  startBilling,
+  type RunningBilling,
+} from '@portico/billing';
+import {
   startTestAccounts,
   TEST_CLAIMS_SECRET,
   type TestAccounts,
@@ -13,6 +18,9 @@ export const SUPERGRAPH_PATH = join(__dirname, '..', '..', 'schema', 'supergraph
 
 export interface TestStack {
   accounts: TestAccounts;
+  billing: RunningBilling;
+  /** Every SQL statement the billing driver ran, in order. */
+  billingQueries: string[];
   gateway: RunningGateway;
   /** POST to the gateway, optionally with a bearer token. */
   query(
@@ -38,15 +46,34 @@ export interface TestStack {
 /** accounts + gateway on free ports, real HTTP between them, over a fresh database. */
 export async function startTestStack(
   target: testing.DatabaseTarget,
-  options: { gatewayEnv?: Record<string, string>; accountsEnv?: Record<string, string> } = {},
+  options: {
+    gatewayEnv?: Record<string, string>;
+    accountsEnv?: Record<string, string>;
+    billingEnv?: Record<string, string>;
+  } = {},
 ): Promise<TestStack> {
   const accounts = await startTestAccounts(target, options.accountsEnv);
+  const billingDb = await target.create('billing');
+  const billingQueries: string[] = [];
+  const billing = await startBilling(
+    loadBillingConfig({
+      AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+      HTTP_PORT: '0',
+      SEED_DEMO: 'true',
+      ...(billingDb.config.driver === 'mysql'
+        ? { DB_URL: billingDb.config.url }
+        : { DB_SQLITE_PATH: billingDb.config.path }),
+      ...options.billingEnv,
+    }),
+    { onQuery: (sql) => billingQueries.push(sql) },
+  );
   const gateway = await startGateway(
     loadConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
       HTTP_PORT: '0',
       GATEWAY_SUPERGRAPH_PATH: SUPERGRAPH_PATH,
       SUBGRAPH_ACCOUNTS_URL: accounts.running.url,
+      SUBGRAPH_BILLING_URL: billing.url,
       AUTH_JWKS_URL: accounts.running.jwksUrl,
       AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
       GATEWAY_SHUTDOWN_GRACE_MS: '2000',
@@ -86,6 +113,8 @@ export async function startTestStack(
   };
   return {
     accounts,
+    billing,
+    billingQueries,
     gateway,
     query,
     signIn,
@@ -122,6 +151,8 @@ export async function startTestStack(
     },
     async stop() {
       await gateway.close();
+      await billing.close();
+      await billingDb.drop();
       await accounts.stop();
     },
   };

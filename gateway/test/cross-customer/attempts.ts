@@ -14,6 +14,14 @@ export interface ForeignTargets {
   contactEmail: string;
   staffEmail: string;
   partnerClientId: string;
+  /** Customer B's issued invoice, draft, payment and credit note. */
+  invoiceId: string;
+  draftInvoiceId: string;
+  paymentId: string;
+  creditNoteId: string;
+  /** An open invoice of customer A, the attacker's own, and A's id. */
+  ownInvoiceId: string;
+  ownCustomerId: string;
 }
 
 export interface Attempt {
@@ -33,7 +41,142 @@ const byId = (query: string) => (f: ForeignTargets) => ({ id: f.customerId, quer
 
 const contactTarget = (f: ForeignTargets) => ({ id: f.contactId });
 
+const invoiceTarget = (f: ForeignTargets) => ({ id: f.invoiceId });
+const INVOICE_FIELDS =
+  'id number status total { amount } balanceDue { amount } lines { description } customer { id }';
+
 export const ATTEMPTS: Record<string, Attempt[]> = {
+  'Query.invoices': [
+    {
+      as: 'contact',
+      label: "lists customer B's invoices by customerId",
+      query: `query ($id: ID) { invoices(customerId: $id, first: 100) { nodes { ${INVOICE_FIELDS} } } }`,
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'contact',
+      label: "lists its own invoices (must not include B's or drafts)",
+      query: `{ invoices(first: 100) { nodes { ${INVOICE_FIELDS} } } }`,
+      permitted: true,
+    },
+    {
+      as: 'partner',
+      label: "lists customer B's invoices outside its customer list",
+      query: `query ($id: ID) { invoices(customerId: $id, first: 100) { nodes { id } } }`,
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'partner',
+      label: "lists all invoices it may see (must not include B's)",
+      query: `{ invoices(first: 100) { nodes { ${INVOICE_FIELDS} } } }`,
+      permitted: true,
+    },
+  ],
+  'Query.invoice': [
+    {
+      as: 'contact',
+      label: "opens customer B's invoice",
+      query: `query ($id: ID!) { invoice(id: $id) { ${INVOICE_FIELDS} } }`,
+      variables: invoiceTarget,
+    },
+    {
+      as: 'contact',
+      label: "opens customer B's draft",
+      query: 'query ($id: ID!) { invoice(id: $id) { id } }',
+      variables: (f) => ({ id: f.draftInvoiceId }),
+    },
+    {
+      as: 'partner',
+      label: "opens customer B's invoice",
+      query: 'query ($id: ID!) { invoice(id: $id) { id total { amount } } }',
+      variables: invoiceTarget,
+    },
+  ],
+  'Mutation.createInvoice': [
+    {
+      as: 'contact',
+      label: 'bills customer B',
+      query:
+        'mutation ($id: ID!) { createInvoice(input: { customerId: $id, currency: "EUR", dueDate: "2099-01-01", lines: [{ description: "x", quantity: "1", unitPrice: "1.00" }] }) { invoice { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.updateDraftInvoice': [
+    {
+      as: 'contact',
+      label: "edits customer B's draft",
+      query:
+        'mutation ($id: ID!) { updateDraftInvoice(input: { id: $id, notes: "owned" }) { invoice { id } } }',
+      variables: (f) => ({ id: f.draftInvoiceId }),
+    },
+  ],
+  'Mutation.issueInvoice': [
+    {
+      as: 'contact',
+      label: "issues customer B's draft",
+      query: 'mutation ($id: ID!) { issueInvoice(input: { id: $id }) { invoice { id } } }',
+      variables: (f) => ({ id: f.draftInvoiceId }),
+    },
+  ],
+  'Mutation.voidInvoice': [
+    {
+      as: 'contact',
+      label: "voids customer B's invoice",
+      query:
+        'mutation ($id: ID!) { voidInvoice(input: { id: $id, reason: "x" }) { invoice { id } } }',
+      variables: invoiceTarget,
+    },
+    {
+      as: 'partner',
+      label: "voids customer B's invoice",
+      query:
+        'mutation ($id: ID!) { voidInvoice(input: { id: $id, reason: "x" }) { invoice { id } } }',
+      variables: invoiceTarget,
+    },
+  ],
+  'Mutation.recordPayment': [
+    {
+      as: 'contact',
+      label: 'records a fake payment on its own invoice',
+      query:
+        'mutation ($customer: ID!, $invoice: ID!) { recordPayment(input: { customerId: $customer, currency: "GBP", amount: "1.00", method: CASH, receivedOn: "2026-01-01", allocations: [{ invoiceId: $invoice, amount: "1.00" }] }) { payment { id } } }',
+      variables: (f) => ({ customer: f.customerId, invoice: f.invoiceId }),
+    },
+  ],
+  'Mutation.refundPayment': [
+    {
+      as: 'contact',
+      label: "refunds customer B's payment",
+      query:
+        'mutation ($id: ID!) { refundPayment(input: { paymentId: $id, amount: "1.00" }) { refund { id } } }',
+      variables: (f) => ({ id: f.paymentId }),
+    },
+  ],
+  'Mutation.createCreditNote': [
+    {
+      as: 'contact',
+      label: 'grants itself credit',
+      query:
+        'mutation ($id: ID!) { createCreditNote(input: { customerId: $id, currency: "GBP", lines: [{ description: "x", quantity: "1", unitPrice: "999.00" }] }) { creditNote { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.applyCreditNote': [
+    {
+      as: 'contact',
+      label: "applies customer B's credit to its own invoice",
+      query:
+        'mutation ($note: ID!, $invoice: ID!) { applyCreditNote(input: { creditNoteId: $note, invoiceId: $invoice, amount: "1.00" }) { application { id } } }',
+      variables: (f) => ({ note: f.creditNoteId, invoice: f.ownInvoiceId }),
+    },
+    {
+      as: 'partner',
+      label: "applies customer B's credit",
+      query:
+        'mutation ($note: ID!, $invoice: ID!) { applyCreditNote(input: { creditNoteId: $note, invoiceId: $invoice, amount: "1.00" }) { application { id } } }',
+      variables: (f) => ({ note: f.creditNoteId, invoice: f.invoiceId }),
+    },
+  ],
   'Mutation.inviteContact': [
     {
       as: 'contact',
@@ -202,6 +345,21 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
     },
   ],
   'Query.customer': [
+    {
+      as: 'contact',
+      label: "reads customer B's billing through Customer",
+      query:
+        'query ($id: ID!) { customer(id: $id) { id balance { outstanding { amount } } invoices { nodes { id } } payments { id } creditNotes { id } } }',
+      variables: byId(''),
+    },
+    {
+      as: 'contact',
+      label: "reads its own billing (must not include B's)",
+      query:
+        'query ($id: ID!) { customer(id: $id) { id balance { currency outstanding { amount } } invoices(first: 100) { nodes { id number } } payments(first: 100) { id reference allocations { invoice { id number } } } creditNotes(first: 100) { id number applications { invoice { id } } } } }',
+      variables: (f) => ({ id: f.ownCustomerId }),
+      permitted: true,
+    },
     {
       as: 'contact',
       label: 'reads customer B by a variable',

@@ -38,6 +38,7 @@ describe('cross-customer harness', () => {
     const q = (sql: string, params: unknown[] = []) =>
       stack.accounts.running.db.dataSource.query(sql, params);
     return JSON.stringify({
+      billing: await foreignBillingRows(),
       customer: await q('SELECT * FROM customers WHERE id = ?', [foreign.customerId]),
       contacts: await q('SELECT * FROM contacts WHERE customerId = ? ORDER BY id', [
         foreign.customerId,
@@ -55,6 +56,67 @@ describe('cross-customer harness', () => {
     });
   }
 
+  /** Customer B's billing documents, made by staff through the gateway. */
+  async function foreignBilling(admin: string, customerB: string, customerA: string) {
+    const q = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+      const response = await stack.query(query, { token: admin, variables });
+      if (response.body.errors) throw new Error(response.text);
+      return response.body.data as T;
+    };
+    const page = await q<{
+      invoices: { nodes: Array<{ id: string; status: string; customer: { id: string } }> };
+    }>(
+      'query ($b: ID) { invoices(customerId: $b, first: 100) { nodes { id status customer { id } } } }',
+      { b: customerB },
+    );
+    const issued = page.invoices.nodes.find((n) => n.status !== 'DRAFT')!;
+    const draft = page.invoices.nodes.find((n) => n.status === 'DRAFT')!;
+    const payment = await q<{ recordPayment: { payment: { id: string } } }>(
+      'mutation ($b: ID!, $i: ID!) { recordPayment(input: { customerId: $b, currency: "EUR", amount: "10.00", method: BANK_TRANSFER, reference: "GLOBEX-REF", receivedOn: "2026-01-02", allocations: [{ invoiceId: $i, amount: "10.00" }] }) { payment { id } } }',
+      { b: customerB, i: issued.id },
+    );
+    const note = await q<{ createCreditNote: { creditNote: { id: string } } }>(
+      'mutation ($b: ID!) { createCreditNote(input: { customerId: $b, currency: "EUR", lines: [{ description: "Abono", quantity: "1", unitPrice: "50.00" }] }) { creditNote { id } } }',
+      { b: customerB },
+    );
+    const own = await q<{ invoices: { nodes: Array<{ id: string; status: string }> } }>(
+      'query ($a: ID) { invoices(customerId: $a, first: 100) { nodes { id status } } }',
+      { a: customerA },
+    );
+    return {
+      invoiceId: issued.id,
+      draftInvoiceId: draft.id,
+      paymentId: payment.recordPayment.payment.id,
+      creditNoteId: note.createCreditNote.creditNote.id,
+      ownInvoiceId: own.invoices.nodes.find((n) => n.status !== 'DRAFT')!.id,
+    };
+  }
+
+  /** Customer B's billing rows: none may change. */
+  async function foreignBillingRows(): Promise<string> {
+    const q = (sql: string, params: unknown[] = []) =>
+      stack.billing.db.dataSource.query(sql, params);
+    const b = [foreign.customerId];
+    return JSON.stringify({
+      invoices: await q('SELECT * FROM invoices WHERE customerId = ? ORDER BY id', b),
+      lines: await q(
+        'SELECT * FROM invoice_lines WHERE invoiceId IN (SELECT id FROM invoices WHERE customerId = ?) ORDER BY id',
+        b,
+      ),
+      payments: await q('SELECT * FROM payments WHERE customerId = ? ORDER BY id', b),
+      allocations: await q(
+        'SELECT * FROM payment_allocations WHERE paymentId IN (SELECT id FROM payments WHERE customerId = ?) ORDER BY id',
+        b,
+      ),
+      refunds: await q('SELECT * FROM refunds WHERE customerId = ? ORDER BY id', b),
+      notes: await q('SELECT * FROM credit_notes WHERE customerId = ? ORDER BY id', b),
+      applications: await q(
+        'SELECT * FROM credit_applications WHERE creditNoteId IN (SELECT id FROM credit_notes WHERE customerId = ?) ORDER BY id',
+        b,
+      ),
+    });
+  }
+
   beforeAll(async () => {
     stack = await startTestStack(sqlite);
     const { demo } = stack.accounts;
@@ -63,6 +125,7 @@ describe('cross-customer harness', () => {
       'mutation { createPartnerClient(input: { name: "Other partner", scopes: ["customers:read"] }) { client { id } } }',
       { token: admin },
     );
+    const billing = await foreignBilling(admin, demo.globexId, demo.acmeId);
     foreign = {
       customerId: demo.globexId,
       contactId: demo.lucia.id,
@@ -70,6 +133,8 @@ describe('cross-customer harness', () => {
       staffEmail: demo.admin.email,
       partnerClientId: (created.body.data as { createPartnerClient: { client: { id: string } } })
         .createPartnerClient.client.id,
+      ...billing,
+      ownCustomerId: demo.acmeId,
     };
     markers = [
       foreign.customerId,
@@ -78,6 +143,13 @@ describe('cross-customer harness', () => {
       'Globex',
       foreign.staffEmail,
       'pcs_',
+      'GLOBEX-REF',
+      'Abono',
+      'Licencias',
+      foreign.invoiceId,
+      foreign.draftInvoiceId,
+      foreign.paymentId,
+      foreign.creditNoteId,
     ];
     tokens = {
       contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),

@@ -12,6 +12,8 @@ export * from './schema/federated-schema';
 export * from './schema/compose';
 export * from './db/data-source';
 export * from './db/columns';
+export * from './money';
+export * from './demo';
 export * from './limits/counter-store';
 export * from './http/graphql-handler';
 export * from './http/lifecycle';

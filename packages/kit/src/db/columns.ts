@@ -1,4 +1,4 @@
-import { Column } from 'typeorm';
+import { Column, type ValueTransformer } from 'typeorm';
 
 /**
  * A boolean column that round-trips on both drivers. MariaDB stores BOOLEAN as
@@ -8,4 +8,24 @@ import { Column } from 'typeorm';
  */
 export function BooleanColumn(): PropertyDecorator {
   return Column({ type: 'boolean', width: 1 });
+}
+
+/**
+ * Integer minor units in a BIGINT column. MySQL hands BIGINT back as a string
+ * (bigNumberStrings), SQLite as a number; both become a safe JS integer here.
+ */
+const minorUnits: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | number | null) => {
+    if (value === null || value === undefined) return value;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isSafeInteger(n)) throw new Error(`minor-unit value out of range: ${value}`);
+    return n;
+  },
+};
+
+export function MinorUnitsColumn(
+  options: { nullable?: boolean; default?: number } = {},
+): PropertyDecorator {
+  return Column({ type: 'bigint', transformer: minorUnits, ...options });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@portico/kit';
+import { DEMO_CUSTOMER_IDS, type Database } from '@portico/kit';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { Contact } from '../contact/contact.entity';
 import { Customer } from '../customer/customer.entity';
@@ -43,7 +43,7 @@ export async function seedDemoData(db: Database, hasher: PasswordHasher): Promis
   }
   await db.transaction(async (manager) => {
     const acme = manager.getRepository(Customer).create({
-      id: randomUUID(),
+      id: DEMO_CUSTOMER_IDS.acme,
       companyName: 'Acme Supplies Ltd',
       displayName: 'Acme',
       email: 'accounts@acme.example',
@@ -59,7 +59,7 @@ export async function seedDemoData(db: Database, hasher: PasswordHasher): Promis
       createdAt: now,
     });
     const globex = manager.getRepository(Customer).create({
-      id: randomUUID(),
+      id: DEMO_CUSTOMER_IDS.globex,
       companyName: 'Globex Ibérica S.L.',
       displayName: 'Globex',
       email: 'facturas@globex.example',

@@ -1,0 +1,8 @@
+/**
+ * Well-known ids of the demo customers. Each service seeds its own demo rows
+ * (services share no database), and these ids tie them together.
+ */
+export const DEMO_CUSTOMER_IDS = {
+  acme: '00000000-0000-4000-8000-00000000a001',
+  globex: '00000000-0000-4000-8000-00000000a002',
+} as const;

@@ -1,0 +1,30 @@
+import {
+  readBool,
+  readClaimsSecret,
+  readDbConfig,
+  readInt,
+  readString,
+  SUBGRAPH_KEEP_ALIVE_MS,
+  type DbConfig,
+  type Env,
+} from '@portico/kit';
+
+export interface BillingConfig {
+  http: { host: string; port: number; keepAliveMs: number };
+  db: DbConfig;
+  auth: { claimsSecret: string };
+  seedDemo: boolean;
+}
+
+export function loadConfig(env: Env): BillingConfig {
+  return {
+    http: {
+      host: readString(env, 'HTTP_HOST', '127.0.0.1'),
+      port: readInt(env, 'HTTP_PORT', 4002, { min: 0, max: 65535 }),
+      keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
+    },
+    db: readDbConfig(env, './data/billing.sqlite'),
+    auth: { claimsSecret: readClaimsSecret(env) },
+    seedDemo: readBool(env, 'SEED_DEMO', false),
+  };
+}

@@ -1,0 +1,141 @@
+import DataLoader from 'dataloader';
+import { In } from 'typeorm';
+import {
+  codedError,
+  ErrorCode,
+  type BaseContext,
+  type Database,
+  type RequestMeta,
+} from '@portico/kit';
+import { CreditApplication, CreditNote, CreditNoteLine } from './credit/credit-note.entity';
+import type { CreditNoteService } from './credit/credit-note.service';
+import type { OutboxPublisher } from './events/event-bus';
+import type { Invoice, InvoiceLine } from './invoice/invoice.entity';
+import type { InvoiceService } from './invoice/invoice.service';
+import { Payment, PaymentAllocation, Refund } from './payment/payment.entity';
+import type { PaymentService } from './payment/payment.service';
+import type { StatementService } from './statement/statement.service';
+
+export interface BillingServices {
+  db: Database;
+  publisher: OutboxPublisher;
+  invoices: InvoiceService;
+  payments: PaymentService;
+  credits: CreditNoteService;
+  statements: StatementService;
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return ids.map((id) => groups.get(id) ?? []);
+}
+
+/**
+ * Per-request loaders, one set per principal. Invoices load through the
+ * principal's row-level scope; the rest hang off rows already in scope.
+ * Each batch is one SQL statement, whatever the list's length.
+ */
+export function createBillingLoaders(services: BillingServices, meta: RequestMeta) {
+  const { db } = services;
+  const m = () => db.manager;
+  return {
+    invoice: new DataLoader<string, Invoice | null>(async (ids) => {
+      const rows = await services.invoices.findVisible(meta.principal, ids);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    linesByInvoice: new DataLoader<string, InvoiceLine[]>(async (ids) =>
+      groupBy(await services.invoices.linesFor(ids), (l) => l.invoiceId, ids),
+    ),
+    allocationsByInvoice: new DataLoader<string, PaymentAllocation[]>(async (ids) =>
+      groupBy(
+        await m()
+          .getRepository(PaymentAllocation)
+          .find({ where: { invoiceId: In([...ids]) }, order: { effectiveOn: 'ASC', id: 'ASC' } }),
+        (a) => a.invoiceId,
+        ids,
+      ),
+    ),
+    allocationsByPayment: new DataLoader<string, PaymentAllocation[]>(async (ids) =>
+      groupBy(
+        await m()
+          .getRepository(PaymentAllocation)
+          .find({ where: { paymentId: In([...ids]) }, order: { effectiveOn: 'ASC', id: 'ASC' } }),
+        (a) => a.paymentId,
+        ids,
+      ),
+    ),
+    payment: new DataLoader<string, Payment | null>(async (ids) => {
+      const rows = await m()
+        .getRepository(Payment)
+        .findBy({ id: In([...ids]) });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    refundsByPayment: new DataLoader<string, Refund[]>(async (ids) =>
+      groupBy(
+        await m()
+          .getRepository(Refund)
+          .find({ where: { paymentId: In([...ids]) }, order: { refundedOn: 'ASC', id: 'ASC' } }),
+        (r) => r.paymentId,
+        ids,
+      ),
+    ),
+    creditApplicationsByInvoice: new DataLoader<string, CreditApplication[]>(async (ids) =>
+      groupBy(
+        await m()
+          .getRepository(CreditApplication)
+          .find({ where: { invoiceId: In([...ids]) }, order: { appliedOn: 'ASC', id: 'ASC' } }),
+        (a) => a.invoiceId,
+        ids,
+      ),
+    ),
+    creditApplicationsByNote: new DataLoader<string, CreditApplication[]>(async (ids) =>
+      groupBy(
+        await m()
+          .getRepository(CreditApplication)
+          .find({ where: { creditNoteId: In([...ids]) }, order: { appliedOn: 'ASC', id: 'ASC' } }),
+        (a) => a.creditNoteId,
+        ids,
+      ),
+    ),
+    creditNote: new DataLoader<string, CreditNote | null>(async (ids) => {
+      const rows = await m()
+        .getRepository(CreditNote)
+        .findBy({ id: In([...ids]) });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    creditNoteLines: new DataLoader<string, CreditNoteLine[]>(async (ids) =>
+      groupBy(
+        await m()
+          .getRepository(CreditNoteLine)
+          .find({ where: { creditNoteId: In([...ids]) }, order: { position: 'ASC' } }),
+        (l) => l.creditNoteId,
+        ids,
+      ),
+    ),
+  };
+}
+
+export type BillingLoaders = ReturnType<typeof createBillingLoaders>;
+
+export interface BillingContext extends BaseContext {
+  services: BillingServices;
+  loaders: BillingLoaders;
+}
+
+export function createBillingContext(services: BillingServices, meta: RequestMeta): BillingContext {
+  return { ...meta, services, loaders: createBillingLoaders(services, meta) };
+}
+
+export function requireStaffUserId(ctx: BillingContext): string {
+  if (ctx.principal.kind !== 'staff') throw codedError(ErrorCode.Forbidden, 'Staff only');
+  return ctx.principal.staffUserId;
+}

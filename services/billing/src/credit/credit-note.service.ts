@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { notFoundError, parseAmount, type Database } from '@portico/kit';
+import { recordEvent, type OutboxPublisher } from '../events/event-bus';
+import { nextDocumentNumber } from '../events/number-sequence';
+import { lineAmounts } from '../invoice/invoice.calc';
+import { Invoice } from '../invoice/invoice.entity';
+import type { InvoiceLineInput } from '../invoice/invoice.inputs';
+import { badInput, parseCurrency, parseLines } from '../invoice/invoice.rules';
+import { balanceDueMinor, todayUtc } from '../invoice/invoice.status';
+import { lockInvoices } from '../payment/payment.service';
+import { CreditApplication, CreditNote, CreditNoteLine } from './credit-note.entity';
+
+export class CreditNoteService {
+  constructor(
+    private readonly db: Database,
+    private readonly publisher: OutboxPublisher,
+  ) {}
+
+  async create(input: {
+    customerId: string;
+    currency: string;
+    reason?: string | null;
+    lines: InvoiceLineInput[];
+  }): Promise<CreditNote> {
+    const currency = parseCurrency(input.currency);
+    const lines = parseLines(input.lines, currency);
+    if (lines.some((l) => l.discountBasisPoints !== 0)) {
+      throw badInput('credit note lines take no discount', 'lines');
+    }
+    if (!/^[0-9a-f-]{36}$/i.test(input.customerId))
+      throw badInput('unknown customer', 'customerId');
+    const today = todayUtc();
+    return this.db.transaction(async (manager) => {
+      const amounts = lines.map((line) => lineAmounts(line));
+      const note = manager.getRepository(CreditNote).create({
+        id: randomUUID(),
+        customerId: input.customerId,
+        number: await nextDocumentNumber(manager, 'CN', today.slice(0, 4)),
+        currency,
+        issueDate: today,
+        reason: input.reason?.trim() || null,
+        subtotalMinor: amounts.reduce((s, a) => s + a.grossMinor, 0),
+        taxMinor: amounts.reduce((s, a) => s + a.taxMinor, 0),
+        totalMinor: amounts.reduce((s, a) => s + a.totalMinor, 0),
+        appliedMinor: 0,
+        createdAt: new Date(),
+      });
+      if (note.totalMinor <= 0)
+        throw badInput('a credit note must be worth more than zero', 'lines');
+      await manager.getRepository(CreditNote).insert(note);
+      await manager.getRepository(CreditNoteLine).insert(
+        lines.map((line, index) => ({
+          id: randomUUID(),
+          creditNoteId: note.id,
+          position: index + 1,
+          description: line.description,
+          quantityMilli: line.quantityMilli,
+          unitPriceMinor: line.unitPriceMinor,
+          taxBasisPoints: line.taxBasisPoints,
+          taxMinor: amounts[index]!.taxMinor,
+          totalMinor: amounts[index]!.totalMinor,
+        })),
+      );
+      return note;
+    });
+  }
+
+  /** Applies part of a credit note to an open invoice of the same customer and currency. */
+  async apply(input: {
+    creditNoteId: string;
+    invoiceId: string;
+    amount: string;
+  }): Promise<CreditApplication> {
+    const application = await this.db.transaction(async (manager) => {
+      const isMysql = manager.connection.options.type !== 'better-sqlite3';
+      const note = await manager.getRepository(CreditNote).findOne({
+        where: { id: input.creditNoteId },
+        ...(isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
+      if (!note) throw notFoundError('Credit note');
+      const amountMinor = parseAmount(input.amount, note.currency);
+      const invoice = (await lockInvoices(manager, [input.invoiceId])).get(input.invoiceId);
+      if (!invoice || invoice.customerId !== note.customerId)
+        throw badInput('unknown invoice', 'invoiceId');
+      if (invoice.state !== 'sent') throw badInput('the invoice is not open', 'invoiceId');
+      if (invoice.currency !== note.currency)
+        throw badInput('the invoice is in another currency', 'invoiceId');
+      if (amountMinor > note.totalMinor - note.appliedMinor) {
+        throw badInput('more than the credit left on the note', 'amount');
+      }
+      if (amountMinor > balanceDueMinor(invoice))
+        throw badInput('more than the invoice balance', 'amount');
+      const application = manager.getRepository(CreditApplication).create({
+        id: randomUUID(),
+        creditNoteId: note.id,
+        invoiceId: invoice.id,
+        amountMinor,
+        appliedOn: todayUtc(),
+        createdAt: new Date(),
+      });
+      await manager.getRepository(CreditApplication).insert(application);
+      await manager
+        .getRepository(CreditNote)
+        .increment({ id: note.id }, 'appliedMinor', amountMinor);
+      await manager
+        .getRepository(invoice.constructor)
+        .increment({ id: invoice.id }, 'creditedMinor', amountMinor);
+      await recordEvent(manager, 'credit.applied', {
+        creditNoteId: note.id,
+        invoiceId: invoice.id,
+        customerId: note.customerId,
+        amountMinor,
+      });
+      return application;
+    });
+    await this.publisher.flush();
+    return application;
+  }
+}

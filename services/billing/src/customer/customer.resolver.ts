@@ -1,0 +1,182 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { In, Not } from 'typeorm';
+import { RequireScopes } from '@portico/kit';
+import type { BillingContext } from '../context';
+import { CreditNote } from '../credit/credit-note.entity';
+import { InvoicePage } from '../invoice/invoice.inputs';
+import { listInvoices } from '../invoice/invoice.resolver';
+import { Invoice } from '../invoice/invoice.entity';
+import { badInput } from '../invoice/invoice.rules';
+import { InvoiceStatus, todayUtc } from '../invoice/invoice.status';
+import { money } from '../money/money.type';
+import { Payment, PaymentAllocation, Refund } from '../payment/payment.entity';
+import { CurrencyBalance, Statement, StatementEntryKindEnum } from '../statement/statement.types';
+import { Customer } from './customer.type';
+
+const MAX_LIST = 100;
+
+@Resolver(() => Customer)
+export class CustomerBillingResolver {
+  @FieldResolver(() => InvoicePage, { description: "This customer's invoices, newest first." })
+  @RequireScopes('invoices:read')
+  invoices(
+    @Root() customer: Customer,
+    @Ctx() ctx: BillingContext,
+    @Arg('status', () => [InvoiceStatus], { nullable: true }) status: InvoiceStatus[] | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<InvoicePage> {
+    return listInvoices(ctx, { customerId: customer.id, status, first, after });
+  }
+
+  @FieldResolver(() => [CurrencyBalance], {
+    description: 'Balance at a glance, one entry per currency used.',
+  })
+  @RequireScopes('invoices:read')
+  async balance(
+    @Root() customer: Customer,
+    @Ctx() ctx: BillingContext,
+  ): Promise<CurrencyBalance[]> {
+    const m = ctx.services.db.manager;
+    const today = todayUtc();
+    const [invoices, notes, payments] = await Promise.all([
+      m.getRepository(Invoice).find({
+        where: { customerId: customer.id, state: 'sent' },
+        select: ['id', 'currency', 'totalMinor', 'paidMinor', 'creditedMinor', 'dueDate'],
+      }),
+      m.getRepository(CreditNote).find({ where: { customerId: customer.id } }),
+      m.getRepository(Payment).find({ where: { customerId: customer.id, state: 'succeeded' } }),
+    ]);
+    const paymentIds = payments.map((p) => p.id);
+    const [allocations, refunds] = paymentIds.length
+      ? await Promise.all([
+          m.getRepository(PaymentAllocation).find({ where: { paymentId: In(paymentIds) } }),
+          m.getRepository(Refund).find({ where: { paymentId: In(paymentIds) } }),
+        ])
+      : [[], []];
+    const byCurrency = new Map<
+      string,
+      { outstanding: number; overdue: number; credits: number; unapplied: number }
+    >();
+    const slot = (currency: string) => {
+      let entry = byCurrency.get(currency);
+      if (!entry)
+        byCurrency.set(
+          currency,
+          (entry = { outstanding: 0, overdue: 0, credits: 0, unapplied: 0 }),
+        );
+      return entry;
+    };
+    for (const invoice of invoices) {
+      const due = invoice.totalMinor - invoice.paidMinor - invoice.creditedMinor;
+      if (due <= 0) continue;
+      slot(invoice.currency).outstanding += due;
+      if (invoice.dueDate < today) slot(invoice.currency).overdue += due;
+    }
+    for (const note of notes) slot(note.currency).credits += note.totalMinor - note.appliedMinor;
+    for (const payment of payments) {
+      // Net of everything: what is left of the payment that no invoice holds.
+      const allocated = allocations
+        .filter((a) => a.paymentId === payment.id)
+        .reduce((s, a) => s + a.amountMinor, 0);
+      const refunded = refunds
+        .filter((r) => r.paymentId === payment.id)
+        .reduce((s, r) => s + r.amountMinor, 0);
+      slot(payment.currency).unapplied += payment.amountMinor - refunded - allocated;
+    }
+    return [...byCurrency.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, v]) => ({
+        currency,
+        outstanding: money(v.outstanding, currency),
+        overdue: money(v.overdue, currency),
+        unusedCredits: money(v.credits, currency),
+        unappliedPayments: money(v.unapplied, currency),
+      }));
+  }
+
+  @FieldResolver(() => [Payment], { description: 'Payments, newest first (at most 100).' })
+  @RequireScopes('payments:read')
+  payments(
+    @Root() customer: Customer,
+    @Ctx() ctx: BillingContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+  ): Promise<Payment[]> {
+    if (first < 1 || first > MAX_LIST)
+      throw badInput(`first must be between 1 and ${MAX_LIST}`, 'first');
+    return ctx.services.db.manager.getRepository(Payment).find({
+      where: { customerId: customer.id, state: Not('pending') },
+      order: { receivedOn: 'DESC', createdAt: 'DESC', id: 'DESC' },
+      take: first,
+    });
+  }
+
+  @FieldResolver(() => Payment, { nullable: true })
+  @RequireScopes('payments:read')
+  async lastPayment(
+    @Root() customer: Customer,
+    @Ctx() ctx: BillingContext,
+  ): Promise<Payment | null> {
+    return ctx.services.db.manager.getRepository(Payment).findOne({
+      where: { customerId: customer.id, state: 'succeeded' },
+      order: { receivedOn: 'DESC', createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  @FieldResolver(() => [CreditNote], { description: 'Credit notes, newest first (at most 100).' })
+  @RequireScopes('invoices:read')
+  creditNotes(
+    @Root() customer: Customer,
+    @Ctx() ctx: BillingContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+  ): Promise<CreditNote[]> {
+    if (first < 1 || first > MAX_LIST)
+      throw badInput(`first must be between 1 and ${MAX_LIST}`, 'first');
+    return ctx.services.db.manager.getRepository(CreditNote).find({
+      where: { customerId: customer.id },
+      order: { issueDate: 'DESC', id: 'DESC' },
+      take: first,
+    });
+  }
+
+  @FieldResolver(() => Statement, {
+    description: 'Statement of account for a date range in one currency.',
+  })
+  @RequireScopes('invoices:read')
+  async statement(
+    @Root() customer: Customer,
+    @Ctx() ctx: BillingContext,
+    @Arg('from', () => String, { description: 'YYYY-MM-DD' }) from: string,
+    @Arg('to', () => String, { description: 'YYYY-MM-DD' }) to: string,
+    @Arg('currency', () => String) currency: string,
+  ): Promise<Statement> {
+    const data = await ctx.services.statements.build(customer.id, currency, from, to);
+    const c = data.currency;
+    return {
+      currency: c,
+      from: data.from,
+      to: data.to,
+      openingBalance: money(data.openingBalanceMinor, c),
+      entries: data.entries.map((e) => ({
+        date: e.date,
+        kind: e.kind as StatementEntryKindEnum,
+        reference: e.reference,
+        documentId: e.documentId,
+        amount: money(e.amountMinor, c),
+        balance: money(e.balanceMinor, c),
+      })),
+      closingBalance: money(data.closingBalanceMinor, c),
+      invoiced: money(data.invoicedMinor, c),
+      paid: money(data.paidMinor, c),
+      credited: money(data.creditedMinor, c),
+      refunded: money(data.refundedMinor, c),
+      aging: {
+        current: money(data.aging.currentMinor, c),
+        days1to30: money(data.aging.days1to30Minor, c),
+        days31to60: money(data.aging.days31to60Minor, c),
+        days61to90: money(data.aging.days61to90Minor, c),
+        over90: money(data.aging.over90Minor, c),
+      },
+    };
+  }
+}

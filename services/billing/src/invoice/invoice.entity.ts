@@ -1,0 +1,137 @@
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BooleanColumn, MinorUnitsColumn } from '@portico/kit';
+
+/**
+ * An invoice. `paidMinor` and `creditedMinor` are kept equal to the sums of
+ * its payment allocations and credit applications, in the same transaction
+ * that writes those rows. Statuses other than draft/sent/void are derived.
+ */
+@ObjectType({ description: 'An invoice sent to a customer. Drafts are visible to staff only.' })
+@Directive('@key(fields: "id")')
+@Entity({ name: 'invoices' })
+@Index('idx_invoices_customer_issue', ['customerId', 'issueDate'])
+export class Invoice {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  customerId!: string;
+
+  /** Assigned when issued (INV-YYYY-NNNNN); null for drafts. */
+  @Field(() => String, { nullable: true, description: 'INV-YYYY-NNNNN; null while a draft.' })
+  @Index('uq_invoices_number', { unique: true })
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  number!: string | null;
+
+  /** draft | sent | void */
+  @Column({ type: 'varchar', length: 8 })
+  state!: 'draft' | 'sent' | 'void';
+
+  @Field(() => String, { description: 'ISO 4217 currency code.' })
+  @Column({ type: 'varchar', length: 3 })
+  currency!: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; null while a draft.' })
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  issueDate!: string | null;
+
+  @Field(() => String, { description: 'YYYY-MM-DD.' })
+  @Column({ type: 'varchar', length: 10 })
+  dueDate!: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  notes!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Payment terms as printed.' })
+  @Column({ type: 'text', nullable: true })
+  terms!: string | null;
+
+  @Field(() => Boolean, { description: 'Whether the customer may pay less than the balance due.' })
+  @BooleanColumn()
+  allowPartialPayment!: boolean;
+
+  @MinorUnitsColumn()
+  subtotalMinor!: number;
+
+  @MinorUnitsColumn()
+  discountMinor!: number;
+
+  @MinorUnitsColumn()
+  taxMinor!: number;
+
+  @MinorUnitsColumn()
+  totalMinor!: number;
+
+  @MinorUnitsColumn()
+  paidMinor!: number;
+
+  @MinorUnitsColumn()
+  creditedMinor!: number;
+
+  @Column({ type: 'datetime', nullable: true })
+  firstViewedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  firstViewedBy!: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  voidedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  voidReason!: string | null;
+
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt!: Date;
+}
+
+/**
+ * One line. Quantity in thousandths (1.5 hours = 1500); discount and tax as
+ * basis points (12.5 % = 1250). Amounts are computed per line, rounded half-up.
+ */
+@ObjectType({ description: 'A line of an invoice, with its own rounded amounts.' })
+@Entity({ name: 'invoice_lines' })
+export class InvoiceLine {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Index('idx_invoice_lines_invoice_id')
+  @Column({ type: 'varchar', length: 36 })
+  invoiceId!: string;
+
+  @Field(() => Int, { description: '1-based order on the invoice.' })
+  @Column({ type: 'int' })
+  position!: number;
+
+  @Field(() => String)
+  @Column({ type: 'varchar', length: 500 })
+  description!: string;
+
+  @MinorUnitsColumn()
+  quantityMilli!: number;
+
+  @MinorUnitsColumn()
+  unitPriceMinor!: number;
+
+  @Column({ type: 'int' })
+  discountBasisPoints!: number;
+
+  @Column({ type: 'int' })
+  taxBasisPoints!: number;
+
+  @MinorUnitsColumn()
+  discountMinor!: number;
+
+  @MinorUnitsColumn()
+  taxMinor!: number;
+
+  /** quantity × unit price − discount + tax */
+  @MinorUnitsColumn()
+  totalMinor!: number;
+}

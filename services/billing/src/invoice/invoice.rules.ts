@@ -1,0 +1,76 @@
+import { codedError, ErrorCode, isCurrency, parseAmount } from '@portico/kit';
+import { lineAmounts, type LineInput } from './invoice.calc';
+import type { InvoiceLineInput } from './invoice.inputs';
+
+export function badInput(message: string, field: string) {
+  return codedError(ErrorCode.BadUserInput, message, { extensions: { field } });
+}
+
+/** A calendar date as YYYY-MM-DD that exists (no 2026-02-30). */
+export function parseDate(value: string, field: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match ? new Date(`${value}T00:00:00Z`) : null;
+  if (
+    !match ||
+    !date ||
+    Number.isNaN(date.getTime()) ||
+    date.toISOString().slice(0, 10) !== value
+  ) {
+    throw badInput(`${field} must be a date like 2026-12-31`, field);
+  }
+  return value;
+}
+
+function parseScaled(value: string, decimals: number, field: string, max?: number): number {
+  const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(value.trim());
+  if (!match || (match[2] ?? '').length > decimals) {
+    throw badInput(`${field} must be a number with at most ${decimals} decimals`, field);
+  }
+  const scaled =
+    Number(match[1]) * 10 ** decimals + Number((match[2] ?? '').padEnd(decimals, '0') || '0');
+  if (max !== undefined && scaled > max) throw badInput(`${field} is out of range`, field);
+  return scaled;
+}
+
+export function parseCurrency(value: string): string {
+  if (!isCurrency(value)) throw badInput(`unknown currency ${value}`, 'currency');
+  return value;
+}
+
+/** Checks and converts the lines of a draft; at least one, at most 200. */
+export function parseLines(
+  lines: InvoiceLineInput[],
+  currency: string,
+): Array<LineInput & { description: string }> {
+  if (lines.length === 0) throw badInput('an invoice needs at least one line', 'lines');
+  if (lines.length > 200) throw badInput('an invoice has at most 200 lines', 'lines');
+  return lines.map((line, index) => {
+    const at = `lines[${index}]`;
+    const description = line.description.trim();
+    if (!description || description.length > 500) {
+      throw badInput(`${at}.description must be 1 to 500 characters`, `${at}.description`);
+    }
+    const parsed = {
+      description,
+      quantityMilli: parseScaled(line.quantity, 3, `${at}.quantity`),
+      unitPriceMinor: parseAmount(line.unitPrice, currency, {
+        field: `${at}.unitPrice`,
+        allowZero: true,
+      }),
+      discountBasisPoints: parseScaled(
+        line.discountPercent ?? '0',
+        2,
+        `${at}.discountPercent`,
+        10_000,
+      ),
+      taxBasisPoints: parseScaled(line.taxPercent ?? '0', 2, `${at}.taxPercent`, 10_000),
+    };
+    if (parsed.quantityMilli === 0)
+      throw badInput(`${at}.quantity must be more than zero`, `${at}.quantity`);
+    if (!Number.isSafeInteger(parsed.quantityMilli * parsed.unitPriceMinor)) {
+      throw badInput(`${at} amount is too large`, `${at}.unitPrice`);
+    }
+    lineAmounts(parsed);
+    return parsed;
+  });
+}

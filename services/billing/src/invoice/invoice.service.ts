@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import {
+  codedError,
+  ErrorCode,
+  notFoundError,
+  visibleCustomerIds,
+  type Database,
+  type Principal,
+} from '@portico/kit';
+import { recordEvent, type OutboxPublisher } from '../events/event-bus';
+import { nextDocumentNumber } from '../events/number-sequence';
+import { invoiceTotals, lineAmounts } from './invoice.calc';
+import { Invoice, InvoiceLine } from './invoice.entity';
+import type {
+  CreateInvoiceInput,
+  InvoiceLineInput,
+  UpdateDraftInvoiceInput,
+} from './invoice.inputs';
+import { badInput, parseCurrency, parseDate, parseLines } from './invoice.rules';
+import { InvoiceStatus, todayUtc } from './invoice.status';
+
+export const MAX_INVOICE_PAGE_SIZE = 100;
+
+export interface InvoiceListOptions {
+  customerId?: string | null;
+  statuses?: InvoiceStatus[] | null;
+  issuedFrom?: string | null;
+  issuedTo?: string | null;
+  search?: string | null;
+  first: number;
+  after?: string | null;
+}
+
+/** Drafts sort first (staff), then newest issue date. */
+const SORT_KEY = "COALESCE(i.issueDate, '9999-12-31')";
+
+/**
+ * The principal's row-level scope over invoices: a contact's own customer, a
+ * partner's customers, everything for staff; drafts for staff only.
+ */
+export function scopeInvoices(
+  query: SelectQueryBuilder<Invoice>,
+  principal: Principal,
+): SelectQueryBuilder<Invoice> | null {
+  const visible = visibleCustomerIds(principal);
+  if (visible !== null) {
+    if (visible.length === 0) return null;
+    query.andWhere('i.customerId IN (:...visibleCustomers)', { visibleCustomers: visible });
+  }
+  if (principal.kind !== 'staff') query.andWhere("i.state <> 'draft'");
+  return query;
+}
+
+function statusCondition(status: InvoiceStatus, today: string): string {
+  const balance = '(i.totalMinor - i.paidMinor - i.creditedMinor)';
+  switch (status) {
+    case InvoiceStatus.DRAFT:
+      return "i.state = 'draft'";
+    case InvoiceStatus.VOID:
+      return "i.state = 'void'";
+    case InvoiceStatus.PAID:
+      return `(i.state = 'sent' AND ${balance} <= 0)`;
+    case InvoiceStatus.OVERDUE:
+      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate < '${today}')`;
+    case InvoiceStatus.PARTIALLY_PAID:
+      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate >= '${today}' AND (i.paidMinor + i.creditedMinor) > 0)`;
+    case InvoiceStatus.SENT:
+      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate >= '${today}' AND (i.paidMinor + i.creditedMinor) = 0)`;
+  }
+}
+
+function encodeCursor(invoice: Invoice): string {
+  return Buffer.from(JSON.stringify([invoice.issueDate ?? '9999-12-31', invoice.id])).toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
+      return value as [string, string];
+    }
+  } catch {
+    // coded error below
+  }
+  throw badInput('Invalid cursor', 'after');
+}
+
+export class InvoiceService {
+  constructor(
+    private readonly db: Database,
+    private readonly publisher: OutboxPublisher,
+  ) {}
+
+  async list(
+    principal: Principal,
+    options: InvoiceListOptions,
+  ): Promise<{ nodes: Invoice[]; endCursor: string | null; hasNextPage: boolean }> {
+    const { first } = options;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_INVOICE_PAGE_SIZE) {
+      throw badInput(`first must be between 1 and ${MAX_INVOICE_PAGE_SIZE}`, 'first');
+    }
+    const query = scopeInvoices(
+      this.db.manager.getRepository(Invoice).createQueryBuilder('i'),
+      principal,
+    );
+    if (!query) return { nodes: [], endCursor: null, hasNextPage: false };
+    if (options.customerId)
+      query.andWhere('i.customerId = :customerId', { customerId: options.customerId });
+    if (options.statuses?.length) {
+      const today = todayUtc();
+      query.andWhere(`(${options.statuses.map((s) => statusCondition(s, today)).join(' OR ')})`);
+    }
+    if (options.issuedFrom) {
+      query.andWhere('i.issueDate >= :issuedFrom', {
+        issuedFrom: parseDate(options.issuedFrom, 'issuedFrom'),
+      });
+    }
+    if (options.issuedTo) {
+      query.andWhere('i.issueDate <= :issuedTo', {
+        issuedTo: parseDate(options.issuedTo, 'issuedTo'),
+      });
+    }
+    const search = options.search?.trim();
+    if (search) {
+      const pattern = `%${search.toUpperCase().replace(/[!%_]/g, (ch) => `!${ch}`)}%`;
+      query.andWhere("UPPER(i.number) LIKE :pattern ESCAPE '!'", { pattern });
+    }
+    if (options.after) {
+      const [key, id] = decodeCursor(options.after);
+      query.andWhere(
+        new Brackets((q) => {
+          q.where(`${SORT_KEY} < :key`, { key }).orWhere(
+            new Brackets((q2) =>
+              q2.where(`${SORT_KEY} = :key`, { key }).andWhere('i.id < :id', { id }),
+            ),
+          );
+        }),
+      );
+    }
+    const rows = await query
+      .orderBy(SORT_KEY, 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .take(first + 1)
+      .getMany();
+    const nodes = rows.slice(0, first);
+    const last = nodes[nodes.length - 1];
+    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : null };
+  }
+
+  /** Invoices by id within the principal's scope (for loaders); missing ones are absent. */
+  async findVisible(principal: Principal, ids: readonly string[]): Promise<Invoice[]> {
+    const query = scopeInvoices(
+      this.db.manager.getRepository(Invoice).createQueryBuilder('i'),
+      principal,
+    );
+    if (!query || ids.length === 0) return [];
+    return query.andWhere('i.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+  }
+
+  /** The first time a contact opens an invoice; later opens change nothing. */
+  async recordFirstView(principal: Principal, invoice: Invoice): Promise<void> {
+    if (principal.kind !== 'contact' || invoice.firstViewedAt) return;
+    const now = new Date();
+    const result = await this.db.manager
+      .getRepository(Invoice)
+      .createQueryBuilder()
+      .update(Invoice)
+      .set({ firstViewedAt: now, firstViewedBy: principal.contactId })
+      .where('id = :id AND firstViewedAt IS NULL', { id: invoice.id })
+      .execute();
+    if (result.affected) {
+      invoice.firstViewedAt = now;
+      invoice.firstViewedBy = principal.contactId;
+    }
+  }
+
+  async createDraft(input: CreateInvoiceInput): Promise<Invoice> {
+    const currency = parseCurrency(input.currency);
+    const dueDate = parseDate(input.dueDate, 'dueDate');
+    const lines = parseLines(input.lines, currency);
+    if (!/^[0-9a-f-]{36}$/i.test(input.customerId))
+      throw badInput('unknown customer', 'customerId');
+    const now = new Date();
+    const invoice = this.db.manager.getRepository(Invoice).create({
+      id: randomUUID(),
+      customerId: input.customerId,
+      number: null,
+      state: 'draft',
+      currency,
+      issueDate: null,
+      dueDate,
+      notes: input.notes ?? null,
+      terms: input.terms ?? null,
+      allowPartialPayment: input.allowPartialPayment ?? false,
+      ...invoiceTotals(lines),
+      paidMinor: 0,
+      creditedMinor: 0,
+      firstViewedAt: null,
+      firstViewedBy: null,
+      voidedAt: null,
+      voidReason: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.db.transaction(async (manager) => {
+      await manager.getRepository(Invoice).insert(invoice);
+      await this.writeLines(manager, invoice.id, lines);
+    });
+    return invoice;
+  }
+
+  private async writeLines(
+    manager: EntityManager,
+    invoiceId: string,
+    lines: ReturnType<typeof parseLines>,
+  ): Promise<void> {
+    await manager.getRepository(InvoiceLine).delete({ invoiceId });
+    await manager.getRepository(InvoiceLine).insert(
+      lines.map((line, index) => {
+        const amounts = lineAmounts(line);
+        return {
+          id: randomUUID(),
+          invoiceId,
+          position: index + 1,
+          description: line.description,
+          quantityMilli: line.quantityMilli,
+          unitPriceMinor: line.unitPriceMinor,
+          discountBasisPoints: line.discountBasisPoints,
+          taxBasisPoints: line.taxBasisPoints,
+          discountMinor: amounts.discountMinor,
+          taxMinor: amounts.taxMinor,
+          totalMinor: amounts.totalMinor,
+        };
+      }),
+    );
+  }
+
+  private async lockedInvoice(manager: EntityManager, id: string): Promise<Invoice> {
+    const isMysql = manager.connection.options.type !== 'better-sqlite3';
+    const invoice = await manager.getRepository(Invoice).findOne({
+      where: { id },
+      ...(isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!invoice) throw notFoundError('Invoice');
+    return invoice;
+  }
+
+  async updateDraft(input: UpdateDraftInvoiceInput): Promise<Invoice> {
+    return this.db.transaction(async (manager) => {
+      const invoice = await this.lockedInvoice(manager, input.id);
+      if (invoice.state !== 'draft') throw badInput('only drafts can be edited', 'id');
+      if (input.dueDate) invoice.dueDate = parseDate(input.dueDate, 'dueDate');
+      if (input.notes !== undefined) invoice.notes = input.notes;
+      if (input.terms !== undefined) invoice.terms = input.terms;
+      if (input.allowPartialPayment !== undefined && input.allowPartialPayment !== null) {
+        invoice.allowPartialPayment = input.allowPartialPayment;
+      }
+      if (input.lines) {
+        const lines = parseLines(input.lines as InvoiceLineInput[], invoice.currency);
+        Object.assign(invoice, invoiceTotals(lines));
+        await this.writeLines(manager, invoice.id, lines);
+      }
+      invoice.updatedAt = new Date();
+      await manager.getRepository(Invoice).save(invoice);
+      return invoice;
+    });
+  }
+
+  /** Sends a draft: it gets its number and issue date, and customers can see it. */
+  async issue(id: string, today: string = todayUtc()): Promise<Invoice> {
+    const invoice = await this.db.transaction(async (manager) => {
+      const invoice = await this.lockedInvoice(manager, id);
+      if (invoice.state !== 'draft') throw badInput('only drafts can be issued', 'id');
+      if (invoice.dueDate < today) throw badInput('the due date has passed', 'dueDate');
+      invoice.number = await nextDocumentNumber(manager, 'INV', today.slice(0, 4));
+      invoice.issueDate = today;
+      invoice.state = 'sent';
+      invoice.updatedAt = new Date();
+      await manager.getRepository(Invoice).save(invoice);
+      await recordEvent(manager, 'invoice.issued', {
+        invoiceId: invoice.id,
+        customerId: invoice.customerId,
+        number: invoice.number,
+      });
+      return invoice;
+    });
+    await this.publisher.flush();
+    return invoice;
+  }
+
+  /** Voids an issued invoice that has no payments or credits on it. */
+  async void(id: string, reason: string): Promise<Invoice> {
+    const trimmed = reason.trim();
+    if (!trimmed || trimmed.length > 500)
+      throw badInput('reason must be 1 to 500 characters', 'reason');
+    const invoice = await this.db.transaction(async (manager) => {
+      const invoice = await this.lockedInvoice(manager, id);
+      if (invoice.state === 'void') return invoice;
+      if (invoice.paidMinor !== 0 || invoice.creditedMinor !== 0) {
+        throw codedError(ErrorCode.BadUserInput, 'refund the payments and credits on it first', {
+          extensions: { field: 'id' },
+        });
+      }
+      invoice.state = 'void';
+      invoice.voidedAt = new Date();
+      invoice.voidReason = trimmed;
+      invoice.updatedAt = new Date();
+      await manager.getRepository(Invoice).save(invoice);
+      await recordEvent(manager, 'invoice.voided', {
+        invoiceId: invoice.id,
+        customerId: invoice.customerId,
+      });
+      return invoice;
+    });
+    await this.publisher.flush();
+    return invoice;
+  }
+
+  linesFor(invoiceIds: readonly string[]): Promise<InvoiceLine[]> {
+    if (invoiceIds.length === 0) return Promise.resolve([]);
+    return this.db.manager.getRepository(InvoiceLine).find({
+      where: { invoiceId: In([...new Set(invoiceIds)]) },
+      order: { invoiceId: 'ASC', position: 'ASC' },
+    });
+  }
+}

@@ -1,0 +1,118 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { MinorUnitsColumn } from '@portico/kit';
+
+export type PaymentMethod = 'card' | 'bank_transfer' | 'cash' | 'check' | 'other';
+export type PaymentState = 'pending' | 'succeeded' | 'failed';
+
+/** Money received from a customer, allocated to one or more invoices. */
+@ObjectType({ description: 'A payment received from a customer and how it was allocated.' })
+@Directive('@key(fields: "id")')
+@Entity({ name: 'payments' })
+@Index('idx_payments_customer_received', ['customerId', 'receivedOn'])
+export class Payment {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  customerId!: string;
+
+  @Field(() => String)
+  @Column({ type: 'varchar', length: 3 })
+  currency!: string;
+
+  @MinorUnitsColumn()
+  amountMinor!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  method!: PaymentMethod;
+
+  @Column({ type: 'varchar', length: 12 })
+  state!: PaymentState;
+
+  /** The payer's or bank's reference (transfer reference, check number, provider id). */
+  @Field(() => String, {
+    nullable: true,
+    description: 'Transfer reference, check number or provider reference.',
+  })
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  reference!: string | null;
+
+  /** YYYY-MM-DD the money arrived. */
+  @Field(() => String, { description: 'YYYY-MM-DD the money arrived.' })
+  @Column({ type: 'varchar', length: 10 })
+  receivedOn!: string;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  recordedBy!: string | null;
+
+  @Field(() => Date)
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+}
+
+/**
+ * Part of a payment applied to an invoice. A refund adds negative
+ * allocations, so an invoice's paid amount is always the plain sum.
+ */
+@ObjectType({
+  description: 'Part of a payment applied to an invoice; negative when a refund reversed it.',
+})
+@Entity({ name: 'payment_allocations' })
+export class PaymentAllocation {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Index('idx_payment_allocations_payment_id')
+  @Column({ type: 'varchar', length: 36 })
+  paymentId!: string;
+
+  @Index('idx_payment_allocations_invoice_id')
+  @Column({ type: 'varchar', length: 36 })
+  invoiceId!: string;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  refundId!: string | null;
+
+  @MinorUnitsColumn()
+  amountMinor!: number;
+
+  /** YYYY-MM-DD, for statements as of a date. */
+  @Field(() => String, { description: 'YYYY-MM-DD.' })
+  @Column({ type: 'varchar', length: 10 })
+  effectiveOn!: string;
+}
+
+@ObjectType({ description: 'Money returned to the customer from a payment.' })
+@Entity({ name: 'refunds' })
+export class Refund {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Index('idx_refunds_payment_id')
+  @Column({ type: 'varchar', length: 36 })
+  paymentId!: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  customerId!: string;
+
+  @MinorUnitsColumn()
+  amountMinor!: number;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  reason!: string | null;
+
+  @Field(() => String, { description: 'YYYY-MM-DD.' })
+  @Column({ type: 'varchar', length: 10 })
+  refundedOn!: string;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  recordedBy!: string | null;
+
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+}

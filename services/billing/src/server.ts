@@ -1,0 +1,50 @@
+import { startSubgraphServer, type Database, type RunningSubgraph } from '@portico/kit';
+import type { BillingConfig } from './config';
+import type { BillingServices } from './context';
+import { openBillingDatabase } from './db/database';
+import { seedBillingDemo } from './demo/demo-data';
+import { buildSchema, createContext, createServices, name } from './subgraph';
+
+export interface RunningBilling extends RunningSubgraph {
+  db: Database;
+  services: BillingServices;
+}
+
+export async function startBilling(
+  config: BillingConfig,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<RunningBilling> {
+  const db = await openBillingDatabase(config.db, options);
+  try {
+    const services = createServices(db);
+    if (config.seedDemo) await seedBillingDemo(services);
+    // Events left unpublished by a crash between commit and publish go out now.
+    await services.publisher.flush();
+    const { schema } = await buildSchema();
+    const server = await startSubgraphServer({
+      name,
+      schema,
+      claimsSecret: config.auth.claimsSecret,
+      host: config.http.host,
+      port: config.http.port,
+      keepAliveMs: config.http.keepAliveMs,
+      createContext: (meta) => createContext(services, meta),
+      isReady: async () => {
+        await db.dataSource.query('SELECT 1');
+        return true;
+      },
+    });
+    return {
+      ...server,
+      db,
+      services,
+      close: async () => {
+        await server.close();
+        await db.dataSource.destroy();
+      },
+    };
+  } catch (error) {
+    await db.dataSource.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+import {
+  buildFederatedSchema,
+  type Database,
+  type FederatedSchema,
+  type RequestMeta,
+} from '@portico/kit';
+import { createBillingContext, type BillingContext, type BillingServices } from './context';
+import {
+  CreditApplicationResolver,
+  CreditNoteLineResolver,
+  CreditNoteResolver,
+} from './credit/credit-note.resolver';
+import { CreditNoteService } from './credit/credit-note.service';
+import { resolveCustomerReference } from './customer/customer.reference';
+import { CustomerBillingResolver } from './customer/customer.resolver';
+import { OutboxPublisher } from './events/event-bus';
+import { InvoiceLineResolver, InvoiceResolver } from './invoice/invoice.resolver';
+import { InvoiceService } from './invoice/invoice.service';
+import {
+  PaymentAllocationResolver,
+  PaymentResolver,
+  RefundResolver,
+} from './payment/payment.resolver';
+import { PaymentService } from './payment/payment.service';
+import { StatementService } from './statement/statement.service';
+import type { Invoice } from './invoice/invoice.entity';
+import type { Payment } from './payment/payment.entity';
+import type { CreditNote } from './credit/credit-note.entity';
+
+/** The uniform subgraph export every service has: name, buildSchema, createContext. */
+export const name = 'billing';
+
+export function buildSchema(): Promise<FederatedSchema> {
+  return buildFederatedSchema({
+    resolvers: [
+      InvoiceResolver,
+      InvoiceLineResolver,
+      PaymentResolver,
+      PaymentAllocationResolver,
+      RefundResolver,
+      CreditNoteResolver,
+      CreditNoteLineResolver,
+      CreditApplicationResolver,
+      CustomerBillingResolver,
+    ],
+    referenceResolvers: {
+      Customer: { __resolveReference: resolveCustomerReference },
+      Invoice: {
+        __resolveReference: (ref: { id: string }, ctx: BillingContext): Promise<Invoice | null> =>
+          ctx.loaders.invoice.load(ref.id),
+      },
+      Payment: {
+        __resolveReference: async (
+          ref: { id: string },
+          ctx: BillingContext,
+        ): Promise<Payment | null> => {
+          const payment = await ctx.loaders.payment.load(ref.id);
+          return payment && canSee(ctx, payment.customerId) ? payment : null;
+        },
+      },
+      CreditNote: {
+        __resolveReference: async (
+          ref: { id: string },
+          ctx: BillingContext,
+        ): Promise<CreditNote | null> => {
+          const note = await ctx.loaders.creditNote.load(ref.id);
+          return note && canSee(ctx, note.customerId) ? note : null;
+        },
+      },
+    } as never,
+  });
+}
+
+function canSee(ctx: BillingContext, customerId: string): boolean {
+  return resolveCustomerReference({ id: customerId }, ctx) !== null;
+}
+
+export function createServices(db: Database): BillingServices {
+  const publisher = new OutboxPublisher(db);
+  return {
+    db,
+    publisher,
+    invoices: new InvoiceService(db, publisher),
+    payments: new PaymentService(db, publisher),
+    credits: new CreditNoteService(db, publisher),
+    statements: new StatementService(db),
+  };
+}
+
+export function createContext(services: BillingServices, meta: RequestMeta): BillingContext {
+  return createBillingContext(services, meta);
+}
+
+export { loadConfig, type BillingConfig } from './config';
+export { openBillingDatabase } from './db/database';
+export { startBilling, type RunningBilling } from './server';
+export { seedBillingDemo } from './demo/demo-data';
