@@ -103,7 +103,7 @@ export class CreditNoteService {
         .getRepository(CreditNote)
         .increment({ id: note.id }, 'appliedMinor', amountMinor);
       await manager
-        .getRepository(invoice.constructor)
+        .getRepository(Invoice)
         .increment({ id: invoice.id }, 'creditedMinor', amountMinor);
       await recordEvent(manager, 'credit.applied', {
         creditNoteId: note.id,
