@@ -61,7 +61,7 @@ export class CreditNoteLine {
   creditNoteId!: string;
 
   @Field(() => Int)
-  @Column({ type: 'int' })
+  @Column({ type: 'integer' })
   position!: number;
 
   @Field(() => String)
@@ -74,7 +74,7 @@ export class CreditNoteLine {
   @MinorUnitsColumn()
   unitPriceMinor!: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'integer' })
   taxBasisPoints!: number;
 
   @MinorUnitsColumn()

@@ -31,6 +31,6 @@ export class NumberSequence {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   name!: string;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'integer' })
   nextValue!: number;
 }

@@ -106,7 +106,7 @@ export class InvoiceLine {
   invoiceId!: string;
 
   @Field(() => Int, { description: '1-based order on the invoice.' })
-  @Column({ type: 'int' })
+  @Column({ type: 'integer' })
   position!: number;
 
   @Field(() => String)
@@ -119,10 +119,10 @@ export class InvoiceLine {
   @MinorUnitsColumn()
   unitPriceMinor!: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'integer' })
   discountBasisPoints!: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'integer' })
   taxBasisPoints!: number;
 
   @MinorUnitsColumn()

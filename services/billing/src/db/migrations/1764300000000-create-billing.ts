@@ -52,12 +52,12 @@ export class CreateBilling1764300000000 implements MigrationInterface {
         columns: [
           { name: 'id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'invoiceId', type: 'varchar', length: '36' },
-          { name: 'position', type: 'int' },
+          { name: 'position', type: 'integer' },
           { name: 'description', type: 'varchar', length: '500' },
           { name: 'quantityMilli', type: 'bigint' },
           { name: 'unitPriceMinor', type: 'bigint' },
-          { name: 'discountBasisPoints', type: 'int' },
-          { name: 'taxBasisPoints', type: 'int' },
+          { name: 'discountBasisPoints', type: 'integer' },
+          { name: 'taxBasisPoints', type: 'integer' },
           { name: 'discountMinor', type: 'bigint' },
           { name: 'taxMinor', type: 'bigint' },
           { name: 'totalMinor', type: 'bigint' },
@@ -164,11 +164,11 @@ export class CreateBilling1764300000000 implements MigrationInterface {
         columns: [
           { name: 'id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'creditNoteId', type: 'varchar', length: '36' },
-          { name: 'position', type: 'int' },
+          { name: 'position', type: 'integer' },
           { name: 'description', type: 'varchar', length: '500' },
           { name: 'quantityMilli', type: 'bigint' },
           { name: 'unitPriceMinor', type: 'bigint' },
-          { name: 'taxBasisPoints', type: 'int' },
+          { name: 'taxBasisPoints', type: 'integer' },
           { name: 'taxMinor', type: 'bigint' },
           { name: 'totalMinor', type: 'bigint' },
         ],
@@ -224,7 +224,7 @@ export class CreateBilling1764300000000 implements MigrationInterface {
         name: 'number_sequences',
         columns: [
           { name: 'name', type: 'varchar', length: '32', isPrimary: true },
-          { name: 'nextValue', type: 'int' },
+          { name: 'nextValue', type: 'integer' },
         ],
       }),
     );
