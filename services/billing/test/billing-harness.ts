@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { testing } from '@portico/kit';
+import { type testing } from '@portico/kit';
 import { loadConfig, startBilling, type RunningBilling } from '@portico/billing';
 
 export const TEST_CLAIMS_SECRET = 'test-claims-secret-0123456789abcdef0123456789';
