@@ -124,16 +124,18 @@ export function loadConfig(env: Env): GatewayConfig {
         aliases: 30,
         directives: 50,
         tokens: 3_000,
-        cost: 20_000,
-        defaultListSize: 20,
+        // A portal dashboard (100 invoices with lines, payments, credits and
+        // customer) prices at about 25,000 with lists assumed 10 long.
+        cost: 100_000,
+        defaultListSize: 10,
       }),
       partner: readDocumentLimits(env, 'LIMITS_PARTNER_', {
         depth: 8,
         aliases: 10,
         directives: 20,
         tokens: 1_500,
-        cost: 5_000,
-        defaultListSize: 20,
+        cost: 25_000,
+        defaultListSize: 10,
       }),
       rate: {
         anonymous: rate('ANONYMOUS', 120),
