@@ -134,6 +134,22 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
       variables: invoiceTarget,
     },
   ],
+  'Mutation.payInvoices': [
+    {
+      as: 'contact',
+      label: "pays customer B's invoice (to learn of it, or to mess with it)",
+      query:
+        'mutation ($id: ID!) { payInvoices(input: { invoices: [{ invoiceId: $id }], paymentMethod: "tok_visa", idempotencyKey: "harness-contact-1" }) { succeeded payment { id } } }',
+      variables: invoiceTarget,
+    },
+    {
+      as: 'partner',
+      label: "pays customer B's invoice",
+      query:
+        'mutation ($id: ID!) { payInvoices(input: { invoices: [{ invoiceId: $id }], paymentMethod: "tok_visa", idempotencyKey: "harness-partner-1" }) { succeeded payment { id } } }',
+      variables: invoiceTarget,
+    },
+  ],
   'Mutation.recordPayment': [
     {
       as: 'contact',

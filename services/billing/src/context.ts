@@ -15,6 +15,8 @@ import type { InvoiceService } from './invoice/invoice.service';
 import { Payment, PaymentAllocation, Refund } from './payment/payment.entity';
 import type { PaymentService } from './payment/payment.service';
 import type { StatementService } from './statement/statement.service';
+import type { OnlinePaymentService } from './payment/online-payment.service';
+import type { PaymentProvider } from './payment/provider/payment-provider';
 
 export interface BillingServices {
   db: Database;
@@ -23,6 +25,8 @@ export interface BillingServices {
   payments: PaymentService;
   credits: CreditNoteService;
   statements: StatementService;
+  onlinePayments: OnlinePaymentService;
+  provider: PaymentProvider;
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {

@@ -18,7 +18,9 @@ export async function startBilling(
   try {
     const services = createServices(db);
     if (config.seedDemo) await seedBillingDemo(services);
-    // Events left unpublished by a crash between commit and publish go out now.
+    // Left behind by a crash: charges to settle from the provider's records,
+    // events committed but not yet published.
+    await services.onlinePayments.reconcile();
     await services.publisher.flush();
     const { schema } = await buildSchema();
     const server = await startSubgraphServer({

@@ -22,6 +22,10 @@ import {
   RefundResolver,
 } from './payment/payment.resolver';
 import { PaymentService } from './payment/payment.service';
+import { OnlinePaymentService } from './payment/online-payment.service';
+import { OnlinePaymentResolver } from './payment/online-payment.resolver';
+import { SandboxPaymentProvider } from './payment/provider/sandbox-provider';
+import type { PaymentProvider } from './payment/provider/payment-provider';
 import { StatementService } from './statement/statement.service';
 import type { Invoice } from './invoice/invoice.entity';
 import type { Payment } from './payment/payment.entity';
@@ -36,6 +40,7 @@ export function buildSchema(): Promise<FederatedSchema> {
       InvoiceResolver,
       InvoiceLineResolver,
       PaymentResolver,
+      OnlinePaymentResolver,
       PaymentAllocationResolver,
       RefundResolver,
       CreditNoteResolver,
@@ -75,11 +80,14 @@ function canSee(ctx: BillingContext, customerId: string): boolean {
   return resolveCustomerReference({ id: customerId }, ctx) !== null;
 }
 
-export function createServices(db: Database): BillingServices {
+export function createServices(db: Database, provider?: PaymentProvider): BillingServices {
   const publisher = new OutboxPublisher(db);
+  const paymentProvider = provider ?? new SandboxPaymentProvider(db);
   return {
     db,
     publisher,
+    provider: paymentProvider,
+    onlinePayments: new OnlinePaymentService(db, publisher, paymentProvider),
     invoices: new InvoiceService(db, publisher),
     payments: new PaymentService(db, publisher),
     credits: new CreditNoteService(db, publisher),

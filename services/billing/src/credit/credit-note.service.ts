@@ -6,7 +6,7 @@ import { lineAmounts } from '../invoice/invoice.calc';
 import { Invoice } from '../invoice/invoice.entity';
 import type { InvoiceLineInput } from '../invoice/invoice.inputs';
 import { badInput, parseCurrency, parseLines } from '../invoice/invoice.rules';
-import { balanceDueMinor, todayUtc } from '../invoice/invoice.status';
+import { payableMinor, todayUtc } from '../invoice/invoice.status';
 import { lockInvoices } from '../payment/payment.service';
 import { CreditApplication, CreditNote, CreditNoteLine } from './credit-note.entity';
 
@@ -88,7 +88,7 @@ export class CreditNoteService {
       if (amountMinor > note.totalMinor - note.appliedMinor) {
         throw badInput('more than the credit left on the note', 'amount');
       }
-      if (amountMinor > balanceDueMinor(invoice))
+      if (amountMinor > payableMinor(invoice))
         throw badInput('more than the invoice balance', 'amount');
       const application = manager.getRepository(CreditApplication).create({
         id: randomUUID(),

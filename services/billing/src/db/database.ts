@@ -4,6 +4,8 @@ import { NumberSequence, OutboxEvent } from '../events/outbox.entity';
 import { Invoice, InvoiceLine } from '../invoice/invoice.entity';
 import { Payment, PaymentAllocation, Refund } from '../payment/payment.entity';
 import { CreateBilling1764300000000 } from './migrations/1764300000000-create-billing';
+import { OnlinePayments1764310000000 } from './migrations/1764310000000-online-payments';
+import { SandboxCharge } from '../payment/provider/sandbox-provider';
 
 export const BILLING_ENTITIES = [
   Invoice,
@@ -16,8 +18,9 @@ export const BILLING_ENTITIES = [
   CreditApplication,
   OutboxEvent,
   NumberSequence,
+  SandboxCharge,
 ];
-export const BILLING_MIGRATIONS = [CreateBilling1764300000000];
+export const BILLING_MIGRATIONS = [CreateBilling1764300000000, OnlinePayments1764310000000];
 
 export function openBillingDatabase(
   config: DbConfig,

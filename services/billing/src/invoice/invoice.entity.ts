@@ -71,6 +71,10 @@ export class Invoice {
   @MinorUnitsColumn()
   creditedMinor!: number;
 
+  /** Reserved by online payments whose charge is still pending; not payable meanwhile. */
+  @MinorUnitsColumn({ default: 0 })
+  pendingMinor!: number;
+
   @Column({ type: 'datetime', nullable: true })
   firstViewedAt!: Date | null;
 

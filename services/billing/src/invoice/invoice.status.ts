@@ -24,6 +24,11 @@ export function balanceDueMinor(invoice: Invoice): number {
   return invoice.totalMinor - invoice.paidMinor - invoice.creditedMinor;
 }
 
+/** What can still be paid or credited now: the balance less online payments still pending. */
+export function payableMinor(invoice: Invoice): number {
+  return balanceDueMinor(invoice) - invoice.pendingMinor;
+}
+
 export function invoiceStatus(invoice: Invoice, today: string = todayUtc()): InvoiceStatus {
   if (invoice.state === 'draft') return InvoiceStatus.DRAFT;
   if (invoice.state === 'void') return InvoiceStatus.VOID;

@@ -10,6 +10,7 @@ export type PaymentState = 'pending' | 'succeeded' | 'failed';
 @Directive('@key(fields: "id")')
 @Entity({ name: 'payments' })
 @Index('idx_payments_customer_received', ['customerId', 'receivedOn'])
+@Index('uq_payments_customer_idempotency', ['customerId', 'idempotencyKey'], { unique: true })
 export class Payment {
   @Field(() => ID)
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -50,6 +51,31 @@ export class Payment {
   @Field(() => Date)
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  /** sandbox | stripe for online payments; null when recorded by staff. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  provider!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  providerPaymentId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why a payment failed, e.g. card_declined.' })
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  failureCode!: string | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  failureMessage!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  idempotencyKey!: string | null;
+
+  /** SHA-256 of the request that first used the idempotency key. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  requestHash!: string | null;
+
+  /** Who paid online: "contact:<id>" or "partner:<id>". */
+  @Column({ type: 'varchar', length: 80, nullable: true })
+  paidBy!: string | null;
 }
 
 /**

@@ -4,7 +4,7 @@ import { notFoundError, parseAmount, type Database } from '@portico/kit';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { Invoice } from '../invoice/invoice.entity';
 import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
-import { balanceDueMinor, todayUtc } from '../invoice/invoice.status';
+import { payableMinor, todayUtc } from '../invoice/invoice.status';
 import { Payment, PaymentAllocation, Refund, type PaymentMethod } from './payment.entity';
 
 export const PAYMENT_METHODS: readonly PaymentMethod[] = [
@@ -87,7 +87,7 @@ export class PaymentService {
         if (invoice.state !== 'sent') throw badInput('the invoice is not open', field);
         if (invoice.currency !== currency)
           throw badInput('the invoice is in another currency', 'currency');
-        if (allocation.amountMinor > balanceDueMinor(invoice)) {
+        if (allocation.amountMinor > payableMinor(invoice)) {
           throw badInput('more than the invoice balance', `allocations[${index}].amount`);
         }
       }
