@@ -126,3 +126,13 @@ export async function openDatabase(config: DbConfig, parts: DataSourceParts): Pr
   await dataSource.runMigrations({ transaction: 'each' });
   return new Database(dataSource);
 }
+
+/**
+ * Reads rows for update: a pessimistic write lock (SELECT … FOR UPDATE) on
+ * MySQL/MariaDB; on SQLite the transaction already runs alone (see Database).
+ */
+export function forUpdate(manager: EntityManager): { lock?: { mode: 'pessimistic_write' } } {
+  return manager.connection.options.type === 'better-sqlite3'
+    ? {}
+    : { lock: { mode: 'pessimistic_write' } };
+}

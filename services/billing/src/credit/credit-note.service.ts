@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { notFoundError, parseAmount, type Database } from '@portico/kit';
+import { notFoundError, parseAmount, type Database, forUpdate } from '@portico/kit';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { nextDocumentNumber } from '../events/number-sequence';
 import { lineAmounts } from '../invoice/invoice.calc';
@@ -72,10 +72,9 @@ export class CreditNoteService {
     amount: string;
   }): Promise<CreditApplication> {
     const application = await this.db.transaction(async (manager) => {
-      const isMysql = manager.connection.options.type !== 'better-sqlite3';
       const note = await manager.getRepository(CreditNote).findOne({
         where: { id: input.creditNoteId },
-        ...(isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        ...forUpdate(manager),
       });
       if (!note) throw notFoundError('Credit note');
       const amountMinor = parseAmount(input.amount, note.currency);

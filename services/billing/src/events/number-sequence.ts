@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { forUpdate } from '@portico/kit';
 import { NumberSequence } from './outbox.entity';
 
 /**
@@ -13,7 +14,6 @@ export async function nextDocumentNumber(
 ): Promise<string> {
   const name = `${prefix}-${year}`;
   const repo = manager.getRepository(NumberSequence);
-  const isMysql = manager.connection.options.type !== 'better-sqlite3';
   // A new series starts at 1; two transactions starting it at once both
   // insert, and the one that comes second is ignored rather than failing.
   await repo
@@ -25,7 +25,7 @@ export async function nextDocumentNumber(
     .execute();
   const row = await repo.findOneOrFail({
     where: { name },
-    ...(isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    ...forUpdate(manager),
   });
   const value = row.nextValue;
   await repo.update({ name }, { nextValue: value + 1 });

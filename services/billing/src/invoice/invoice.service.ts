@@ -7,6 +7,7 @@ import {
   visibleCustomerIds,
   type Database,
   type Principal,
+  forUpdate,
 } from '@portico/kit';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { nextDocumentNumber } from '../events/number-sequence';
@@ -239,10 +240,9 @@ export class InvoiceService {
   }
 
   private async lockedInvoice(manager: EntityManager, id: string): Promise<Invoice> {
-    const isMysql = manager.connection.options.type !== 'better-sqlite3';
     const invoice = await manager.getRepository(Invoice).findOne({
       where: { id },
-      ...(isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      ...forUpdate(manager),
     });
     if (!invoice) throw notFoundError('Invoice');
     return invoice;

@@ -7,6 +7,7 @@ import {
   visibleCustomerIds,
   type Database,
   type Principal,
+  forUpdate,
 } from '@portico/kit';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { Invoice } from '../invoice/invoice.entity';
@@ -214,10 +215,9 @@ export class OnlinePaymentService {
   async settle(paymentId: string, outcome: ChargeOutcome): Promise<Payment | null> {
     if (outcome.status === 'pending') return null;
     const payment = await this.db.transaction(async (manager) => {
-      const isMysql = manager.connection.options.type !== 'better-sqlite3';
       const payment = await manager.getRepository(Payment).findOne({
         where: { id: paymentId },
-        ...(isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        ...forUpdate(manager),
       });
       if (!payment || payment.state !== 'pending') return payment;
       const allocations = await manager.getRepository(PaymentAllocation).findBy({ paymentId });

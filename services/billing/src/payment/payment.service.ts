@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
-import { notFoundError, parseAmount, type Database } from '@portico/kit';
+import { notFoundError, parseAmount, type Database, forUpdate } from '@portico/kit';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { Invoice } from '../invoice/invoice.entity';
 import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
@@ -30,13 +30,12 @@ export async function lockInvoices(
   manager: EntityManager,
   ids: string[],
 ): Promise<Map<string, Invoice>> {
-  const isMysql = manager.connection.options.type !== 'better-sqlite3';
   const sorted = [...new Set(ids)].sort();
   const rows = sorted.length
     ? await manager.getRepository(Invoice).find({
         where: { id: In(sorted) },
         order: { id: 'ASC' },
-        ...(isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        ...forUpdate(manager),
       })
     : [];
   return new Map(rows.map((row) => [row.id, row]));
@@ -144,10 +143,9 @@ export class PaymentService {
     },
   ): Promise<Refund> {
     const refund = await this.db.transaction(async (manager) => {
-      const isMysql = manager.connection.options.type !== 'better-sqlite3';
       const payment = await manager.getRepository(Payment).findOne({
         where: { id: input.paymentId },
-        ...(isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        ...forUpdate(manager),
       });
       if (!payment) throw notFoundError('Payment');
       if (payment.state !== 'succeeded')
