@@ -185,11 +185,72 @@ export async function startGateway(
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       return;
     }
+    if (path?.startsWith('/files/') && req.method === 'GET') {
+      await proxyFile(req, res, path);
+      return;
+    }
     if (path !== '/graphql') {
       sendJson(res, 404, { error: 'not found' });
       return;
     }
     await handleGraphQL(req, res);
+  };
+
+  /**
+   * Signed download links (`/files/<subgraph>/<file>?t=…&s=…`) go to the
+   * subgraph that issued them, which checks the signature; the gateway only
+   * rate-limits by address and passes the file through.
+   */
+  const proxyFile = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const [, , subgraph, ...rest] = path.split('/');
+    const graphqlUrl = subgraph ? subgraphUrls.get(subgraph) : undefined;
+    if (!graphqlUrl || rest.length === 0) {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    const rate = await rateLimiter.check(
+      { kind: 'anonymous' },
+      clientAddressOf(req, config.http.trustProxy),
+    );
+    if (!rate.allowed) {
+      refuse(
+        res,
+        ErrorCode.RateLimited,
+        `Too many requests; retry in ${rate.retryAfterSeconds} s`,
+        {},
+        {
+          'retry-after': String(rate.retryAfterSeconds),
+        },
+      );
+      return;
+    }
+    const search = new URL(req.url ?? '/', 'http://localhost').search;
+    const target = graphqlUrl.replace(/\/graphql$/, `/files/${rest.join('/')}`) + search;
+    let upstream: Response;
+    try {
+      upstream = await fetch(target, { signal: AbortSignal.timeout(config.subgraphTimeoutMs) });
+    } catch {
+      sendGraphQLError(
+        res,
+        503,
+        ErrorCode.ServiceUnavailable,
+        `The ${subgraph} service is unavailable`,
+      );
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of [
+      'content-type',
+      'content-length',
+      'content-disposition',
+      'cache-control',
+      'x-content-type-options',
+    ]) {
+      const value = upstream.headers.get(name);
+      if (value) headers[name] = value;
+    }
+    res.writeHead(upstream.status, headers);
+    res.end(Buffer.from(await upstream.arrayBuffer()));
   };
 
   const server = createServer((req, res) => {

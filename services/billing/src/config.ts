@@ -13,6 +13,11 @@ export interface BillingConfig {
   http: { host: string; port: number; keepAliveMs: number };
   db: DbConfig;
   auth: { claimsSecret: string };
+  documents: {
+    /** Where clients reach the gateway; download links start here. */
+    publicBaseUrl: string;
+    linkTtlSeconds: number;
+  };
   seedDemo: boolean;
 }
 
@@ -25,6 +30,10 @@ export function loadConfig(env: Env): BillingConfig {
     },
     db: readDbConfig(env, './data/billing.sqlite'),
     auth: { claimsSecret: readClaimsSecret(env) },
+    documents: {
+      publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
+      linkTtlSeconds: readInt(env, 'DOCUMENT_LINK_TTL_SECONDS', 300, { min: 10, max: 3600 }),
+    },
     seedDemo: readBool(env, 'SEED_DEMO', false),
   };
 }

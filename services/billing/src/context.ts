@@ -15,6 +15,7 @@ import type { InvoiceService } from './invoice/invoice.service';
 import { Payment, PaymentAllocation, Refund } from './payment/payment.entity';
 import type { PaymentService } from './payment/payment.service';
 import type { StatementService } from './statement/statement.service';
+import type { DocumentSigner } from './documents/signed-url';
 import type { OnlinePaymentService } from './payment/online-payment.service';
 import type { PaymentProvider } from './payment/provider/payment-provider';
 
@@ -27,6 +28,7 @@ export interface BillingServices {
   statements: StatementService;
   onlinePayments: OnlinePaymentService;
   provider: PaymentProvider;
+  documents: DocumentSigner;
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {

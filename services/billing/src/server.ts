@@ -4,6 +4,7 @@ import type { BillingServices } from './context';
 import { openBillingDatabase } from './db/database';
 import { seedBillingDemo } from './demo/demo-data';
 import { buildSchema, createContext, createServices, name } from './subgraph';
+import { documentRoutes } from './documents/document-routes';
 
 export interface RunningBilling extends RunningSubgraph {
   db: Database;
@@ -16,7 +17,7 @@ export async function startBilling(
 ): Promise<RunningBilling> {
   const db = await openBillingDatabase(config.db, options);
   try {
-    const services = createServices(db);
+    const services = createServices(db, config);
     if (config.seedDemo) await seedBillingDemo(services);
     // Left behind by a crash: charges to settle from the provider's records,
     // events committed but not yet published.
@@ -31,6 +32,7 @@ export async function startBilling(
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,
       createContext: (meta) => createContext(services, meta),
+      routes: documentRoutes(services),
       isReady: async () => {
         await db.dataSource.query('SELECT 1');
         return true;

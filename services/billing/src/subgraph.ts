@@ -27,6 +27,8 @@ import { OnlinePaymentResolver } from './payment/online-payment.resolver';
 import { SandboxPaymentProvider } from './payment/provider/sandbox-provider';
 import type { PaymentProvider } from './payment/provider/payment-provider';
 import { StatementService } from './statement/statement.service';
+import { DocumentSigner } from './documents/signed-url';
+import type { BillingConfig } from './config';
 import type { Invoice } from './invoice/invoice.entity';
 import type { Payment } from './payment/payment.entity';
 import type { CreditNote } from './credit/credit-note.entity';
@@ -80,12 +82,21 @@ function canSee(ctx: BillingContext, customerId: string): boolean {
   return resolveCustomerReference({ id: customerId }, ctx) !== null;
 }
 
-export function createServices(db: Database, provider?: PaymentProvider): BillingServices {
+export function createServices(
+  db: Database,
+  config: Pick<BillingConfig, 'auth' | 'documents'>,
+  provider?: PaymentProvider,
+): BillingServices {
   const publisher = new OutboxPublisher(db);
   const paymentProvider = provider ?? new SandboxPaymentProvider(db);
   return {
     db,
     publisher,
+    documents: new DocumentSigner(
+      config.auth.claimsSecret,
+      config.documents.publicBaseUrl,
+      config.documents.linkTtlSeconds,
+    ),
     provider: paymentProvider,
     onlinePayments: new OnlinePaymentService(db, publisher, paymentProvider),
     invoices: new InvoiceService(db, publisher),

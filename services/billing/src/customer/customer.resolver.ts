@@ -6,11 +6,17 @@ import { CreditNote } from '../credit/credit-note.entity';
 import { InvoicePage } from '../invoice/invoice.inputs';
 import { listInvoices } from '../invoice/invoice.resolver';
 import { Invoice } from '../invoice/invoice.entity';
-import { badInput } from '../invoice/invoice.rules';
+import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
+import { documentLanguage } from '../documents/document-locale';
 import { InvoiceStatus, todayUtc } from '../invoice/invoice.status';
 import { money } from '../money/money.type';
 import { Payment, PaymentAllocation, Refund } from '../payment/payment.entity';
-import { CurrencyBalance, Statement, StatementEntryKindEnum } from '../statement/statement.types';
+import {
+  CurrencyBalance,
+  Statement,
+  StatementEntryKindEnum,
+  StatementFormat,
+} from '../statement/statement.types';
 import { Customer } from './customer.type';
 
 const MAX_LIST = 100;
@@ -136,6 +142,30 @@ export class CustomerBillingResolver {
       where: { customerId: customer.id },
       order: { issueDate: 'DESC', id: 'DESC' },
       take: first,
+    });
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      'A link to the statement as PDF or CSV, valid for a few minutes, for this customer only.',
+  })
+  @RequireScopes('invoices:read')
+  statementDocumentUrl(
+    @Root() customer: Customer,
+    @Ctx() ctx: BillingContext,
+    @Arg('from', () => String) from: string,
+    @Arg('to', () => String) to: string,
+    @Arg('currency', () => String) currency: string,
+    @Arg('format', () => StatementFormat, { defaultValue: StatementFormat.PDF })
+    format: StatementFormat,
+    @Arg('locale', () => String, { defaultValue: 'en' }) locale: string,
+  ): string {
+    parseCurrency(currency);
+    if (parseDate(from, 'from') > parseDate(to, 'to')) throw badInput('from is after to', 'from');
+    return ctx.services.documents.url({
+      kind: format === StatementFormat.CSV ? 'statement.csv' : 'statement.pdf',
+      customerId: customer.id,
+      params: { from, to, currency, locale: documentLanguage(locale) },
     });
   }
 

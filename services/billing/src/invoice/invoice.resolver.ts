@@ -15,6 +15,8 @@ import {
   VoidInvoiceInput,
 } from './invoice.inputs';
 import { balanceDueMinor, invoiceStatus, InvoiceStatus } from './invoice.status';
+import { badInput } from './invoice.rules';
+import { documentLanguage } from '../documents/document-locale';
 
 export async function listInvoices(
   ctx: BillingContext,
@@ -139,6 +141,28 @@ export class InvoiceResolver {
     @Ctx() ctx: BillingContext,
   ): Promise<CreditApplication[]> {
     return ctx.loaders.creditApplicationsByInvoice.load(invoice.id);
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      "A link to the invoice as a print-ready PDF, valid for a few minutes, for this invoice's customer only.",
+  })
+  @RequireScopes('invoices:read')
+  pdfUrl(
+    @Root() invoice: Invoice,
+    @Ctx() ctx: BillingContext,
+    @Arg('locale', () => String, {
+      defaultValue: 'en',
+      description: 'Document language: "en" or "es".',
+    })
+    locale: string,
+  ): string {
+    if (invoice.state === 'draft') throw badInput('drafts have no PDF', 'id');
+    return ctx.services.documents.url({
+      kind: 'invoice.pdf',
+      customerId: invoice.customerId,
+      params: { invoiceId: invoice.id, locale: documentLanguage(locale) },
+    });
   }
 
   @FieldResolver(() => Date, {

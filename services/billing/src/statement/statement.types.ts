@@ -9,6 +9,12 @@ export enum StatementEntryKindEnum {
 }
 registerEnumType(StatementEntryKindEnum, { name: 'StatementEntryKind' });
 
+export enum StatementFormat {
+  PDF = 'pdf',
+  CSV = 'csv',
+}
+registerEnumType(StatementFormat, { name: 'StatementFormat' });
+
 @ObjectType({ description: 'One document on a statement, with the balance after it.' })
 export class StatementEntry {
   @Field(() => String, { description: 'YYYY-MM-DD.' })

@@ -1,0 +1,98 @@
+import PDFDocument from 'pdfkit';
+import type { Invoice, InvoiceLine } from '../invoice/invoice.entity';
+import { balanceDueMinor } from '../invoice/invoice.status';
+import { formatDate, formatMoney, labelsFor, type DocumentLanguage } from './document-locale';
+
+export function renderPdf(
+  draw: (doc: PDFKit.PDFDocument) => void,
+  meta: { title: string },
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: 50,
+      info: { Title: meta.title, Producer: 'Portico' },
+    });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    draw(doc);
+    doc.end();
+  });
+}
+
+function quantity(milli: number, language: DocumentLanguage): string {
+  return new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-GB', {
+    maximumFractionDigits: 3,
+  }).format(
+    `${Math.trunc(milli / 1000)}.${String(milli % 1000).padStart(3, '0')}` as unknown as number,
+  );
+}
+
+/** A print-ready A4 invoice: header, lines table, totals, notes and terms. */
+export function renderInvoicePdf(
+  invoice: Invoice,
+  lines: InvoiceLine[],
+  language: DocumentLanguage,
+): Promise<Buffer> {
+  const t = labelsFor(language);
+  const money = (minor: number) => formatMoney(minor, invoice.currency, language);
+  return renderPdf(
+    (doc) => {
+      doc.fontSize(20).text(`${t.invoice} ${invoice.number ?? ''}`, { align: 'left' });
+      doc.moveDown(0.5).fontSize(10);
+      doc.text(
+        `${t.issueDate}: ${invoice.issueDate ? formatDate(invoice.issueDate, language) : '—'}`,
+      );
+      doc.text(`${t.dueDate}: ${formatDate(invoice.dueDate, language)}`);
+      doc.moveDown();
+      const columns = [50, 250, 300, 385, 445];
+      const header = [t.description, t.quantity, t.unitPrice, t.tax, t.amount];
+      const row = (cells: string[], bold = false) => {
+        const y = doc.y;
+        doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
+        cells.forEach((cell, i) => {
+          const width = (columns[i + 1] ?? 545) - columns[i]! - 6;
+          doc.text(cell, columns[i]!, y, { width, align: i === 0 ? 'left' : 'right' });
+        });
+        doc.moveDown(0.4);
+        doc.x = 50;
+      };
+      row(header, true);
+      for (const line of lines) {
+        row([
+          line.description,
+          quantity(line.quantityMilli, language),
+          money(line.unitPriceMinor),
+          `${line.taxBasisPoints / 100} %`,
+          money(line.totalMinor),
+        ]);
+      }
+      doc.moveDown();
+      const totals: Array<[string, number]> = [
+        [t.subtotal, invoice.subtotalMinor],
+        [t.discount, -invoice.discountMinor],
+        [t.tax, invoice.taxMinor],
+        [t.total, invoice.totalMinor],
+        [t.paid, -invoice.paidMinor],
+        [t.credits, -invoice.creditedMinor],
+        [t.balanceDue, balanceDueMinor(invoice)],
+      ];
+      for (const [label, amount] of totals) {
+        // Totals: the label spans the quantity-to-tax columns.
+        const y = doc.y;
+        doc.font(label === t.balanceDue ? 'Helvetica-Bold' : 'Helvetica');
+        doc.text(label, 250, y, { width: 189, align: 'right' });
+        doc.text(money(amount), 445, y, { width: 100, align: 'right' });
+        doc.moveDown(0.4);
+        doc.x = 50;
+      }
+      if (invoice.notes)
+        doc.moveDown().font('Helvetica-Bold').text(t.notes).font('Helvetica').text(invoice.notes);
+      if (invoice.terms)
+        doc.moveDown().font('Helvetica-Bold').text(t.terms).font('Helvetica').text(invoice.terms);
+    },
+    { title: `${t.invoice} ${invoice.number ?? ''}` },
+  );
+}

@@ -1,0 +1,65 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export type DocumentKind = 'invoice.pdf' | 'statement.pdf' | 'statement.csv';
+
+export interface DocumentGrant {
+  kind: DocumentKind;
+  /** The customer whose document this is: the file is served only if it still belongs to them. */
+  customerId: string;
+  params: Record<string, string>;
+  /** Epoch seconds. */
+  exp: number;
+}
+
+/**
+ * Short-lived signed download links. The grant names the document and the
+ * customer it was issued for; the link works until `exp` and only for that
+ * customer's document, checked again when the file is served.
+ */
+export class DocumentSigner {
+  constructor(
+    private readonly secret: string,
+    private readonly publicBaseUrl: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  private sign(token: string): string {
+    return createHmac('sha256', this.secret)
+      .update(`portico-documents.${token}`)
+      .digest('base64url');
+  }
+
+  url(grant: Omit<DocumentGrant, 'exp'>, now: number = Date.now()): string {
+    const full: DocumentGrant = { ...grant, exp: Math.floor(now / 1000) + this.ttlSeconds };
+    const token = Buffer.from(JSON.stringify(full)).toString('base64url');
+    const base = this.publicBaseUrl.replace(/\/$/, '');
+    return `${base}/files/billing/${grant.kind}?t=${token}&s=${this.sign(token)}`;
+  }
+
+  /** The grant for a served request, or null when forged, altered or expired. */
+  verify(
+    kind: string,
+    token: string | null,
+    signature: string | null,
+    now: number = Date.now(),
+  ): DocumentGrant | null {
+    if (!token || !signature) return null;
+    const expected = Buffer.from(this.sign(token));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    try {
+      const grant = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as DocumentGrant;
+      if (
+        grant.kind !== kind ||
+        typeof grant.exp !== 'number' ||
+        grant.exp < Math.floor(now / 1000)
+      )
+        return null;
+      if (typeof grant.customerId !== 'string' || typeof grant.params !== 'object' || !grant.params)
+        return null;
+      return grant;
+    } catch {
+      return null;
+    }
+  }
+}
