@@ -7,6 +7,7 @@ import {
   executeGraphQLRequest,
   httpStatusFor,
   listen,
+  readBody,
   readGraphQLBody,
   sendGraphQLError,
   sendJson,
@@ -189,6 +190,10 @@ export async function startGateway(
       await proxyFile(req, res, path);
       return;
     }
+    if (path?.startsWith('/webhooks/') && req.method === 'POST') {
+      await proxyWebhook(req, res, path);
+      return;
+    }
     if (path !== '/graphql') {
       sendJson(res, 404, { error: 'not found' });
       return;
@@ -251,6 +256,56 @@ export async function startGateway(
     }
     res.writeHead(upstream.status, headers);
     res.end(Buffer.from(await upstream.arrayBuffer()));
+  };
+
+  /**
+   * Provider webhooks (`/webhooks/<subgraph>/<name>`) go to the subgraph that
+   * verifies their signature; the raw body and the signature header pass
+   * through untouched.
+   */
+  const proxyWebhook = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const [, , subgraph, ...rest] = path.split('/');
+    const graphqlUrl = subgraph ? subgraphUrls.get(subgraph) : undefined;
+    if (!graphqlUrl || rest.length === 0) {
+      req.resume();
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    let body: string;
+    try {
+      body = await readBody(req, 1024 * 1024);
+    } catch {
+      sendJson(res, 413, { error: 'payload too large' });
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'stripe-signature']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    try {
+      const upstream = await fetch(
+        graphqlUrl.replace(/\/graphql$/, `/webhooks/${rest.join('/')}`),
+        {
+          method: 'POST',
+          headers,
+          body,
+          signal: AbortSignal.timeout(config.subgraphTimeoutMs),
+        },
+      );
+      const text = await upstream.text();
+      res.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      });
+      res.end(text);
+    } catch {
+      sendGraphQLError(
+        res,
+        503,
+        ErrorCode.ServiceUnavailable,
+        `The ${subgraph} service is unavailable`,
+      );
+    }
   };
 
   const server = createServer((req, res) => {

@@ -2,6 +2,8 @@ import {
   readBool,
   readClaimsSecret,
   readDbConfig,
+  readEnum,
+  readOptionalString,
   readInt,
   readString,
   SUBGRAPH_KEEP_ALIVE_MS,
@@ -18,6 +20,10 @@ export interface BillingConfig {
     publicBaseUrl: string;
     linkTtlSeconds: number;
   };
+  /** sandbox (embedded default, test cards) or stripe. */
+  payments:
+    | { provider: 'sandbox' }
+    | { provider: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string };
   seedDemo: boolean;
 }
 
@@ -34,6 +40,15 @@ export function loadConfig(env: Env): BillingConfig {
       publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
       linkTtlSeconds: readInt(env, 'DOCUMENT_LINK_TTL_SECONDS', 300, { min: 10, max: 3600 }),
     },
+    payments:
+      readEnum(env, 'PAYMENTS_PROVIDER', ['sandbox', 'stripe'] as const, 'sandbox') === 'stripe'
+        ? {
+            provider: 'stripe',
+            secretKey: readString(env, 'STRIPE_SECRET_KEY'),
+            webhookSecret: readString(env, 'STRIPE_WEBHOOK_SECRET'),
+            apiBase: readOptionalString(env, 'STRIPE_API_BASE'),
+          }
+        : { provider: 'sandbox' },
     seedDemo: readBool(env, 'SEED_DEMO', false),
   };
 }

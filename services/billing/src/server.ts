@@ -5,6 +5,8 @@ import { openBillingDatabase } from './db/database';
 import { seedBillingDemo } from './demo/demo-data';
 import { buildSchema, createContext, createServices, name } from './subgraph';
 import { documentRoutes } from './documents/document-routes';
+import { StripePaymentProvider } from './payment/provider/stripe-provider';
+import { stripeWebhookRoute } from './payment/provider/stripe-webhook';
 
 export interface RunningBilling extends RunningSubgraph {
   db: Database;
@@ -33,6 +35,16 @@ export async function startBilling(
       keepAliveMs: config.http.keepAliveMs,
       createContext: (meta) => createContext(services, meta),
       routes: documentRoutes(services),
+      webhookRoutes:
+        config.payments.provider === 'stripe' && services.provider instanceof StripePaymentProvider
+          ? {
+              '/webhooks/stripe': stripeWebhookRoute(
+                services,
+                services.provider,
+                config.payments.webhookSecret,
+              ),
+            }
+          : {},
       isReady: async () => {
         await db.dataSource.query('SELECT 1');
         return true;

@@ -26,6 +26,7 @@ import { OnlinePaymentService } from './payment/online-payment.service';
 import { OnlinePaymentResolver } from './payment/online-payment.resolver';
 import { SandboxPaymentProvider } from './payment/provider/sandbox-provider';
 import type { PaymentProvider } from './payment/provider/payment-provider';
+import { createStripeClient, StripePaymentProvider } from './payment/provider/stripe-provider';
 import { StatementService } from './statement/statement.service';
 import { DocumentSigner } from './documents/signed-url';
 import type { BillingConfig } from './config';
@@ -82,13 +83,19 @@ function canSee(ctx: BillingContext, customerId: string): boolean {
   return resolveCustomerReference({ id: customerId }, ctx) !== null;
 }
 
+function providerFor(db: Database, config: Pick<BillingConfig, 'payments'>): PaymentProvider {
+  return config.payments.provider === 'stripe'
+    ? new StripePaymentProvider(createStripeClient(config.payments))
+    : new SandboxPaymentProvider(db);
+}
+
 export function createServices(
   db: Database,
-  config: Pick<BillingConfig, 'auth' | 'documents'>,
+  config: Pick<BillingConfig, 'auth' | 'documents' | 'payments'>,
   provider?: PaymentProvider,
 ): BillingServices {
   const publisher = new OutboxPublisher(db);
-  const paymentProvider = provider ?? new SandboxPaymentProvider(db);
+  const paymentProvider = provider ?? providerFor(db, config);
   return {
     db,
     publisher,

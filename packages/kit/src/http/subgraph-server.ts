@@ -37,6 +37,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   createContext: (meta: RequestMeta) => C;
   /** Extra public GET routes (e.g. a JWKS document). */
   routes?: Record<string, RouteHandler>;
+  /** Public POST routes that authenticate themselves (e.g. signed provider webhooks). */
+  webhookRoutes?: Record<string, RouteHandler>;
   /** POST routes for the gateway only: refused without valid gateway claims, like /graphql. */
   internalRoutes?: Record<string, InternalRouteHandler>;
   /** Readiness probe, e.g. a database ping. */
@@ -88,7 +90,12 @@ export async function startSubgraphServer<C extends BaseContext>(
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       return;
     }
-    const route = req.method === 'GET' && path ? options.routes?.[path] : undefined;
+    const route =
+      req.method === 'GET' && path
+        ? options.routes?.[path]
+        : req.method === 'POST' && path
+          ? options.webhookRoutes?.[path]
+          : undefined;
     if (route) {
       await route(req, res);
       return;

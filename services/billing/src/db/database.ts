@@ -6,6 +6,8 @@ import { Payment, PaymentAllocation, Refund } from '../payment/payment.entity';
 import { CreateBilling1764300000000 } from './migrations/1764300000000-create-billing';
 import { OnlinePayments1764310000000 } from './migrations/1764310000000-online-payments';
 import { SandboxCharge } from '../payment/provider/sandbox-provider';
+import { ProviderEvent } from '../payment/provider/provider-event.entity';
+import { ProviderEvents1764320000000 } from './migrations/1764320000000-provider-events';
 
 export const BILLING_ENTITIES = [
   Invoice,
@@ -19,8 +21,13 @@ export const BILLING_ENTITIES = [
   OutboxEvent,
   NumberSequence,
   SandboxCharge,
+  ProviderEvent,
 ];
-export const BILLING_MIGRATIONS = [CreateBilling1764300000000, OnlinePayments1764310000000];
+export const BILLING_MIGRATIONS = [
+  CreateBilling1764300000000,
+  OnlinePayments1764310000000,
+  ProviderEvents1764320000000,
+];
 
 export function openBillingDatabase(
   config: DbConfig,

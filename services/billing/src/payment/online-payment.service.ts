@@ -33,7 +33,7 @@ function payerOf(principal: Principal): string {
   throw codedError(ErrorCode.Forbidden, "Only a customer's contacts and partners pay online");
 }
 
-function isDuplicateKey(error: unknown): boolean {
+export function isDuplicateKey(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? '';
   return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
