@@ -48,6 +48,15 @@ function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
+function serviceUnavailable(res: ServerResponse, subgraph: string | undefined): void {
+  sendGraphQLError(
+    res,
+    503,
+    ErrorCode.ServiceUnavailable,
+    `The ${subgraph} service is unavailable`,
+  );
+}
+
 function refuse(
   res: ServerResponse,
   code: ErrorCode,
@@ -201,15 +210,21 @@ export async function startGateway(
     await handleGraphQL(req, res);
   };
 
+  /** `/<kind>/<subgraph>/<rest…>` → that subgraph's GraphQL URL, when it is one the gateway routes to. */
+  const passThroughTarget = (path: string) => {
+    const [, , subgraph, ...rest] = path.split('/');
+    const graphqlUrl = subgraph && rest.length > 0 ? subgraphUrls.get(subgraph) : undefined;
+    return { subgraph, graphqlUrl, rest };
+  };
+
   /**
    * Signed download links (`/files/<subgraph>/<file>?t=…&s=…`) go to the
    * subgraph that issued them, which checks the signature; the gateway only
    * rate-limits by address and passes the file through.
    */
   const proxyFile = async (req: IncomingMessage, res: ServerResponse, path: string) => {
-    const [, , subgraph, ...rest] = path.split('/');
-    const graphqlUrl = subgraph ? subgraphUrls.get(subgraph) : undefined;
-    if (!graphqlUrl || rest.length === 0) {
+    const { subgraph, graphqlUrl, rest } = passThroughTarget(path);
+    if (!graphqlUrl) {
       sendJson(res, 404, { error: 'not found' });
       return;
     }
@@ -235,12 +250,7 @@ export async function startGateway(
     try {
       upstream = await fetch(target, { signal: AbortSignal.timeout(config.subgraphTimeoutMs) });
     } catch {
-      sendGraphQLError(
-        res,
-        503,
-        ErrorCode.ServiceUnavailable,
-        `The ${subgraph} service is unavailable`,
-      );
+      serviceUnavailable(res, subgraph);
       return;
     }
     const headers: Record<string, string> = {};
@@ -264,9 +274,8 @@ export async function startGateway(
    * through untouched.
    */
   const proxyWebhook = async (req: IncomingMessage, res: ServerResponse, path: string) => {
-    const [, , subgraph, ...rest] = path.split('/');
-    const graphqlUrl = subgraph ? subgraphUrls.get(subgraph) : undefined;
-    if (!graphqlUrl || rest.length === 0) {
+    const { subgraph, graphqlUrl, rest } = passThroughTarget(path);
+    if (!graphqlUrl) {
       req.resume();
       sendJson(res, 404, { error: 'not found' });
       return;
@@ -299,12 +308,7 @@ export async function startGateway(
       });
       res.end(text);
     } catch {
-      sendGraphQLError(
-        res,
-        503,
-        ErrorCode.ServiceUnavailable,
-        `The ${subgraph} service is unavailable`,
-      );
+      serviceUnavailable(res, subgraph);
     }
   };
 

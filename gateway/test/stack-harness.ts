@@ -38,6 +38,14 @@ export interface TestStack {
     principal: SignedInPrincipal,
     options?: { ttlSeconds?: number; issuer?: string; audience?: string },
   ): Promise<string>;
+  /** A draft made and issued by the demo admin through the gateway; returns its id. */
+  issueInvoice(input: {
+    customerId: string;
+    currency: string;
+    unitPrice: string;
+    allowPartialPayment?: boolean;
+    description?: string;
+  }): Promise<string>;
   /** A real partner client made by the demo admin, and a token from its credentials. */
   partnerToken(scopes: string[], customerIds?: string[] | null): Promise<string>;
   stop(): Promise<void>;
@@ -125,6 +133,42 @@ export async function startTestStack(
         ttlSeconds: 900,
       });
       return (await issuer.issue(principal, options.ttlSeconds)).accessToken;
+    },
+    async issueInvoice(input) {
+      const admin = await signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
+      const created = await query(
+        'mutation ($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id } } }',
+        {
+          token: admin,
+          variables: {
+            input: {
+              customerId: input.customerId,
+              currency: input.currency,
+              dueDate: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
+              allowPartialPayment: input.allowPartialPayment ?? true,
+              lines: [
+                {
+                  description: input.description ?? 'Widgets',
+                  quantity: '1',
+                  unitPrice: input.unitPrice,
+                },
+              ],
+            },
+          },
+        },
+      );
+      const id = (created.body.data as { createInvoice?: { invoice: { id: string } } } | null)
+        ?.createInvoice?.invoice.id;
+      if (!id) throw new Error(`invoice not created: ${created.text}`);
+      const issued = await query(
+        'mutation ($id: ID!) { issueInvoice(input: { id: $id }) { invoice { id } } }',
+        {
+          token: admin,
+          variables: { id },
+        },
+      );
+      if (issued.body.errors) throw new Error(`invoice not issued: ${issued.text}`);
+      return id;
     },
     async partnerToken(scopes, customerIds = null) {
       const admin = await signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
