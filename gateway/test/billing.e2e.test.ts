@@ -143,6 +143,88 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(asContact.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
+    it('shows payment and credit history: allocations, refunds, credits apart from cash', async () => {
+      const invoiceId = await stack.issueInvoice({
+        customerId: DEMO_CUSTOMER_IDS.globex,
+        currency: 'EUR',
+        unitPrice: '80.00',
+      });
+      const staff = (query: string, variables: Record<string, unknown>) =>
+        stack.query(query, { token: admin, variables });
+      const recorded = await staff(
+        'mutation ($c: ID!, $i: ID!) { recordPayment(input: { customerId: $c, currency: "EUR", amount: "100.00", method: BANK_TRANSFER, reference: "GLX-777", receivedOn: "2026-01-05", allocations: [{ invoiceId: $i, amount: "50.00" }] }) { payment { id } } }',
+        { c: DEMO_CUSTOMER_IDS.globex, i: invoiceId },
+      );
+      const paymentId = (recorded.body.data as { recordPayment: { payment: { id: string } } })
+        .recordPayment.payment.id;
+      await staff(
+        'mutation ($p: ID!) { refundPayment(input: { paymentId: $p, amount: "60.00", reason: "Overpaid" }) { refund { id } } }',
+        { p: paymentId },
+      );
+      const note = await staff(
+        'mutation ($c: ID!) { createCreditNote(input: { customerId: $c, currency: "EUR", reason: "Goodwill", lines: [{ description: "Abono", quantity: "1", unitPrice: "30.00" }] }) { creditNote { id } } }',
+        { c: DEMO_CUSTOMER_IDS.globex },
+      );
+      const noteId = (note.body.data as { createCreditNote: { creditNote: { id: string } } })
+        .createCreditNote.creditNote.id;
+      await staff(
+        'mutation ($n: ID!, $i: ID!) { applyCreditNote(input: { creditNoteId: $n, invoiceId: $i, amount: "20.00" }) { application { id } } }',
+        {
+          n: noteId,
+          i: invoiceId,
+        },
+      );
+      const response = await stack.query(
+        `query ($id: ID!, $inv: ID!) {
+          customer(id: $id) {
+            payments(first: 10) { reference status amount { amount } unallocated { amount } allocations { amount { amount } isRefundReversal } refunds { amount { amount } reason } }
+            creditNotes(first: 10) { number total { amount } remaining { amount } lines { description } applications { amount { amount } invoice { id } } }
+          }
+          invoice(id: $inv) { amountPaid { amount } creditsApplied { amount } balanceDue { amount } status }
+        }`,
+        { token: lucia, variables: { id: DEMO_CUSTOMER_IDS.globex, inv: invoiceId } },
+      );
+      expect(response.body.errors).toBeUndefined();
+      const data = response.body.data as {
+        customer: {
+          payments: Array<Record<string, unknown>>;
+          creditNotes: Array<Record<string, unknown>>;
+        };
+        invoice: Record<string, unknown>;
+      };
+      expect(data.customer.payments.find((p) => p.reference === 'GLX-777')).toEqual({
+        reference: 'GLX-777',
+        status: 'PARTIALLY_REFUNDED',
+        amount: { amount: '100.00' },
+        unallocated: { amount: '0.00' },
+        allocations: [
+          { amount: { amount: '50.00' }, isRefundReversal: false },
+          { amount: { amount: '-10.00' }, isRefundReversal: true },
+        ],
+        refunds: [{ amount: { amount: '60.00' }, reason: 'Overpaid' }],
+      });
+      expect(data.customer.creditNotes[0]).toMatchObject({
+        total: { amount: '30.00' },
+        remaining: { amount: '10.00' },
+        lines: [{ description: 'Abono' }],
+        applications: [{ amount: { amount: '20.00' }, invoice: { id: invoiceId } }],
+      });
+      // cash paid and credits applied are shown apart
+      expect(data.invoice).toEqual({
+        amountPaid: { amount: '40.00' },
+        creditsApplied: { amount: '20.00' },
+        balanceDue: { amount: '20.00' },
+        status: 'PARTIALLY_PAID',
+      });
+      const inRange = await invoicesOf(
+        lucia,
+        `issuedFrom: "${new Date().toISOString().slice(0, 10)}", first: 50`,
+      );
+      const beforeRange = await invoicesOf(lucia, 'issuedTo: "2000-01-01", first: 50');
+      expect(inRange.map((n) => n.id)).toContain(invoiceId);
+      expect(beforeRange).toEqual([]);
+    });
+
     it('joins balance, last payment and statement onto the accounts customer', async () => {
       const response = await stack.query(
         `query ($id: ID!, $from: String!, $to: String!) { customer(id: $id) {

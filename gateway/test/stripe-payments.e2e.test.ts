@@ -7,170 +7,173 @@ const WEBHOOK_SECRET = 'whsec_test_portico_0123456789';
 const PAY = `mutation ($input: PayInvoicesInput!) { payInvoices(input: $input) {
   succeeded failure { code } payment { id status } } }`;
 
-const sqlite = testing.databaseTargets(process.env).find((t) => t.name === 'sqlite')!;
+describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as const))(
+  'Stripe adapter against a local fake of the Stripe API on %s',
+  (_name, target) => {
+    let fake: FakeStripe;
+    let stack: TestStack;
+    let alice: string;
+    let n = 0;
+    const key = () => `stripe-key-${Date.now()}-${(n += 1)}`;
+    const signer = new Stripe('sk_test_signer');
 
-describe('Stripe adapter against a local fake of the Stripe API', () => {
-  let fake: FakeStripe;
-  let stack: TestStack;
-  let alice: string;
-  let n = 0;
-  const key = () => `stripe-key-${Date.now()}-${(n += 1)}`;
-  const signer = new Stripe('sk_test_signer');
-
-  beforeAll(async () => {
-    fake = await startFakeStripe();
-    stack = await startTestStack(sqlite, {
-      billingEnv: {
-        PAYMENTS_PROVIDER: 'stripe',
-        STRIPE_SECRET_KEY: 'sk_test_portico',
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_BASE: fake.url,
-      },
+    beforeAll(async () => {
+      fake = await startFakeStripe();
+      stack = await startTestStack(target, {
+        billingEnv: {
+          PAYMENTS_PROVIDER: 'stripe',
+          STRIPE_SECRET_KEY: 'sk_test_portico',
+          STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          STRIPE_API_BASE: fake.url,
+        },
+      });
+      alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
     });
-    alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await fake?.close();
-  });
-
-  const newInvoice = (unitPrice: string) =>
-    stack.issueInvoice({
-      customerId: DEMO_CUSTOMER_IDS.acme,
-      currency: 'GBP',
-      unitPrice,
-      description: 'Stripe test',
+    afterAll(async () => {
+      await stack?.stop();
+      await fake?.close();
     });
 
-  const pay = (invoiceId: string, paymentMethod: string, idempotencyKey = key()) =>
-    stack.query(PAY, {
-      token: alice,
-      variables: { input: { invoices: [{ invoiceId }], paymentMethod, idempotencyKey } },
-    });
-  const payload = (r: testing.GraphQLResponse) =>
-    (
-      r.body.data as {
-        payInvoices: {
-          succeeded: boolean;
-          failure: { code: string } | null;
-          payment: { id: string; status: string };
-        };
-      }
-    ).payInvoices;
-  const status = async (id: string) =>
-    (
+    const newInvoice = (unitPrice: string) =>
+      stack.issueInvoice({
+        customerId: DEMO_CUSTOMER_IDS.acme,
+        currency: 'GBP',
+        unitPrice,
+        description: 'Stripe test',
+      });
+
+    const pay = (invoiceId: string, paymentMethod: string, idempotencyKey = key()) =>
+      stack.query(PAY, {
+        token: alice,
+        variables: { input: { invoices: [{ invoiceId }], paymentMethod, idempotencyKey } },
+      });
+    const payload = (r: testing.GraphQLResponse) =>
       (
-        await stack.query('query ($id: ID!) { invoice(id: $id) { status } }', {
-          token: alice,
-          variables: { id },
-        })
-      ).body.data as {
-        invoice: { status: string };
-      }
-    ).invoice.status;
+        r.body.data as {
+          payInvoices: {
+            succeeded: boolean;
+            failure: { code: string } | null;
+            payment: { id: string; status: string };
+          };
+        }
+      ).payInvoices;
+    const status = async (id: string) =>
+      (
+        (
+          await stack.query('query ($id: ID!) { invoice(id: $id) { status } }', {
+            token: alice,
+            variables: { id },
+          })
+        ).body.data as {
+          invoice: { status: string };
+        }
+      ).invoice.status;
 
-  const webhook = (body: string, signature: string) =>
-    fetch(`${stack.gateway.url.replace(/\/graphql$/, '')}/webhooks/billing/stripe`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-      body,
+    const webhook = (body: string, signature: string) =>
+      fetch(`${stack.gateway.url.replace(/\/graphql$/, '')}/webhooks/billing/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body,
+      });
+
+    function event(
+      type: string,
+      intent: Record<string, unknown>,
+      id = `evt_${Date.now()}_${(n += 1)}`,
+    ): string {
+      return JSON.stringify({
+        id,
+        object: 'event',
+        type,
+        api_version: '2025-01-01',
+        created: Math.floor(Date.now() / 1000),
+        data: { object: intent },
+      });
+    }
+
+    it('charges once through a confirmed PaymentIntent carrying the payment id', async () => {
+      const invoiceId = await newInvoice('64.00');
+      const k = key();
+      const first = payload(await pay(invoiceId, 'pm_card_visa', k));
+      expect(first).toMatchObject({ succeeded: true, payment: { status: 'SUCCEEDED' } });
+      const intent = fake.intents.find((i) => i.metadata.portico_payment_id === first.payment.id)!;
+      expect(intent).toMatchObject({ amount: 6400, currency: 'gbp', status: 'succeeded' });
+      const again = payload(await pay(invoiceId, 'pm_card_visa', k));
+      expect(again.payment.id).toBe(first.payment.id);
+      expect(
+        fake.intents.filter((i) => i.metadata.portico_payment_id === first.payment.id),
+      ).toHaveLength(1);
+      expect(await status(invoiceId)).toBe('PAID');
     });
 
-  function event(
-    type: string,
-    intent: Record<string, unknown>,
-    id = `evt_${Date.now()}_${(n += 1)}`,
-  ): string {
-    return JSON.stringify({
-      id,
-      object: 'event',
-      type,
-      api_version: '2025-01-01',
-      created: Math.floor(Date.now() / 1000),
-      data: { object: intent },
+    it('reports declines from Stripe card errors as typed failures', async () => {
+      const invoiceId = await newInvoice('10.00');
+      expect(payload(await pay(invoiceId, 'pm_card_chargeDeclined'))).toMatchObject({
+        succeeded: false,
+        failure: { code: 'generic_decline' },
+      });
+      expect(
+        payload(await pay(invoiceId, 'pm_card_chargeDeclinedInsufficientFunds')).failure?.code,
+      ).toBe('insufficient_funds');
+      expect(await status(invoiceId)).toBe('SENT');
     });
-  }
 
-  it('charges once through a confirmed PaymentIntent carrying the payment id', async () => {
-    const invoiceId = await newInvoice('64.00');
-    const k = key();
-    const first = payload(await pay(invoiceId, 'pm_card_visa', k));
-    expect(first).toMatchObject({ succeeded: true, payment: { status: 'SUCCEEDED' } });
-    const intent = fake.intents.find((i) => i.metadata.portico_payment_id === first.payment.id)!;
-    expect(intent).toMatchObject({ amount: 6400, currency: 'gbp', status: 'succeeded' });
-    const again = payload(await pay(invoiceId, 'pm_card_visa', k));
-    expect(again.payment.id).toBe(first.payment.id);
-    expect(
-      fake.intents.filter((i) => i.metadata.portico_payment_id === first.payment.id),
-    ).toHaveLength(1);
-    expect(await status(invoiceId)).toBe('PAID');
-  });
+    it('settles a processing payment from a signed webhook, once, and refuses forged and stale ones', async () => {
+      const invoiceId = await newInvoice('25.00');
+      const pending = payload(await pay(invoiceId, 'pm_card_processing'));
+      expect(pending.payment.status).toBe('PENDING');
+      const intent = fake.intents.find(
+        (i) => i.metadata.portico_payment_id === pending.payment.id,
+      )!;
+      const succeeded = { ...intent, status: 'succeeded' };
 
-  it('reports declines from Stripe card errors as typed failures', async () => {
-    const invoiceId = await newInvoice('10.00');
-    expect(payload(await pay(invoiceId, 'pm_card_chargeDeclined'))).toMatchObject({
-      succeeded: false,
-      failure: { code: 'generic_decline' },
-    });
-    expect(
-      payload(await pay(invoiceId, 'pm_card_chargeDeclinedInsufficientFunds')).failure?.code,
-    ).toBe('insufficient_funds');
-    expect(await status(invoiceId)).toBe('SENT');
-  });
+      const forged = event('payment_intent.succeeded', succeeded);
+      const forgedResponse = await webhook(
+        forged,
+        signer.webhooks.generateTestHeaderString({ payload: forged, secret: 'whsec_wrong' }),
+      );
+      expect(forgedResponse.status).toBe(400);
+      const stale = event('payment_intent.succeeded', succeeded);
+      const staleResponse = await webhook(
+        stale,
+        signer.webhooks.generateTestHeaderString({
+          payload: stale,
+          secret: WEBHOOK_SECRET,
+          timestamp: Math.floor(Date.now() / 1000) - 3600,
+        }),
+      );
+      expect(staleResponse.status).toBe(400);
+      expect(await status(invoiceId)).toBe('SENT');
 
-  it('settles a processing payment from a signed webhook, once, and refuses forged and stale ones', async () => {
-    const invoiceId = await newInvoice('25.00');
-    const pending = payload(await pay(invoiceId, 'pm_card_processing'));
-    expect(pending.payment.status).toBe('PENDING');
-    const intent = fake.intents.find((i) => i.metadata.portico_payment_id === pending.payment.id)!;
-    const succeeded = { ...intent, status: 'succeeded' };
-
-    const forged = event('payment_intent.succeeded', succeeded);
-    const forgedResponse = await webhook(
-      forged,
-      signer.webhooks.generateTestHeaderString({ payload: forged, secret: 'whsec_wrong' }),
-    );
-    expect(forgedResponse.status).toBe(400);
-    const stale = event('payment_intent.succeeded', succeeded);
-    const staleResponse = await webhook(
-      stale,
-      signer.webhooks.generateTestHeaderString({
-        payload: stale,
+      const real = event('payment_intent.succeeded', succeeded, 'evt_once_1');
+      const header = signer.webhooks.generateTestHeaderString({
+        payload: real,
         secret: WEBHOOK_SECRET,
-        timestamp: Math.floor(Date.now() / 1000) - 3600,
-      }),
-    );
-    expect(staleResponse.status).toBe(400);
-    expect(await status(invoiceId)).toBe('SENT');
-
-    const real = event('payment_intent.succeeded', succeeded, 'evt_once_1');
-    const header = signer.webhooks.generateTestHeaderString({
-      payload: real,
-      secret: WEBHOOK_SECRET,
+      });
+      const firstDelivery = await webhook(real, header);
+      expect(firstDelivery.status).toBe(200);
+      expect(await firstDelivery.json()).toEqual({ received: true });
+      const redelivery = await webhook(real, header);
+      expect(await redelivery.json()).toEqual({ received: true, duplicate: true });
+      expect(await status(invoiceId)).toBe('PAID');
+      const paid = (await stack.billing.db.dataSource.query(
+        'SELECT paidMinor, pendingMinor FROM invoices WHERE id = ?',
+        [invoiceId],
+      )) as Array<{
+        paidMinor: number | string;
+        pendingMinor: number | string;
+      }>;
+      expect([Number(paid[0]!.paidMinor), Number(paid[0]!.pendingMinor)]).toEqual([2500, 0]);
     });
-    const firstDelivery = await webhook(real, header);
-    expect(firstDelivery.status).toBe(200);
-    expect(await firstDelivery.json()).toEqual({ received: true });
-    const redelivery = await webhook(real, header);
-    expect(await redelivery.json()).toEqual({ received: true, duplicate: true });
-    expect(await status(invoiceId)).toBe('PAID');
-    const paid = (await stack.billing.db.dataSource.query(
-      'SELECT paidMinor, pendingMinor FROM invoices WHERE id = ?',
-      [invoiceId],
-    )) as Array<{
-      paidMinor: number | string;
-      pendingMinor: number | string;
-    }>;
-    expect([Number(paid[0]!.paidMinor), Number(paid[0]!.pendingMinor)]).toEqual([2500, 0]);
-  });
 
-  it('finds a payment whose answer was lost by searching PaymentIntents by metadata', async () => {
-    const invoiceId = await newInvoice('12.00');
-    const done = payload(await pay(invoiceId, 'pm_card_visa'));
-    const outcome = await stack.billing.services.provider.lookup(done.payment.id);
-    expect(outcome).toMatchObject({ status: 'succeeded' });
-    expect(
-      await stack.billing.services.provider.lookup('00000000-0000-4000-8000-000000000000'),
-    ).toBeNull();
-  });
-});
+    it('finds a payment whose answer was lost by searching PaymentIntents by metadata', async () => {
+      const invoiceId = await newInvoice('12.00');
+      const done = payload(await pay(invoiceId, 'pm_card_visa'));
+      const outcome = await stack.billing.services.provider.lookup(done.payment.id);
+      expect(outcome).toMatchObject({ status: 'succeeded' });
+      expect(
+        await stack.billing.services.provider.lookup('00000000-0000-4000-8000-000000000000'),
+      ).toBeNull();
+    });
+  },
+);
