@@ -71,10 +71,21 @@ async function main(): Promise<void> {
     if (JSON.stringify(viewer.data) !== JSON.stringify(expected)) {
       throw new Error(`unexpected viewer answer: ${JSON.stringify(viewer)}`);
     }
+    const invoices = await post(
+      url,
+      '{ invoices(first: 5) { nodes { number customer { companyName } } } }',
+      token,
+    );
+    const nodes =
+      (invoices.data as { invoices?: { nodes?: Array<{ customer: { companyName: string } }> } })
+        ?.invoices?.nodes ?? [];
+    if (nodes.length === 0 || nodes.some((n) => n.customer.companyName !== 'Acme Supplies Ltd')) {
+      throw new Error(`unexpected invoices answer: ${JSON.stringify(invoices)}`);
+    }
     const seconds = (Date.now() - started) / 1000;
     if (seconds * 1000 > DEADLINE_MS) throw new Error(`viewer answered only after ${seconds} s`);
     process.stdout.write(
-      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch\n`,
+      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch; ${nodes.length} demo invoices joined with their customer\n`,
     );
   } finally {
     stop();
