@@ -109,10 +109,14 @@ export function formatDecimal(minor: number, currency: string, language: Documen
   return language === 'es' ? plain.replace('.', ',') : plain;
 }
 
-/** YYYY-MM-DD → "27 November 2026" / "27 de noviembre de 2026". */
-export function formatDate(date: string, language: DocumentLanguage): string {
+/** YYYY-MM-DD → "27 November 2026" / "27 de noviembre de 2026"; `medium` for table cells. */
+export function formatDate(
+  date: string,
+  language: DocumentLanguage,
+  style: 'long' | 'medium' = 'long',
+): string {
   return new Intl.DateTimeFormat(INTL_LOCALE[language], {
-    dateStyle: 'long',
+    dateStyle: style,
     timeZone: 'UTC',
   }).format(new Date(`${date}T00:00:00Z`));
 }

@@ -22,6 +22,34 @@ export function renderPdf(
   });
 }
 
+/**
+ * One table row: each cell in its column, the row as tall as its tallest
+ * cell (a long description wraps without running into the next row), and a
+ * new page when the row would not fit.
+ */
+export function drawRow(
+  doc: PDFKit.PDFDocument,
+  columns: number[],
+  cells: string[],
+  options: { bold?: boolean; rightFrom: number },
+): void {
+  doc.font(options.bold ? 'Helvetica-Bold' : 'Helvetica');
+  const widths = columns.map((x, i) => (columns[i + 1] ?? 545) - x - 6);
+  const height = Math.max(
+    ...cells.map((cell, i) => doc.heightOfString(cell || ' ', { width: widths[i] })),
+  );
+  if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  const y = doc.y;
+  cells.forEach((cell, i) => {
+    doc.text(cell, columns[i]!, y, {
+      width: widths[i],
+      align: i >= options.rightFrom ? 'right' : 'left',
+    });
+  });
+  doc.x = columns[0]!;
+  doc.y = y + height + 4;
+}
+
 function quantity(milli: number, language: DocumentLanguage): string {
   return new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-GB', {
     maximumFractionDigits: 3,
@@ -49,16 +77,8 @@ export function renderInvoicePdf(
       doc.moveDown();
       const columns = [50, 250, 300, 385, 445];
       const header = [t.description, t.quantity, t.unitPrice, t.tax, t.amount];
-      const row = (cells: string[], bold = false) => {
-        const y = doc.y;
-        doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
-        cells.forEach((cell, i) => {
-          const width = (columns[i + 1] ?? 545) - columns[i]! - 6;
-          doc.text(cell, columns[i]!, y, { width, align: i === 0 ? 'left' : 'right' });
-        });
-        doc.moveDown(0.4);
-        doc.x = 50;
-      };
+      const row = (cells: string[], bold = false) =>
+        drawRow(doc, columns, cells, { bold, rightFrom: 1 });
       row(header, true);
       for (const line of lines) {
         row([

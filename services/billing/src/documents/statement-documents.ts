@@ -6,7 +6,7 @@ import {
   labelsFor,
   type DocumentLanguage,
 } from './document-locale';
-import { renderPdf } from './invoice-pdf';
+import { drawRow, renderPdf } from './invoice-pdf';
 
 /** Statement of account as a print-ready PDF. */
 export function renderStatementPdf(
@@ -25,20 +25,12 @@ export function renderStatementPdf(
       doc.text(`${t.openingBalance}: ${money(statement.openingBalanceMinor)}`);
       doc.moveDown();
       const columns = [50, 140, 240, 370, 460];
-      const row = (cells: string[], bold = false) => {
-        const y = doc.y;
-        doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
-        cells.forEach((cell, i) => {
-          const width = (columns[i + 1] ?? 545) - columns[i]! - 6;
-          doc.text(cell, columns[i]!, y, { width, align: i >= 3 ? 'right' : 'left' });
-        });
-        doc.moveDown(0.4);
-        doc.x = 50;
-      };
+      const row = (cells: string[], bold = false) =>
+        drawRow(doc, columns, cells, { bold, rightFrom: 3 });
       row([t.date, t.kind, t.reference, t.amount, t.balance], true);
       for (const entry of statement.entries) {
         row([
-          formatDate(entry.date, language),
+          formatDate(entry.date, language, 'medium'),
           t.kinds[entry.kind],
           entry.reference,
           money(entry.amountMinor),
