@@ -1,0 +1,294 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { encodeClaims, readInt } from '@portico/kit';
+import { openAccountsDatabase, PasswordHasher, TokenIssuer } from '@portico/accounts';
+import { openBillingDatabase } from '@portico/billing';
+import { generateData, SMALL_SCALE, type GeneratedPrincipal, type Scale } from './generate-data';
+
+/**
+ * `npm run bench`: the dashboard query under load through Portico's gateway,
+ * a stock @apollo/gateway, and straight to the billing subgraph (the floor),
+ * on the same subgraphs and data, in alternating rounds; then the SQL
+ * statements one dashboard costs, and the time from `npm start` to a first
+ * answer. Prints a table; numbers are for the machine it runs on.
+ */
+const ROOT = resolve(__dirname, '..', '..', '..');
+const DASHBOARD = readFileSync(join(ROOT, 'scripts', 'bench', 'dashboard.graphql'), 'utf8');
+const BILLING_PART = `query ($reps: [_Any!]!, $first: Int!) { _entities(representations: $reps) { ... on Customer {
+  balance { currency outstanding { amount } overdue { amount } unusedCredits { amount } }
+  lastPayment { receivedOn amount { amount currency } }
+  invoices(first: $first) { nodes { number status dueDate total { amount currency } balanceDue { amount }
+    lines { description quantity total { amount } }
+    paymentAllocations { amount { amount } payment { method reference receivedOn } } } }
+  payments(first: 10) { reference receivedOn status amount { amount } }
+  creditNotes(first: 10) { number remaining { amount } } } } }`;
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolvePromise, reject) => {
+    const attempt = () => {
+      fetch(url)
+        .then((r) => (r.ok ? resolvePromise() : retry()))
+        .catch(retry);
+    };
+    const retry = () =>
+      Date.now() > deadline ? reject(new Error(`${url} not ready`)) : setTimeout(attempt, 100);
+    attempt();
+  });
+}
+
+function launch(script: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function load(
+  url: string,
+  bodies: Array<{ headers: Record<string, string>; body: string }>,
+  seconds: number,
+  connections: number,
+): Promise<Result> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    requests: [
+      {
+        setupRequest: (request) => {
+          const pick = bodies[next % bodies.length]!;
+          next += 1;
+          return {
+            ...request,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...pick.headers },
+            body: pick.body,
+          };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const scale: Scale = {
+    customers: readInt(env, 'BENCH_CUSTOMERS', SMALL_SCALE.customers, { min: 200 }),
+    invoicesPerCustomer: readInt(
+      env,
+      'BENCH_INVOICES_PER_CUSTOMER',
+      SMALL_SCALE.invoicesPerCustomer,
+      { min: 1 },
+    ),
+    linesPerInvoice: SMALL_SCALE.linesPerInvoice,
+  };
+  const rounds = readInt(env, 'BENCH_ROUNDS', 3, { min: 1 });
+  const seconds = readInt(env, 'BENCH_SECONDS', 8, { min: 2 });
+  const connections = readInt(env, 'BENCH_CONNECTIONS', 16, { min: 1 });
+  const first = readInt(env, 'BENCH_PAGE', 20, { min: 1, max: 100 });
+  const dir = mkdtempSync(join(tmpdir(), 'portico-bench-'));
+  const secret = randomBytes(32).toString('base64url');
+  const children: ChildProcess[] = [];
+  try {
+    process.stdout.write(
+      `generating ${scale.customers} customers × ${scale.invoicesPerCustomer} invoices …\n`,
+    );
+    const started = Date.now();
+    const accountsDb = await openAccountsDatabase({
+      driver: 'sqlite',
+      path: join(dir, 'accounts.sqlite'),
+    });
+    const billingDb = await openBillingDatabase({
+      driver: 'sqlite',
+      path: join(dir, 'billing.sqlite'),
+    });
+    const principals: GeneratedPrincipal[] = await generateData(
+      accountsDb,
+      billingDb,
+      scale,
+      await new PasswordHasher().hash('bench-password-not-used'),
+    );
+    await accountsDb.dataSource.destroy();
+    await billingDb.dataSource.destroy();
+    process.stdout.write(`generated in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+    mkdirSync(join(dir, 'keys'), { recursive: true });
+    const keyFile = join(dir, 'keys', 'signing.pem');
+    const issuer = await TokenIssuer.fromFile(keyFile, {
+      issuer: 'portico-accounts',
+      audience: 'portico',
+      ttlSeconds: 3600,
+    });
+    const tokens = await Promise.all(
+      principals.map(
+        async (p) =>
+          (
+            await issuer.issue(
+              {
+                kind: 'contact',
+                contactId: p.contactId,
+                customerId: p.customerId,
+                sessionId: p.sessionId,
+              },
+              3600,
+            )
+          ).accessToken,
+      ),
+    );
+
+    const ports = { accounts: 4201, billing: 4202, portico: 4200, stock: 4210 };
+    const common = { AUTH_CLAIMS_SECRET: secret, HTTP_HOST: '127.0.0.1' };
+    children.push(
+      launch('services/accounts/dist/main.js', {
+        ...common,
+        HTTP_PORT: String(ports.accounts),
+        DB_SQLITE_PATH: join(dir, 'accounts.sqlite'),
+        AUTH_SIGNING_KEY_FILE: keyFile,
+        MAIL_FOLDER: join(dir, 'mail'),
+      }),
+      launch('services/billing/dist/main.js', {
+        ...common,
+        HTTP_PORT: String(ports.billing),
+        DB_SQLITE_PATH: join(dir, 'billing.sqlite'),
+      }),
+    );
+    await waitForHttp(`http://127.0.0.1:${ports.accounts}/readyz`);
+    await waitForHttp(`http://127.0.0.1:${ports.billing}/readyz`);
+    const subgraphEnv = {
+      SUBGRAPH_ACCOUNTS_URL: `http://127.0.0.1:${ports.accounts}/graphql`,
+      SUBGRAPH_BILLING_URL: `http://127.0.0.1:${ports.billing}/graphql`,
+      GATEWAY_SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
+    };
+    children.push(
+      launch('gateway/dist/main.js', {
+        ...common,
+        ...subgraphEnv,
+        HTTP_PORT: String(ports.portico),
+        AUTH_JWKS_URL: `http://127.0.0.1:${ports.accounts}/.well-known/jwks.json`,
+        AUTH_PRINCIPAL_STATUS_URL: `http://127.0.0.1:${ports.accounts}/internal/principal-status`,
+        // Every principal is a different contact: per-principal limits stay out of the way.
+        RATE_LIMIT_CONTACT_PER_MINUTE: '1000000',
+      }),
+      launch('scripts/dist/bench/stock-gateway.js', {
+        ...common,
+        ...subgraphEnv,
+        HTTP_PORT: String(ports.stock),
+      }),
+    );
+    await waitForHttp(`http://127.0.0.1:${ports.portico}/readyz`);
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const gatewayBodies = principals.map((p, i) => ({
+      headers: { authorization: `Bearer ${tokens[i]}` },
+      body: JSON.stringify({ query: DASHBOARD, variables: { customerId: p.customerId, first } }),
+    }));
+    const directBodies = principals.map((p) => ({
+      headers: {
+        'x-portico-claims': encodeClaims(
+          {
+            kind: 'contact',
+            contactId: p.contactId,
+            customerId: p.customerId,
+            sessionId: p.sessionId,
+          },
+          secret,
+          {
+            ttlSeconds: 3600,
+          },
+        ),
+      },
+      body: JSON.stringify({
+        query: BILLING_PART,
+        variables: { reps: [{ __typename: 'Customer', id: p.customerId }], first },
+      }),
+    }));
+    // A correctness check before timing anything.
+    const probe = await fetch(`http://127.0.0.1:${ports.portico}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...gatewayBodies[0]!.headers },
+      body: gatewayBodies[0]!.body,
+    });
+    const probeBody = (await probe.json()) as {
+      errors?: unknown;
+      data?: { customer?: { invoices?: { nodes?: unknown[] } } };
+    };
+    if (probeBody.errors || !probeBody.data?.customer?.invoices?.nodes?.length) {
+      throw new Error(`dashboard probe failed: ${JSON.stringify(probeBody).slice(0, 500)}`);
+    }
+
+    const configs = [
+      { name: 'portico', url: `http://127.0.0.1:${ports.portico}/graphql`, bodies: gatewayBodies },
+      { name: 'stock', url: `http://127.0.0.1:${ports.stock}/`, bodies: gatewayBodies },
+      { name: 'direct', url: `http://127.0.0.1:${ports.billing}/graphql`, bodies: directBodies },
+    ];
+    // Warm-up (JIT, plan caches, socket pools), not counted.
+    for (const config of configs) await load(config.url, config.bodies, 3, connections);
+    const results = new Map<string, Result[]>(configs.map((c) => [c.name, []]));
+    for (let round = 1; round <= rounds; round += 1) {
+      for (const config of configs) {
+        const result = await load(config.url, config.bodies, seconds, connections);
+        results.get(config.name)!.push(result);
+        process.stdout.write(
+          `round ${round} ${config.name.padEnd(8)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}\n`,
+        );
+      }
+    }
+    const summary = configs.map((c) => {
+      const r = results.get(c.name)!;
+      return {
+        name: c.name,
+        rps: median(r.map((x) => x.rps)),
+        p50: median(r.map((x) => x.p50)),
+        p99: median(r.map((x) => x.p99)),
+        errors: r.reduce((s, x) => s + x.errors, 0),
+      };
+    });
+    const portico = summary[0]!;
+    const lines = [
+      '',
+      `dashboard (page ${first}), ${principals.length} principals, ${connections} connections, ${rounds} rounds × ${seconds} s, medians:`,
+      '| configuration | req/s | p50 ms | p99 ms | errors | Portico ÷ this (req/s) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...summary.map(
+        (s) =>
+          `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.errors} | ${(portico.rps / s.rps).toFixed(2)} |`,
+      ),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
