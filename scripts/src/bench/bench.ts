@@ -48,8 +48,12 @@ function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
   });
 }
 
-function launch(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, script)], {
+function launch(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -186,15 +190,20 @@ async function main(): Promise<void> {
       GATEWAY_SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
     };
     children.push(
-      launch('gateway/dist/main.js', {
-        ...common,
-        ...subgraphEnv,
-        HTTP_PORT: String(ports.portico),
-        AUTH_JWKS_URL: `http://127.0.0.1:${ports.accounts}/.well-known/jwks.json`,
-        AUTH_PRINCIPAL_STATUS_URL: `http://127.0.0.1:${ports.accounts}/internal/principal-status`,
-        // Every principal is a different contact: per-principal limits stay out of the way.
-        RATE_LIMIT_CONTACT_PER_MINUTE: '1000000',
-      }),
+      launch(
+        'gateway/dist/main.js',
+        {
+          ...common,
+          ...subgraphEnv,
+          HTTP_PORT: String(ports.portico),
+          AUTH_JWKS_URL: `http://127.0.0.1:${ports.accounts}/.well-known/jwks.json`,
+          AUTH_PRINCIPAL_STATUS_URL: `http://127.0.0.1:${ports.accounts}/internal/principal-status`,
+          // Every principal is a different contact: per-principal limits stay out of the way.
+          RATE_LIMIT_CONTACT_PER_MINUTE: '1000000',
+        },
+        // BENCH_PROFILE_DIR=… writes a V8 CPU profile of Portico's gateway there.
+        env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`] : [],
+      ),
       launch('scripts/dist/bench/stock-gateway.js', {
         ...common,
         ...subgraphEnv,
