@@ -276,6 +276,29 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       });
     });
 
+    it('stops honouring a token it has already verified once it expires', async () => {
+      const session = (await stack.accounts.running.db.dataSource.query(
+        'SELECT id FROM sessions WHERE subjectId = ? AND revokedAt IS NULL ORDER BY createdAt DESC',
+        [stack.accounts.demo.alice.id],
+      )) as Array<{ id: string }>;
+      const token = await stack.mintToken(
+        {
+          kind: 'contact',
+          contactId: stack.accounts.demo.alice.id,
+          customerId: acmeId,
+          sessionId: session[0]!.id,
+        },
+        // expired 4 s ago: still inside the gateway's 5 s clock tolerance
+        { ttlSeconds: -4 },
+      );
+      expect((await stack.query('{ viewer { kind } }', { token })).status).toBe(200);
+      expect((await stack.query('{ viewer { kind } }', { token })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1_600));
+      const expired = await stack.query('{ viewer { kind } }', { token });
+      expect(expired.status).toBe(401);
+      expect(expired.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
     it('gives no data to a direct call on the accounts port without gateway claims', async () => {
       for (const query of [
         `{ customer(id: "${acmeId}") { companyName } }`,

@@ -6,6 +6,7 @@ import {
   httpStatusFor,
   type Principal,
 } from '@portico/kit';
+import { postJson } from '../subgraph-data-source';
 
 export type PrincipalStatusCheck = (principal: Principal, requestId: string) => Promise<void>;
 
@@ -26,17 +27,16 @@ export function createPrincipalStatusCheck(options: {
     if (principal.kind === 'anonymous') return;
     let active: boolean;
     try {
-      const response = await fetch(options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
+      const response = await postJson(
+        options.url,
+        { principal },
+        {
           [CLAIMS_HEADER]: encodeClaims({ kind: 'anonymous' }, options.claimsSecret, { requestId }),
         },
-        body: JSON.stringify({ principal }),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      if (!response.ok) throw new Error(`status ${response.status}`);
-      active = ((await response.json()) as { active?: unknown }).active === true;
+        options.timeoutMs,
+      );
+      if (response.status !== 200) throw new Error(`status ${response.status}`);
+      active = (response.body as { active?: unknown } | null)?.active === true;
     } catch {
       throw codedError(ErrorCode.ServiceUnavailable, 'Sign-in status is unavailable, try again', {
         httpStatus: httpStatusFor(ErrorCode.ServiceUnavailable),
