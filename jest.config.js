@@ -27,6 +27,7 @@ module.exports = {
     '^@portico/kit$': '<rootDir>/packages/kit/src/index.ts',
     '^@portico/accounts$': '<rootDir>/services/accounts/src/subgraph.ts',
     '^@portico/billing$': '<rootDir>/services/billing/src/subgraph.ts',
+    '^@portico/gateway$': '<rootDir>/gateway/src/index.ts',
   },
   globalSetup: '<rootDir>/jest.global-setup.js',
   globalTeardown: '<rootDir>/jest.global-teardown.js',

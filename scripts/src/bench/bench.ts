@@ -5,8 +5,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { encodeClaims, readInt } from '@portico/kit';
-import { openAccountsDatabase, PasswordHasher, TokenIssuer } from '@portico/accounts';
-import { openBillingDatabase } from '@portico/billing';
+import {
+  loadConfig as loadAccountsConfig,
+  openAccountsDatabase,
+  PasswordHasher,
+  startAccounts,
+  TokenIssuer,
+} from '@portico/accounts';
+import { loadConfig as loadGatewayConfig, startGateway } from '@portico/gateway';
+import {
+  loadConfig as loadBillingConfig,
+  openBillingDatabase,
+  startBilling,
+} from '@portico/billing';
 import { generateData, SMALL_SCALE, type GeneratedPrincipal, type Scale } from './generate-data';
 
 /**
@@ -93,6 +104,121 @@ async function load(
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
+}
+
+/**
+ * The dashboard once per page size through an in-process gateway over
+ * in-process subgraphs whose drivers count every SELECT.
+ */
+async function countStatements(
+  dir: string,
+  keyFile: string,
+  secret: string,
+  principal: GeneratedPrincipal,
+  token: string,
+): Promise<Array<{ page: number; accounts: number; billing: number }>> {
+  const counts = { accounts: 0, billing: 0 };
+  const count = (key: 'accounts' | 'billing') => (sql: string) => {
+    if (/^\s*SELECT/i.test(sql)) counts[key] += 1;
+  };
+  const common = { AUTH_CLAIMS_SECRET: secret, HTTP_PORT: '0' };
+  const accounts = await startAccounts(
+    loadAccountsConfig({
+      ...common,
+      DB_SQLITE_PATH: join(dir, 'accounts.sqlite'),
+      AUTH_SIGNING_KEY_FILE: keyFile,
+      MAIL_FOLDER: join(dir, 'mail'),
+    }),
+    { onQuery: count('accounts') },
+  );
+  const billing = await startBilling(
+    loadBillingConfig({ ...common, DB_SQLITE_PATH: join(dir, 'billing.sqlite') }),
+    {
+      onQuery: count('billing'),
+    },
+  );
+  const gateway = await startGateway(
+    loadGatewayConfig({
+      ...common,
+      GATEWAY_SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
+      SUBGRAPH_ACCOUNTS_URL: accounts.url,
+      SUBGRAPH_BILLING_URL: billing.url,
+      AUTH_JWKS_URL: accounts.jwksUrl,
+      AUTH_PRINCIPAL_STATUS_URL: accounts.url.replace(/\/graphql$/, '/internal/principal-status'),
+    }),
+  );
+  try {
+    const rows = [];
+    for (const page of [10, 100]) {
+      counts.accounts = 0;
+      counts.billing = 0;
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: DASHBOARD,
+          variables: { customerId: principal.customerId, first: page },
+        }),
+      });
+      const body = (await response.json()) as {
+        errors?: unknown;
+        data?: { customer?: { invoices?: { nodes?: unknown[] } } };
+      };
+      if (body.errors || body.data?.customer?.invoices?.nodes?.length !== page) {
+        throw new Error(`dashboard at page ${page} failed: ${JSON.stringify(body).slice(0, 300)}`);
+      }
+      rows.push({ page, ...counts });
+    }
+    return rows;
+  } finally {
+    await gateway.close();
+    await billing.close();
+    await accounts.close();
+  }
+}
+
+/** `npm start` (already built) into an empty data folder, until a signed-in viewer query answers. */
+async function measureStartup(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'portico-bench-start-'));
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'dist', 'start.js')], {
+    cwd: ROOT,
+    env: { ...process.env, PORTICO_DATA_DIR: dataDir },
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  try {
+    const url = 'http://127.0.0.1:4000/graphql';
+    for (;;) {
+      if (Date.now() - started > 60_000) throw new Error('npm start did not answer within 60 s');
+      try {
+        const signIn = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query:
+              'mutation { signIn(input: { email: "alice@acme.example", password: "acme-demo-password" }) { accessToken } }',
+          }),
+        });
+        const token = ((await signIn.json()) as { data?: { signIn?: { accessToken?: string } } })
+          .data?.signIn?.accessToken;
+        if (token) {
+          const viewer = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query: '{ viewer { kind } }' }),
+          });
+          if (viewer.ok) return (Date.now() - started) / 1000;
+        }
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 function median(values: number[]): number {
@@ -278,6 +404,10 @@ async function main(): Promise<void> {
         errors: r.reduce((s, x) => s + x.errors, 0),
       };
     });
+    for (const child of children.splice(0)) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    const sql = await countStatements(dir, keyFile, secret, principals[0]!, tokens[0]!);
+    const startup = await measureStartup();
     const portico = summary[0]!;
     const lines = [
       '',
@@ -289,6 +419,15 @@ async function main(): Promise<void> {
           `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.errors} | ${(portico.rps / s.rps).toFixed(2)} |`,
       ),
     ];
+    lines.push(
+      '',
+      'SQL statements per dashboard (SELECTs at the driver, one customer with 120 invoices):',
+      '| page size | accounts | billing | total |',
+      '| ---: | ---: | ---: | ---: |',
+      ...sql.map((r) => `| ${r.page} | ${r.accounts} | ${r.billing} | ${r.accounts + r.billing} |`),
+      '',
+      `npm start (build already done) to a signed-in answer: ${startup.toFixed(1)} s`,
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     for (const child of children) child.kill('SIGTERM');

@@ -103,12 +103,15 @@ export async function generateData(
 
   let sequence = 0;
   const year = isoDay(0).slice(0, 4);
-  for (const principal of principals) {
+  for (const [index, principal] of principals.entries()) {
+    // The first customer has a long history, so a 100-row page is full.
+    const invoiceCount =
+      index === 0 ? Math.max(scale.invoicesPerCustomer, 120) : scale.invoicesPerCustomer;
     const invoices: object[] = [];
     const lines: object[] = [];
     const payments: object[] = [];
     const allocations: object[] = [];
-    for (let i = 0; i < scale.invoicesPerCustomer; i += 1) {
+    for (let i = 0; i < invoiceCount; i += 1) {
       const id = randomUUID();
       const unit = 1000 + ((sequence * 37) % 9000);
       const lineTotal = unit * 1.21;

@@ -1,0 +1,2 @@
+export { loadConfig, type GatewayConfig } from './config';
+export { startGateway, type RunningGateway } from './server';
