@@ -16,6 +16,7 @@ import { Payment, PaymentAllocation, Refund } from './payment/payment.entity';
 import type { PaymentService } from './payment/payment.service';
 import type { StatementService } from './statement/statement.service';
 import type { DocumentSigner } from './documents/signed-url';
+import type { BalanceService } from './customer/balance.service';
 import type { OnlinePaymentService } from './payment/online-payment.service';
 import type { PaymentProvider } from './payment/provider/payment-provider';
 
@@ -29,6 +30,7 @@ export interface BillingServices {
   onlinePayments: OnlinePaymentService;
   provider: PaymentProvider;
   documents: DocumentSigner;
+  balances: BalanceService;
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {

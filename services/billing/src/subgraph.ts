@@ -28,6 +28,7 @@ import { SandboxPaymentProvider } from './payment/provider/sandbox-provider';
 import type { PaymentProvider } from './payment/provider/payment-provider';
 import { createStripeClient, StripePaymentProvider } from './payment/provider/stripe-provider';
 import { StatementService } from './statement/statement.service';
+import { BalanceService } from './customer/balance.service';
 import { DocumentSigner } from './documents/signed-url';
 import type { BillingConfig } from './config';
 import type { Invoice } from './invoice/invoice.entity';
@@ -110,6 +111,7 @@ export function createServices(
     payments: new PaymentService(db, publisher),
     credits: new CreditNoteService(db, publisher),
     statements: new StatementService(db),
+    balances: new BalanceService(db),
   };
 }
 

@@ -266,6 +266,46 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       });
     });
 
+    it('sums the balance per currency in SQL: outstanding, overdue, unused credits, unapplied payments', async () => {
+      const customer = newCustomerId();
+      const late = await issued(customer, '40.00');
+      await billing.running.db.manager
+        .getRepository(Invoice)
+        .update({ id: late.id }, { dueDate: daysFromToday(-3) });
+      await issued(customer, '25.00');
+      await issued(customer, '9.00', { currency: 'GBP' });
+      await services().payments.recordOffline(STAFF, {
+        customerId: customer,
+        currency: 'EUR',
+        amount: '100.00',
+        method: 'cash',
+        receivedOn: daysFromToday(0),
+        allocations: [{ invoiceId: late.id, amount: '30.00' }],
+      });
+      await services().credits.create({
+        customerId: customer,
+        currency: 'EUR',
+        lines: [{ description: 'Credit', quantity: '1', unitPrice: '20.00' }],
+      });
+      const figures = await services().balances.forCustomer(customer, daysFromToday(0));
+      expect(figures).toEqual([
+        {
+          currency: 'EUR',
+          outstandingMinor: 3500,
+          overdueMinor: 1000,
+          unusedCreditsMinor: 2000,
+          unappliedPaymentsMinor: 7000,
+        },
+        {
+          currency: 'GBP',
+          outstandingMinor: 900,
+          overdueMinor: 0,
+          unusedCreditsMinor: 0,
+          unappliedPaymentsMinor: 0,
+        },
+      ]);
+    });
+
     it('builds a statement whose closing balance is opening + invoiced − paid − credited + refunded', async () => {
       const customer = newCustomerId();
       const first = await issued(customer, '100.00');

@@ -1,16 +1,15 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { In, Not } from 'typeorm';
+import { Not } from 'typeorm';
 import { RequireScopes } from '@portico/kit';
 import type { BillingContext } from '../context';
 import { CreditNote } from '../credit/credit-note.entity';
 import { InvoicePage } from '../invoice/invoice.inputs';
 import { listInvoices } from '../invoice/invoice.resolver';
-import { Invoice } from '../invoice/invoice.entity';
 import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
 import { documentLanguage } from '../documents/document-locale';
 import { InvoiceStatus, todayUtc } from '../invoice/invoice.status';
 import { money } from '../money/money.type';
-import { Payment, PaymentAllocation, Refund } from '../payment/payment.entity';
+import { Payment } from '../payment/payment.entity';
 import {
   CurrencyBalance,
   Statement,
@@ -43,62 +42,14 @@ export class CustomerBillingResolver {
     @Root() customer: Customer,
     @Ctx() ctx: BillingContext,
   ): Promise<CurrencyBalance[]> {
-    const m = ctx.services.db.manager;
-    const today = todayUtc();
-    const [invoices, notes, payments] = await Promise.all([
-      m.getRepository(Invoice).find({
-        where: { customerId: customer.id, state: 'sent' },
-        select: ['id', 'currency', 'totalMinor', 'paidMinor', 'creditedMinor', 'dueDate'],
-      }),
-      m.getRepository(CreditNote).find({ where: { customerId: customer.id } }),
-      m.getRepository(Payment).find({ where: { customerId: customer.id, state: 'succeeded' } }),
-    ]);
-    const paymentIds = payments.map((p) => p.id);
-    const [allocations, refunds] = paymentIds.length
-      ? await Promise.all([
-          m.getRepository(PaymentAllocation).find({ where: { paymentId: In(paymentIds) } }),
-          m.getRepository(Refund).find({ where: { paymentId: In(paymentIds) } }),
-        ])
-      : [[], []];
-    const byCurrency = new Map<
-      string,
-      { outstanding: number; overdue: number; credits: number; unapplied: number }
-    >();
-    const slot = (currency: string) => {
-      let entry = byCurrency.get(currency);
-      if (!entry)
-        byCurrency.set(
-          currency,
-          (entry = { outstanding: 0, overdue: 0, credits: 0, unapplied: 0 }),
-        );
-      return entry;
-    };
-    for (const invoice of invoices) {
-      const due = invoice.totalMinor - invoice.paidMinor - invoice.creditedMinor;
-      if (due <= 0) continue;
-      slot(invoice.currency).outstanding += due;
-      if (invoice.dueDate < today) slot(invoice.currency).overdue += due;
-    }
-    for (const note of notes) slot(note.currency).credits += note.totalMinor - note.appliedMinor;
-    for (const payment of payments) {
-      // Net of everything: what is left of the payment that no invoice holds.
-      const allocated = allocations
-        .filter((a) => a.paymentId === payment.id)
-        .reduce((s, a) => s + a.amountMinor, 0);
-      const refunded = refunds
-        .filter((r) => r.paymentId === payment.id)
-        .reduce((s, r) => s + r.amountMinor, 0);
-      slot(payment.currency).unapplied += payment.amountMinor - refunded - allocated;
-    }
-    return [...byCurrency.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([currency, v]) => ({
-        currency,
-        outstanding: money(v.outstanding, currency),
-        overdue: money(v.overdue, currency),
-        unusedCredits: money(v.credits, currency),
-        unappliedPayments: money(v.unapplied, currency),
-      }));
+    const figures = await ctx.services.balances.forCustomer(customer.id, todayUtc());
+    return figures.map((f) => ({
+      currency: f.currency,
+      outstanding: money(f.outstandingMinor, f.currency),
+      overdue: money(f.overdueMinor, f.currency),
+      unusedCredits: money(f.unusedCreditsMinor, f.currency),
+      unappliedPayments: money(f.unappliedPaymentsMinor, f.currency),
+    }));
   }
 
   @FieldResolver(() => [Payment], { description: 'Payments, newest first (at most 100).' })
