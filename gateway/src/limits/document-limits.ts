@@ -42,6 +42,24 @@ export interface DocumentMeasure {
 }
 
 /**
+ * Documents that parsed within a token cap, by cap and text. Clients send the
+ * same few operations over and over; parsing each request again was work on
+ * the hot path (Apollo Server keeps its own parse cache for execution).
+ */
+const parsedDocuments = new Map<string, DocumentNode>();
+const MAX_PARSED_DOCUMENTS = 1_000;
+/** Longer texts (a body can be 256 KiB of comments) are parsed each time rather than kept. */
+const MAX_CACHED_QUERY_LENGTH = 16 * 1024;
+
+function rememberDocument(key: string, document: DocumentNode): void {
+  if (parsedDocuments.size >= MAX_PARSED_DOCUMENTS) {
+    const oldest = parsedDocuments.keys().next().value;
+    if (oldest !== undefined) parsedDocuments.delete(oldest);
+  }
+  parsedDocuments.set(key, document);
+}
+
+/**
  * Parses with a token cap (so an oversized document stops early), then
  * measures the selected operation. Returns the first limit it exceeds, the
  * parsed document otherwise. Syntax errors are left to Apollo Server.
@@ -53,21 +71,25 @@ export function checkDocumentLimits(
   limits: DocumentLimits,
   schema: GraphQLSchema | undefined,
 ): { violation: LimitViolation } | { document: DocumentNode | null } {
-  let document: DocumentNode;
-  try {
-    document = parse(query, { maxTokens: limits.tokens, noLocation: true });
-  } catch (error) {
-    // graphql-js 16 words it "contains more that N tokens"; match both spellings.
-    if (/more th(?:an|at) \d+ tokens/.test((error as Error).message)) {
-      return {
-        violation: {
-          code: ErrorCode.TokenLimitExceeded,
-          limit: limits.tokens,
-          message: `Document has more than ${limits.tokens} tokens`,
-        },
-      };
+  const cacheKey = `${limits.tokens}\n${query}`;
+  let document = parsedDocuments.get(cacheKey);
+  if (!document) {
+    try {
+      document = parse(query, { maxTokens: limits.tokens, noLocation: true });
+    } catch (error) {
+      // graphql-js 16 words it "contains more that N tokens"; match both spellings.
+      if (/more th(?:an|at) \d+ tokens/.test((error as Error).message)) {
+        return {
+          violation: {
+            code: ErrorCode.TokenLimitExceeded,
+            limit: limits.tokens,
+            message: `Document has more than ${limits.tokens} tokens`,
+          },
+        };
+      }
+      return { document: null };
     }
-    return { document: null };
+    if (query.length <= MAX_CACHED_QUERY_LENGTH) rememberDocument(cacheKey, document);
   }
   const measure = measureDocument(
     document,

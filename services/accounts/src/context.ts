@@ -1,11 +1,5 @@
 import type DataLoader from 'dataloader';
-import {
-  codedError,
-  ErrorCode,
-  type BaseContext,
-  type Database,
-  type RequestMeta,
-} from '@portico/kit';
+import type { BaseContext, Database, RequestMeta } from '@portico/kit';
 import type { TokenIssuer } from './auth/token-issuer';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { SignInService } from './auth/sign-in.service';
@@ -56,10 +50,4 @@ export function createAccountsContext(
       staffUser: createStaffUserLoader(services.db, principal),
     },
   };
-}
-
-/** The signed-in staff user's id; resolvers call it after @StaffOnly has run. */
-export function requireStaffUserId(ctx: AccountsContext): string {
-  if (ctx.principal.kind !== 'staff') throw codedError(ErrorCode.Forbidden, 'Staff only');
-  return ctx.principal.staffUserId;
 }

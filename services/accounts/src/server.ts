@@ -1,6 +1,7 @@
 import {
   createCounterStore,
   sendJson,
+  databaseReady,
   startSubgraphServer,
   type Database,
   type RunningSubgraph,
@@ -73,10 +74,7 @@ export async function startAccounts(
         '/.well-known/jwks.json': (_req, res) =>
           sendJson(res, 200, tokens.jwks, { 'cache-control': 'public, max-age=300' }),
       },
-      isReady: async () => {
-        await db.dataSource.query('SELECT 1');
-        return true;
-      },
+      isReady: databaseReady(db),
     });
     return {
       ...server,

@@ -28,7 +28,7 @@ import { ContactAccessService } from './contact/contact-access.service';
 import { ContactAccessResolver } from './contact/contact-access.resolver';
 import type { MailTransport } from './mail/mail-transport';
 import type { AccountsConfig } from './config';
-import { SessionService } from './session/session.service';
+import { SessionService, sessionSubjectOf } from './session/session.service';
 import { SessionResolver } from './session/session.resolver';
 
 /** The uniform subgraph export every service has: name, buildSchema, createContext. */
@@ -107,28 +107,10 @@ export async function isPrincipalActive(
 ): Promise<boolean> {
   const principal = parsePrincipal((body as { principal?: unknown } | null)?.principal);
   if (!principal) return false;
-  switch (principal.kind) {
-    case 'anonymous':
-      return true;
-    case 'partner':
-      return services.partners.isActive(principal.clientId);
-    case 'contact':
-      return (
-        !!principal.sessionId &&
-        services.sessions.isActive(principal.sessionId, {
-          kind: 'contact',
-          id: principal.contactId,
-        })
-      );
-    case 'staff':
-      return (
-        !!principal.sessionId &&
-        services.sessions.isActive(principal.sessionId, {
-          kind: 'staff',
-          id: principal.staffUserId,
-        })
-      );
-  }
+  if (principal.kind === 'anonymous') return true;
+  if (principal.kind === 'partner') return services.partners.isActive(principal.clientId);
+  const subject = sessionSubjectOf(principal);
+  return !!subject?.sessionId && services.sessions.isActive(subject.sessionId, subject);
 }
 
 export function createContext(services: AccountsServices, meta: RequestMeta): AccountsContext {

@@ -7,7 +7,8 @@ import { Contact } from '../src/contact/contact.entity';
 import { Customer } from '../src/customer/customer.entity';
 import { StaffUser } from '../src/staff/staff-user.entity';
 
-export const TEST_CLAIMS_SECRET = 'test-claims-secret-0123456789abcdef0123456789';
+const { TEST_CLAIMS_SECRET } = testing;
+export { TEST_CLAIMS_SECRET };
 
 export interface DemoIds {
   acmeId: string;

@@ -1,12 +1,6 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import {
-  codedError,
-  ErrorCode,
-  type BaseContext,
-  type Database,
-  type RequestMeta,
-} from '@portico/kit';
+import type { BaseContext, Database, RequestMeta } from '@portico/kit';
 import { CreditApplication, CreditNote, CreditNoteLine } from './credit/credit-note.entity';
 import type { CreditNoteService } from './credit/credit-note.service';
 import type { OutboxPublisher } from './events/event-bus';
@@ -141,9 +135,4 @@ export interface BillingContext extends BaseContext {
 
 export function createBillingContext(services: BillingServices, meta: RequestMeta): BillingContext {
   return { ...meta, services, loaders: createBillingLoaders(services, meta) };
-}
-
-export function requireStaffUserId(ctx: BillingContext): string {
-  if (ctx.principal.kind !== 'staff') throw codedError(ErrorCode.Forbidden, 'Staff only');
-  return ctx.principal.staffUserId;
 }

@@ -1,4 +1,9 @@
-import { startSubgraphServer, type Database, type RunningSubgraph } from '@portico/kit';
+import {
+  databaseReady,
+  startSubgraphServer,
+  type Database,
+  type RunningSubgraph,
+} from '@portico/kit';
 import type { BillingConfig } from './config';
 import type { BillingServices } from './context';
 import { openBillingDatabase } from './db/database';
@@ -45,10 +50,7 @@ export async function startBilling(
               ),
             }
           : {},
-      isReady: async () => {
-        await db.dataSource.query('SELECT 1');
-        return true;
-      },
+      isReady: databaseReady(db),
     });
     return {
       ...server,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type testing } from '@portico/kit';
+import { testing } from '@portico/kit';
 import { loadConfig, startBilling, type RunningBilling } from '@portico/billing';
 
-export const TEST_CLAIMS_SECRET = 'test-claims-secret-0123456789abcdef0123456789';
+const { TEST_CLAIMS_SECRET } = testing;
+export { TEST_CLAIMS_SECRET };
 
 export interface TestBilling {
   running: RunningBilling;

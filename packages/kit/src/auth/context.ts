@@ -1,3 +1,4 @@
+import { codedError, ErrorCode } from '../errors';
 import type { Principal } from './principal';
 
 /** What every subgraph resolver receives; services extend it with their loaders. */
@@ -10,3 +11,9 @@ export interface BaseContext {
 
 /** What a subgraph knows about a request before building its context. */
 export type RequestMeta = BaseContext;
+
+/** The signed-in staff user's id; resolvers call it after @StaffOnly has run. */
+export function requireStaffUserId(ctx: BaseContext): string {
+  if (ctx.principal.kind !== 'staff') throw codedError(ErrorCode.Forbidden, 'Staff only');
+  return ctx.principal.staffUserId;
+}

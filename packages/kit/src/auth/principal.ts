@@ -57,20 +57,6 @@ export function canSeeCustomer(principal: Principal, customerId: string): boolea
   return visible === null || visible.includes(customerId);
 }
 
-/** A stable key for caches and loaders that must never mix two principals' rows. */
-export function principalScopeKey(principal: Principal): string {
-  switch (principal.kind) {
-    case 'anonymous':
-      return 'anonymous';
-    case 'contact':
-      return `contact:${principal.customerId}`;
-    case 'staff':
-      return 'staff';
-    case 'partner':
-      return `partner:${principal.clientId}`;
-  }
-}
-
 /**
  * Checks an untrusted value (decoded claims) and returns a principal, or null
  * when the shape is wrong. Used on both sides of the gateway → subgraph hop.

@@ -136,3 +136,11 @@ export function forUpdate(manager: EntityManager): { lock?: { mode: 'pessimistic
     ? {}
     : { lock: { mode: 'pessimistic_write' } };
 }
+
+/** A readiness probe for a service: its database answers a trivial query. */
+export function databaseReady(db: Database): () => Promise<boolean> {
+  return async () => {
+    await db.dataSource.query('SELECT 1');
+    return true;
+  };
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { splitMysqlUrl, type DbConfig } from '../db/data-source';
@@ -23,17 +24,40 @@ export function testMysqlUrl(env: Env): string {
   return env.TEST_MYSQL_URL || DEFAULT_TEST_MYSQL_URL;
 }
 
-/** Connects once to the MySQL server; resolves false when none answers. */
-export async function probeMysql(url: string, timeoutMs = 3000): Promise<boolean> {
+/** Connects once to the MySQL server; resolves null when it answers, else why not. */
+export async function probeMysql(url: string, timeoutMs = 3000): Promise<string | null> {
   try {
     const { serverUrl } = splitMysqlUrl(url);
     const connection = await createConnection({ uri: serverUrl, connectTimeout: timeoutMs });
     await connection.query('SELECT 1');
     await connection.end();
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    return e.code ?? e.message ?? 'unreachable';
   }
+}
+
+export const DEFAULT_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export function testRedisUrl(env: Env): string {
+  return env.TEST_REDIS_URL || DEFAULT_TEST_REDIS_URL;
+}
+
+/** Sends PING over a plain socket; resolves true on +PONG. */
+export function probeRedis(url: string, timeoutMs = 3000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect({ host: hostname, port: Number(port) || 6379 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data: Buffer) => done(data.toString().startsWith('+PONG')));
+  });
 }
 
 const sqliteTarget: DatabaseTarget = {
@@ -80,9 +104,7 @@ export function databaseTargets(env: Env): DatabaseTarget[] {
 
 /** Counter-store targets: memory always, Redis when the global setup found it. */
 export function redisUrlForTests(env: Env): string | null {
-  return env.PORTICO_TEST_REDIS_STATUS === 'available'
-    ? env.TEST_REDIS_URL || 'redis://127.0.0.1:6379'
-    : null;
+  return env.PORTICO_TEST_REDIS_STATUS === 'available' ? testRedisUrl(env) : null;
 }
 
 /** Deletes every Redis key under a test run's own prefix. */

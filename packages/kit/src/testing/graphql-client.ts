@@ -1,3 +1,6 @@
+/** The gateway↔subgraph claims secret every test process shares. */
+export const TEST_CLAIMS_SECRET = 'test-claims-secret-0123456789abcdef0123456789';
+
 /** A minimal real HTTP GraphQL client for tests. */
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;

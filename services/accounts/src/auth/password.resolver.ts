@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { codedError, ErrorCode, SignedIn } from '@portico/kit';
 import type { AccountsContext } from '../context';
+import { sessionSubjectOf } from '../session/session.service';
 
 @InputType()
 export class RequestPasswordResetInput {
@@ -78,17 +79,11 @@ export class PasswordResolver {
     @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<ChangePasswordPayload> {
-    const { principal } = ctx;
-    if (principal.kind !== 'contact' && principal.kind !== 'staff') {
-      throw codedError(ErrorCode.Forbidden, 'Only people have passwords');
-    }
-    const subject =
-      principal.kind === 'contact'
-        ? { kind: 'contact' as const, id: principal.contactId }
-        : { kind: 'staff' as const, id: principal.staffUserId };
+    const subject = sessionSubjectOf(ctx.principal);
+    if (!subject) throw codedError(ErrorCode.Forbidden, 'Only people have passwords');
     const ended = await ctx.services.passwords.change(
-      subject,
-      principal.sessionId,
+      { kind: subject.kind, id: subject.id },
+      subject.sessionId,
       input.currentPassword,
       input.newPassword,
       ctx.clientAddress ?? 'unknown',

@@ -1,8 +1,8 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { StaffOnly } from '@portico/kit';
+import { requireStaffUserId, StaffOnly } from '@portico/kit';
 import { SignInPayload } from '../auth/sign-in.inputs';
 import { toSignInPayload } from '../auth/viewer.resolver';
-import { requireStaffUserId, type AccountsContext } from '../context';
+import type { AccountsContext } from '../context';
 import { Contact } from './contact.entity';
 
 @InputType()

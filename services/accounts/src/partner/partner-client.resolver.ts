@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { StaffOnly } from '@portico/kit';
-import { requireStaffUserId, type AccountsContext } from '../context';
+import { requireStaffUserId, StaffOnly } from '@portico/kit';
+import type { AccountsContext } from '../context';
 import { PartnerClient } from './partner-client.entity';
 import {
   CreatePartnerClientInput,

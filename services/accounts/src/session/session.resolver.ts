@@ -14,7 +14,7 @@ import { SignInPayload } from '../auth/sign-in.inputs';
 import { toSignInPayload } from '../auth/viewer.resolver';
 import type { AccountsContext } from '../context';
 import { Session } from './session.entity';
-import type { SessionSubject } from './session.service';
+import { sessionSubjectOf, type SessionSubject } from './session.service';
 
 @InputType()
 export class RefreshSessionInput {
@@ -29,13 +29,9 @@ export class SignOutPayload {
 }
 
 function subjectOf(principal: Principal): SessionSubject & { sessionId?: string } {
-  if (principal.kind === 'contact') {
-    return { kind: 'contact', id: principal.contactId, sessionId: principal.sessionId };
-  }
-  if (principal.kind === 'staff') {
-    return { kind: 'staff', id: principal.staffUserId, sessionId: principal.sessionId };
-  }
-  throw codedError(ErrorCode.Forbidden, 'Only people have sessions');
+  const subject = sessionSubjectOf(principal);
+  if (!subject) throw codedError(ErrorCode.Forbidden, 'Only people have sessions');
+  return subject;
 }
 
 @Resolver(() => Session)

@@ -6,12 +6,26 @@ import {
   hashOpaqueToken as hashToken,
   newOpaqueToken,
   type Database,
+  type Principal,
 } from '@portico/kit';
 import { RefreshToken, Session } from './session.entity';
 
 export interface SessionSubject {
   kind: 'contact' | 'staff';
   id: string;
+}
+
+/** The person behind a contact or staff principal, with the session its token names; null for others. */
+export function sessionSubjectOf(
+  principal: Principal,
+): (SessionSubject & { sessionId?: string }) | null {
+  if (principal.kind === 'contact') {
+    return { kind: 'contact', id: principal.contactId, sessionId: principal.sessionId };
+  }
+  if (principal.kind === 'staff') {
+    return { kind: 'staff', id: principal.staffUserId, sessionId: principal.sessionId };
+  }
+  return null;
 }
 
 export interface SessionOptions {

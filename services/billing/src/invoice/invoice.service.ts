@@ -53,7 +53,8 @@ export function scopeInvoices(
   return query;
 }
 
-function statusCondition(status: InvoiceStatus, today: string): string {
+/** SQL for one derived status; `:today` is bound by the caller. */
+function statusCondition(status: InvoiceStatus): string {
   const balance = '(i.totalMinor - i.paidMinor - i.creditedMinor)';
   switch (status) {
     case InvoiceStatus.DRAFT:
@@ -63,11 +64,11 @@ function statusCondition(status: InvoiceStatus, today: string): string {
     case InvoiceStatus.PAID:
       return `(i.state = 'sent' AND ${balance} <= 0)`;
     case InvoiceStatus.OVERDUE:
-      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate < '${today}')`;
+      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate < :today)`;
     case InvoiceStatus.PARTIALLY_PAID:
-      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate >= '${today}' AND (i.paidMinor + i.creditedMinor) > 0)`;
+      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate >= :today AND (i.paidMinor + i.creditedMinor) > 0)`;
     case InvoiceStatus.SENT:
-      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate >= '${today}' AND (i.paidMinor + i.creditedMinor) = 0)`;
+      return `(i.state = 'sent' AND ${balance} > 0 AND i.dueDate >= :today AND (i.paidMinor + i.creditedMinor) = 0)`;
   }
 }
 
@@ -112,7 +113,9 @@ export class InvoiceService {
       query.andWhere('i.customerId = :customerId', { customerId: options.customerId });
     if (options.statuses?.length) {
       const today = todayUtc();
-      query.andWhere(`(${options.statuses.map((s) => statusCondition(s, today)).join(' OR ')})`);
+      query.andWhere(`(${options.statuses.map((s) => statusCondition(s)).join(' OR ')})`, {
+        today,
+      });
     }
     if (options.issuedFrom) {
       query.andWhere('i.issueDate >= :issuedFrom', {

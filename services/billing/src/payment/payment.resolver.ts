@@ -10,8 +10,8 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { StaffOnly } from '@portico/kit';
-import { requireStaffUserId, type BillingContext } from '../context';
+import { requireStaffUserId, StaffOnly } from '@portico/kit';
+import type { BillingContext } from '../context';
 import { Invoice } from '../invoice/invoice.entity';
 import { money, Money } from '../money/money.type';
 import { PaymentMethodEnum, PaymentStatusEnum } from './payment.enums';
