@@ -33,6 +33,10 @@ export interface GatewayConfig {
     jwksUrl: string;
     /** accounts' endpoint telling whether a token's session or partner client is still active. */
     principalStatusUrl: string;
+    /** accounts' revocation log, followed so a session's status can be remembered. */
+    revocationsUrl: string;
+    /** How long an "active" answer is remembered while the log is followed; 0 asks every request. */
+    principalStatusRememberMs: number;
     issuer: string;
     audience: string;
   };
@@ -115,6 +119,13 @@ export function loadConfig(env: Env): GatewayConfig {
         'AUTH_PRINCIPAL_STATUS_URL',
         'http://127.0.0.1:4001/internal/principal-status',
       ),
+      revocationsUrl: readString(
+        env,
+        'AUTH_REVOCATIONS_URL',
+        'http://127.0.0.1:4001/internal/revocations',
+      ),
+      principalStatusRememberMs:
+        readInt(env, 'AUTH_PRINCIPAL_STATUS_REMEMBER_SECONDS', 60, { min: 0, max: 3_600 }) * 1_000,
       issuer: readString(env, 'AUTH_ISSUER', 'portico-accounts'),
       audience: readString(env, 'AUTH_AUDIENCE', 'portico'),
     },

@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { maskError } from '@portico/kit';
 import { authorizationPlugin } from './auth/authorization-plugin';
-import { createPrincipalStatusCheck } from './auth/principal-status';
+import { createPrincipalStatus, type PrincipalStatus } from './auth/principal-status';
 import { createOperationAuthorizer, type OperationAuthorizer } from './auth/operation-authorizer';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
@@ -19,6 +19,7 @@ export interface PorticoGateway {
   subgraphUrls: Map<string, string>;
   /** The client-facing schema once loaded (document cost needs field types). */
   apiSchema(): GraphQLSchema | undefined;
+  principalStatus: PrincipalStatus;
 }
 
 /** Apollo Server 5 + @apollo/gateway on the checked-in supergraph, with Portico's authorization. */
@@ -51,23 +52,23 @@ export function createGateway(config: GatewayConfig): PorticoGateway {
     authorizer = createOperationAuthorizer(coreSupergraphSdl);
     apiSchema = loaded;
   });
+  const principalStatus = createPrincipalStatus({
+    url: config.auth.principalStatusUrl,
+    revocationsUrl: config.auth.revocationsUrl,
+    claimsSecret: config.auth.claimsSecret,
+    timeoutMs: config.subgraphTimeoutMs,
+    rememberMs: config.auth.principalStatusRememberMs,
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: maskError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     plugins: [
-      authorizationPlugin(
-        () => authorizer,
-        createPrincipalStatusCheck({
-          url: config.auth.principalStatusUrl,
-          claimsSecret: config.auth.claimsSecret,
-          timeoutMs: config.subgraphTimeoutMs,
-        }),
-      ),
+      authorizationPlugin(() => authorizer, principalStatus.check),
       suggestionsPlugin(config.limits.suggestionsFor),
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  return { apollo, gateway, subgraphUrls, apiSchema: () => apiSchema };
+  return { apollo, gateway, subgraphUrls, apiSchema: () => apiSchema, principalStatus };
 }

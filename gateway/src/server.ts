@@ -17,6 +17,7 @@ import { GraphQLError } from 'graphql';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
 import type { GatewayConfig } from './config';
 import { createGateway } from './gateway';
+import type { PrincipalStatusStats } from './auth/principal-status';
 import { checkDocumentLimits } from './limits/document-limits';
 import { usesIntrospection } from './limits/introspection';
 import { RateLimiter } from './limits/rate-limiter';
@@ -24,6 +25,8 @@ import { RateLimiter } from './limits/rate-limiter';
 export interface RunningGateway {
   url: string;
   port: number;
+  /** How the per-request session check was answered (asked accounts, or remembered). */
+  principalStatusStats(): PrincipalStatusStats;
   close(): Promise<void>;
 }
 
@@ -78,7 +81,7 @@ export async function startGateway(
   config: GatewayConfig,
   options: { verifyToken?: TokenVerifier } = {},
 ): Promise<RunningGateway> {
-  const { apollo, subgraphUrls, apiSchema } = createGateway(config);
+  const { apollo, subgraphUrls, apiSchema, principalStatus } = createGateway(config);
   await apollo.start();
   const verifyToken = options.verifyToken ?? createTokenVerifier(config.auth);
   const counters = createCounterStore(config.redisUrl, `${config.redisPrefix}gateway:`);
@@ -323,8 +326,10 @@ export async function startGateway(
   return {
     url: `http://${host}:${port}/graphql`,
     port,
+    principalStatusStats: () => principalStatus.stats(),
     close: async () => {
       draining = true;
+      principalStatus.close();
       await closeGracefully(server, config.shutdownGraceMs);
       await apollo.stop();
       await counters.close();

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { CLAIMS_HEADER, codedError, encodeClaims, ErrorCode } from '@portico/kit';
 import type { GatewayContext } from './context';
 
@@ -15,18 +15,23 @@ type Fetcher = NonNullable<
  */
 const subgraphAgent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
 
-/** A JSON POST to a Portico service on the shared pool; resolves status and parsed body. */
+/**
+ * A JSON POST to a Portico service, on the shared pool unless a dispatcher
+ * is given; resolves status and parsed body.
+ */
 export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string>,
   timeoutMs: number,
+  options: { signal?: AbortSignal; dispatcher?: Dispatcher } = {},
 ): Promise<{ status: number; body: unknown }> {
   const response = await request(url, {
     method: 'POST',
+    signal: options.signal,
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
-    dispatcher: subgraphAgent,
+    dispatcher: options.dispatcher ?? subgraphAgent,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type testing, type Principal, type SignedInPrincipal } from '@portico/kit';
-import { PRINCIPAL_STATUS_PATH, TokenIssuer } from '@portico/accounts';
+import { PRINCIPAL_STATUS_PATH, REVOCATIONS_PATH, TokenIssuer } from '@portico/accounts';
 import {
   loadConfig as loadBillingConfig,
   startBilling,
@@ -84,6 +84,7 @@ export async function startTestStack(
       SUBGRAPH_BILLING_URL: billing.url,
       AUTH_JWKS_URL: accounts.running.jwksUrl,
       AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
+      AUTH_REVOCATIONS_URL: accounts.running.url.replace(/\/graphql$/, REVOCATIONS_PATH),
       GATEWAY_SHUTDOWN_GRACE_MS: '2000',
       ...options.gatewayEnv,
     }),

@@ -120,6 +120,7 @@ async function main(): Promise<void> {
       '/internal/principal-status',
       accounts.routingUrl,
     ).toString(),
+    AUTH_REVOCATIONS_URL: new URL('/internal/revocations', accounts.routingUrl).toString(),
     ...subgraphEnv,
   });
   await waitUntilReady(gatewayUrl.replace(/\/graphql$/, '/readyz'), gateway, 30_000);

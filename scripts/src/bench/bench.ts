@@ -145,6 +145,7 @@ async function countStatements(
       SUBGRAPH_BILLING_URL: billing.url,
       AUTH_JWKS_URL: accounts.jwksUrl,
       AUTH_PRINCIPAL_STATUS_URL: accounts.url.replace(/\/graphql$/, '/internal/principal-status'),
+      AUTH_REVOCATIONS_URL: accounts.url.replace(/\/graphql$/, '/internal/revocations'),
     }),
   );
   try {
@@ -324,6 +325,7 @@ async function main(): Promise<void> {
           HTTP_PORT: String(ports.portico),
           AUTH_JWKS_URL: `http://127.0.0.1:${ports.accounts}/.well-known/jwks.json`,
           AUTH_PRINCIPAL_STATUS_URL: `http://127.0.0.1:${ports.accounts}/internal/principal-status`,
+          AUTH_REVOCATIONS_URL: `http://127.0.0.1:${ports.accounts}/internal/revocations`,
           // Every principal is a different contact: per-principal limits stay out of the way.
           RATE_LIMIT_CONTACT_PER_MINUTE: '1000000',
         },

@@ -9,6 +9,7 @@ import { createCustomerLoader } from './customer/customer.loaders';
 import type { CustomerService } from './customer/customer.service';
 import type { PartnerClientService } from './partner/partner-client.service';
 import type { SessionService } from './session/session.service';
+import type { RevocationLog } from './session/revocation-log';
 import type { ContactAccessService } from './contact/contact-access.service';
 import type { PasswordService } from './auth/password.service';
 import type { StaffUser } from './staff/staff-user.entity';
@@ -23,6 +24,7 @@ export interface AccountsServices {
   customers: CustomerService;
   partners: PartnerClientService;
   sessions: SessionService;
+  revocations: RevocationLog;
   contactAccess: ContactAccessService;
   passwords: PasswordService;
 }

@@ -13,10 +13,19 @@ import { PasswordHasher } from './auth/password-hasher';
 import { TokenIssuer } from './auth/token-issuer';
 import { openAccountsDatabase } from './db/database';
 import { seedDemoData } from './demo/demo-data';
-import { buildSchema, createContext, createServices, isPrincipalActive, name } from './subgraph';
+import {
+  buildSchema,
+  createContext,
+  createServices,
+  name,
+  principalStatus,
+  readRevocations,
+} from './subgraph';
 
 /** Where the gateway asks whether a token's session (or partner client) is still active. */
 export const PRINCIPAL_STATUS_PATH = '/internal/principal-status';
+/** Where gateways long-poll the revocation log. */
+export const REVOCATIONS_PATH = '/internal/revocations';
 
 export interface RunningAccounts extends RunningSubgraph {
   db: Database;
@@ -67,7 +76,11 @@ export async function startAccounts(
       internalRoutes: {
         [PRINCIPAL_STATUS_PATH]: async (body) => ({
           status: 200,
-          body: { active: await isPrincipalActive(services, body) },
+          body: await principalStatus(services, body),
+        }),
+        [REVOCATIONS_PATH]: async (body) => ({
+          status: 200,
+          body: await readRevocations(services, body),
         }),
       },
       routes: {
@@ -83,6 +96,7 @@ export async function startAccounts(
       services,
       jwksUrl: server.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
       close: async () => {
+        services.revocations.close();
         await server.close();
         await counters.close();
         mail.close();

@@ -30,6 +30,7 @@ import type { MailTransport } from './mail/mail-transport';
 import type { AccountsConfig } from './config';
 import { SessionService, sessionSubjectOf } from './session/session.service';
 import { SessionResolver } from './session/session.resolver';
+import { RevocationLog } from './session/revocation-log';
 
 /** The uniform subgraph export every service has: name, buildSchema, createContext. */
 export const name = 'accounts';
@@ -67,7 +68,8 @@ export interface ServiceParts {
 export function createServices(parts: ServiceParts): AccountsServices {
   const { db, tokens, counters, mail, config } = parts;
   const hasher = new PasswordHasher();
-  const sessions = new SessionService(db);
+  const revocations = new RevocationLog(db);
+  const sessions = new SessionService(db, revocations);
   const guard = new SignInGuard(counters, config.signInLimits);
   const actionTokens = new ActionTokenService(db);
   const portal = config.portal;
@@ -78,7 +80,8 @@ export function createServices(parts: ServiceParts): AccountsServices {
     sessions,
     signIn: new SignInService(db, hasher, tokens, guard, sessions),
     customers: new CustomerService(db),
-    partners: new PartnerClientService(db, tokens),
+    partners: new PartnerClientService(db, tokens, revocations),
+    revocations,
     contactAccess: new ContactAccessService(db, hasher, sessions, actionTokens, mail, {
       portalUrl: portal.url,
       portalName: portal.name,
@@ -99,18 +102,41 @@ export function createServices(parts: ServiceParts): AccountsServices {
 
 /**
  * Whether a principal's access token is still honoured: its session for
- * people, its client for partners. The gateway asks before executing.
+ * people, its client for partners. The gateway asks before executing, and
+ * may remember a yes until `until` (or its own limit) while it follows the
+ * revocation log.
  */
-export async function isPrincipalActive(
+export async function principalStatus(
   services: AccountsServices,
   body: unknown,
-): Promise<boolean> {
+): Promise<{ active: boolean; until?: number }> {
   const principal = parsePrincipal((body as { principal?: unknown } | null)?.principal);
-  if (!principal) return false;
-  if (principal.kind === 'anonymous') return true;
-  if (principal.kind === 'partner') return services.partners.isActive(principal.clientId);
+  if (!principal) return { active: false };
+  if (principal.kind === 'anonymous') return { active: true };
+  if (principal.kind === 'partner') {
+    return { active: await services.partners.isActive(principal.clientId) };
+  }
   const subject = sessionSubjectOf(principal);
-  return !!subject?.sessionId && services.sessions.isActive(subject.sessionId, subject);
+  if (!subject?.sessionId) return { active: false };
+  const status = await services.sessions.status(subject.sessionId, subject);
+  return status.until
+    ? { active: status.active, until: status.until.getTime() }
+    : { active: status.active };
+}
+
+/** The revocation log, read by gateways: `{ after: number | null, waitMs, follower }`. */
+export function readRevocations(services: AccountsServices, body: unknown) {
+  const input = (body ?? {}) as { after?: unknown; waitMs?: unknown; follower?: unknown };
+  const after =
+    typeof input.after === 'number' && Number.isSafeInteger(input.after) && input.after >= 0
+      ? input.after
+      : null;
+  const waitMs = typeof input.waitMs === 'number' && input.waitMs > 0 ? input.waitMs : 0;
+  const follower =
+    typeof input.follower === 'string' && /^[\w-]{8,64}$/.test(input.follower)
+      ? input.follower
+      : undefined;
+  return services.revocations.read(after, waitMs, follower);
 }
 
 export function createContext(services: AccountsServices, meta: RequestMeta): AccountsContext {
@@ -122,4 +148,9 @@ export { openAccountsDatabase } from './db/database';
 export { TokenIssuer } from './auth/token-issuer';
 export { PasswordHasher } from './auth/password-hasher';
 export { seedDemoData, DEMO_SIGN_INS } from './demo/demo-data';
-export { startAccounts, PRINCIPAL_STATUS_PATH, type RunningAccounts } from './server';
+export {
+  startAccounts,
+  PRINCIPAL_STATUS_PATH,
+  REVOCATIONS_PATH,
+  type RunningAccounts,
+} from './server';

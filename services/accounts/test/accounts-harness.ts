@@ -27,6 +27,8 @@ export interface TestAccounts {
   signingKeyPem: string;
   /** Every SQL statement the accounts driver ran, in order. */
   queries: string[];
+  /** The database this instance runs on (a second instance may open it too). */
+  dbConfig: DbConfig;
   /** POSTs to the accounts subgraph with gateway claims for `principal` (or none). */
   post(
     query: string,
@@ -80,6 +82,7 @@ export async function startTestAccounts(
     signingKeyPem: readFileSync(join(keyDir, 'signing.pem'), 'utf8'),
     mailFolder: join(keyDir, 'mail'),
     queries,
+    dbConfig: database.config,
     post: (query, options = {}) => {
       const headers: Record<string, string> = {};
       if (options.claims !== undefined) headers['x-portico-claims'] = options.claims;

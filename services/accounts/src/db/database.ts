@@ -8,6 +8,8 @@ import { PartnerClient } from '../partner/partner-client.entity';
 import { RefreshToken, Session } from '../session/session.entity';
 import { ActionToken } from '../contact/action-token.entity';
 import { PortalAccess1764280000000 } from './migrations/1764280000000-portal-access';
+import { Revocation } from '../session/revocation.entity';
+import { CreateRevocations1764290000000 } from './migrations/1764290000000-create-revocations';
 import { CreateSessions1764270000000 } from './migrations/1764270000000-create-sessions';
 
 export const ACCOUNTS_ENTITIES = [
@@ -18,12 +20,14 @@ export const ACCOUNTS_ENTITIES = [
   Session,
   RefreshToken,
   ActionToken,
+  Revocation,
 ];
 export const ACCOUNTS_MIGRATIONS = [
   CreateAccounts1764250000000,
   CreatePartnerClients1764260000000,
   CreateSessions1764270000000,
   PortalAccess1764280000000,
+  CreateRevocations1764290000000,
 ];
 
 /** Opens the accounts database and applies pending migrations. */

@@ -12,6 +12,7 @@ import type { IssuedToken, TokenIssuer } from '../auth/token-issuer';
 import { Customer } from '../customer/customer.entity';
 import { PartnerClient } from './partner-client.entity';
 import { PARTNER_SCOPES } from './partner-scopes';
+import type { RevocationLog } from '../session/revocation-log';
 
 const SECRET_PREFIX = 'pcs_';
 
@@ -33,6 +34,7 @@ export class PartnerClientService {
   constructor(
     private readonly db: Database,
     private readonly tokens: TokenIssuer,
+    private readonly revocations: RevocationLog,
   ) {}
 
   private repo() {
@@ -99,7 +101,11 @@ export class PartnerClientService {
     if (!client) throw notFoundError('Partner client');
     if (!client.revokedAt) {
       client.revokedAt = new Date();
-      await this.repo().save(client);
+      await this.db.transaction(async (manager) => {
+        await manager.getRepository(PartnerClient).save(client);
+        await this.revocations.append(manager, [`partner:${client.id}`]);
+      });
+      await this.revocations.committed([`partner:${client.id}`]);
     }
     return client;
   }

@@ -9,6 +9,7 @@ import {
   type Principal,
 } from '@portico/kit';
 import { RefreshToken, Session } from './session.entity';
+import type { RevocationLog } from './revocation-log';
 
 export interface SessionSubject {
   kind: 'contact' | 'staff';
@@ -55,6 +56,7 @@ function invalidRefresh() {
 export class SessionService {
   constructor(
     private readonly db: Database,
+    private readonly revocations: RevocationLog,
     private readonly options: SessionOptions = DEFAULT_SESSION_OPTIONS,
   ) {}
 
@@ -116,32 +118,53 @@ export class SessionService {
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {
-    await this.db.manager
-      .getRepository(Session)
-      .update(
-        { id: sessionId, revokedAt: IsNull() },
-        { revokedAt: new Date(), revokedReason: reason },
-      );
+    const ended = await this.db.transaction(async (manager) => {
+      const result = await manager
+        .getRepository(Session)
+        .update(
+          { id: sessionId, revokedAt: IsNull() },
+          { revokedAt: new Date(), revokedReason: reason },
+        );
+      if (result.affected === 0) return false;
+      await this.revocations.append(manager, [`session:${sessionId}`]);
+      return true;
+    });
+    if (ended) await this.revocations.committed([`session:${sessionId}`]);
   }
 
   /** Ends every session of a subject; returns how many were still active. */
   async revokeAll(subject: SessionSubject, reason: string): Promise<number> {
-    const result = await this.db.manager
-      .getRepository(Session)
-      .update(
-        { subjectKind: subject.kind, subjectId: subject.id, revokedAt: IsNull() },
-        { revokedAt: new Date(), revokedReason: reason },
-      );
-    return result.affected ?? 0;
+    const ended = await this.db.transaction(async (manager) => {
+      const result = await manager
+        .getRepository(Session)
+        .update(
+          { subjectKind: subject.kind, subjectId: subject.id, revokedAt: IsNull() },
+          { revokedAt: new Date(), revokedReason: reason },
+        );
+      const count = result.affected ?? 0;
+      if (count > 0) await this.revocations.append(manager, [`${subject.kind}:${subject.id}`]);
+      return count;
+    });
+    if (ended > 0) await this.revocations.committed([`${subject.kind}:${subject.id}`]);
+    return ended;
   }
 
-  async isActive(sessionId: string, subject: SessionSubject): Promise<boolean> {
+  /** Whether a token naming this session is honoured, and until when at most. */
+  async status(
+    sessionId: string,
+    subject: SessionSubject,
+  ): Promise<{ active: boolean; until?: Date }> {
     const session = await this.db.manager.getRepository(Session).findOneBy({
       id: sessionId,
       subjectKind: subject.kind,
       subjectId: subject.id,
     });
-    return !!session && !session.revokedAt && session.expiresAt > new Date();
+    if (!session || session.revokedAt || session.expiresAt <= new Date()) return { active: false };
+    return { active: true, until: session.expiresAt };
+  }
+
+  async isActive(sessionId: string, subject: SessionSubject): Promise<boolean> {
+    return (await this.status(sessionId, subject)).active;
   }
 
   async listActive(subject: SessionSubject): Promise<Session[]> {
