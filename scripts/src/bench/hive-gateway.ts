@@ -1,0 +1,52 @@
+import { createServer } from 'node:http';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { decodeJwt } from 'jose';
+import {
+  ANONYMOUS,
+  CLAIMS_HEADER,
+  encodeClaims,
+  principalFromAccessTokenClaims,
+  readInt,
+  readString,
+} from '@portico/kit';
+
+/**
+ * Configuration (c) of the benchmark: Hive Gateway's runtime (the engine of
+ * `@graphql-hive/gateway`, without its CLI) with its defaults, on the same
+ * supergraph. Like the stock gateway it only adds the claims header, decoded
+ * from the token without verifying it, because Portico's subgraphs answer
+ * nothing without one.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const secret = readString(env, 'AUTH_CLAIMS_SECRET');
+  const gateway = createGatewayRuntime({
+    supergraph: readString(env, 'GATEWAY_SUPERGRAPH_PATH'),
+    logging: false,
+    transportEntries: {
+      accounts: { location: readString(env, 'SUBGRAPH_ACCOUNTS_URL') },
+      billing: { location: readString(env, 'SUBGRAPH_BILLING_URL') },
+    },
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request }) => {
+        const token = (request.headers.get('authorization') ?? '').replace(/^Bearer /, '');
+        const principal = token ? principalFromAccessTokenClaims(decodeJwt(token)) : null;
+        return { [CLAIMS_HEADER]: encodeClaims(principal ?? ANONYMOUS, secret) };
+      },
+    },
+  });
+  const server = createServer(gateway);
+  const port = readInt(env, 'HTTP_PORT', 4220);
+  server.listen(port, '127.0.0.1', () => {
+    process.stdout.write(`hive gateway listening on http://127.0.0.1:${port}/graphql\n`);
+  });
+  process.on('SIGTERM', () => {
+    server.close();
+    void Promise.resolve(gateway.dispose()).finally(() => process.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`hive gateway failed: ${String(error)}\n`);
+  process.exit(1);
+});
