@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { encodeClaims, readInt } from '@portico/kit';
+import { encodeClaims, readBool, readInt, testing } from '@portico/kit';
 import {
   loadConfig as loadAccountsConfig,
   openAccountsDatabase,
@@ -18,7 +18,14 @@ import {
   openBillingDatabase,
   startBilling,
 } from '@portico/billing';
-import { generateData, SMALL_SCALE, type GeneratedPrincipal, type Scale } from './generate-data';
+import {
+  generateData,
+  LARGE_SCALE,
+  SMALL_SCALE,
+  type GeneratedPrincipal,
+  type Scale,
+} from './generate-data';
+import { measureGrowth, type GrowthScale } from './growth';
 
 /**
  * `npm run bench`: the dashboard query under load through Portico's gateway,
@@ -246,6 +253,43 @@ async function measureStartup(): Promise<number> {
     await new Promise((r) => child.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The growth run on MariaDB (BENCH_MYSQL_URL, else the test server), or why it was skipped. */
+async function growthRun(
+  env: NodeJS.ProcessEnv,
+  secret: string,
+): Promise<{ small: GrowthScale; large: GrowthScale } | string> {
+  const url = env.BENCH_MYSQL_URL || testing.testMysqlUrl(env);
+  const unreachable = await testing.probeMysql(url);
+  if (unreachable) return `skipped: no MariaDB/MySQL at BENCH_MYSQL_URL (${unreachable})`;
+  const large: Scale = {
+    customers: readInt(env, 'BENCH_LARGE_CUSTOMERS', LARGE_SCALE.customers, { min: 200 }),
+    invoicesPerCustomer: readInt(
+      env,
+      'BENCH_LARGE_INVOICES_PER_CUSTOMER',
+      LARGE_SCALE.invoicesPerCustomer,
+      { min: 1 },
+    ),
+    linesPerInvoice: LARGE_SCALE.linesPerInvoice,
+  };
+  return measureGrowth(url, { small: SMALL_SCALE, large }, secret, (line) =>
+    process.stdout.write(`${line}\n`),
+  );
+}
+
+function growthLines(growth: { small: GrowthScale; large: GrowthScale } | string): string[] {
+  if (typeof growth === 'string') return [`Growth (invoice list on MariaDB): ${growth}`];
+  const row = (name: string, g: GrowthScale) =>
+    `| ${name} | ${g.scale.customers.toLocaleString('en')} | ${g.invoices.toLocaleString('en')} | ${g.generatedSeconds === null ? 'kept from an earlier run' : `${g.generatedSeconds.toFixed(0)} s`} | ${g.p50.toFixed(1)} | ${g.p95.toFixed(1)} |`;
+  return [
+    'Growth: one customer’s invoice list (20 newest with lines and payments) straight to billing on MariaDB, sequential, 300 requests per scale:',
+    '| scale | customers | invoices | generated in | p50 ms | p95 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    row('small', growth.small),
+    row('large', growth.large),
+    `large ÷ small p50: ${(growth.large.p50 / growth.small.p50).toFixed(2)}`,
+  ];
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -484,6 +528,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     const sql = await countStatements(dir, keyFile, secret, principals[0]!, tokens[0]!);
     const startup = await measureStartup();
+    const growth = readBool(env, 'BENCH_GROWTH', true)
+      ? await growthRun(env, secret)
+      : 'off (BENCH_GROWTH=false)';
     const portico = summary[0]!;
     const lines = [
       '',
@@ -515,6 +562,8 @@ async function main(): Promise<void> {
       ...sql.map((r) => `| ${r.page} | ${r.accounts} | ${r.billing} | ${r.accounts + r.billing} |`),
       '',
       `npm start (build already done) to a signed-in answer: ${startup.toFixed(1)} s`,
+      '',
+      ...growthLines(growth),
     );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
