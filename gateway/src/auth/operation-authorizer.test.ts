@@ -54,6 +54,20 @@ describe('operation authorizer', () => {
     expect(check(query, staff, {}, 'Two')).toBeNull();
   });
 
+  it('walks a document once but judges every request by its own principal and variables', () => {
+    const document = parse(
+      'query A($id: ID!) { customer(id: $id) { id } } query B { customers { nodes { id } } }',
+    );
+    const judge = (principal: Principal, operationName: string, variables = {}) =>
+      authorizer.authorize({ document, principal, operationName, variables })?.code ?? null;
+    expect(judge(contact, 'A', { id: 'A' })).toBeNull();
+    expect(judge(contact, 'A', { id: 'B' })).toBe('NOT_FOUND');
+    expect(judge({ kind: 'anonymous' }, 'A', { id: 'A' })).toBe('UNAUTHENTICATED');
+    expect(judge(contact, 'B')).toBe('FORBIDDEN');
+    expect(judge(staff, 'B')).toBeNull();
+    expect(judge(contact, 'A', { id: 'A' })).toBeNull();
+  });
+
   it('fails closed on a spread of a fragment that does not exist', () => {
     expect(check('{ ...Missing }', staff)?.code).toBe('FORBIDDEN');
   });

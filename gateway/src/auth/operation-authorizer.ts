@@ -106,39 +106,65 @@ export function createOperationAuthorizer(coreSupergraphSdl: string): OperationA
     return rules;
   };
 
+  /** The fields of one operation that carry rules, found once per document (fail-closed marker when one cannot be typed). */
+  interface Check {
+    rules: AuthRule[];
+    definition: GraphQLField<unknown, unknown>;
+    field: FieldNode;
+  }
+  const plan = (document: DocumentNode, operationName?: string | null): Check[] | null => {
+    const operation = selectOperation(document, operationName);
+    if (!operation) return null;
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of document.definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    }
+    const checks: Check[] = [];
+    let typed = true;
+    for (const node of reachableDefinitions(operation, fragments)) {
+      const typeInfo = new TypeInfo(schema);
+      visit(
+        node,
+        visitWithTypeInfo(typeInfo, {
+          Field(field: FieldNode) {
+            if (field.name.value.startsWith('__')) return;
+            const parent = typeInfo.getParentType();
+            const definition = typeInfo.getFieldDef();
+            if (!parent || !definition) {
+              typed = false;
+              return;
+            }
+            const rules = rulesForField(parent, field.name.value);
+            if (rules.length > 0) checks.push({ rules, definition, field });
+          },
+        }),
+      );
+    }
+    return typed ? checks : null;
+  };
+  // Apollo Server hands the same DocumentNode for the same query text (its
+  // document store), so a document is walked once, not on every request.
+  const plans = new WeakMap<DocumentNode, Map<string, Check[] | null>>();
+  const planFor = (document: DocumentNode, operationName?: string | null) => {
+    let byName = plans.get(document);
+    if (!byName) plans.set(document, (byName = new Map()));
+    const key = operationName ?? '';
+    if (!byName.has(key)) byName.set(key, plan(document, operationName));
+    return byName.get(key) ?? null;
+  };
+
   return {
     authorize({ document, operationName, variables = {}, principal }) {
       try {
-        const operation = selectOperation(document, operationName);
-        if (!operation) return FAIL_CLOSED;
-        const fragments = new Map<string, FragmentDefinitionNode>();
-        for (const def of document.definitions) {
-          if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-        }
+        const checks = planFor(document, operationName);
+        if (!checks) return FAIL_CLOSED;
         let worst: AuthDenial | null = null;
-        const consider = (denial: AuthDenial | null) => {
-          if (denial && (!worst || SEVERITY[denial.code] > SEVERITY[worst.code])) worst = denial;
-        };
-        for (const node of reachableDefinitions(operation, fragments)) {
-          const typeInfo = new TypeInfo(schema);
-          visit(
-            node,
-            visitWithTypeInfo(typeInfo, {
-              Field(field: FieldNode) {
-                if (field.name.value.startsWith('__')) return;
-                const parent = typeInfo.getParentType();
-                const definition = typeInfo.getFieldDef();
-                if (!parent || !definition) {
-                  consider(FAIL_CLOSED);
-                  return;
-                }
-                const rules = rulesForField(parent, field.name.value);
-                if (rules.length === 0) return;
-                const args = getArgumentValues(definition, field, variables);
-                for (const rule of rules) consider(evaluateRule(rule, principal, args));
-              },
-            }),
-          );
+        for (const { rules, definition, field } of checks) {
+          const args = getArgumentValues(definition, field, variables);
+          for (const rule of rules) {
+            const denial = evaluateRule(rule, principal, args);
+            if (denial && (!worst || SEVERITY[denial.code] > SEVERITY[worst.code])) worst = denial;
+          }
         }
         return worst;
       } catch {
