@@ -94,6 +94,8 @@ export function createSubgraphFetcher(serviceName: string, timeoutMs: number): F
   }) as unknown as Fetcher;
 }
 
+const claimsOfRequest = new WeakMap<object, string>();
+
 /** Adds the gateway-signed claims every subgraph requires. */
 export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(options: { name: string; url: string; claimsSecret: string; timeoutMs: number }) {
@@ -109,13 +111,15 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
   }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Health checks and other gateway-internal calls carry no request context:
     // they go out as anonymous, which a subgraph treats as "no data".
-    const principal = context?.principal ?? { kind: 'anonymous' as const };
-    request.http?.headers.set(
-      CLAIMS_HEADER,
-      encodeClaims(principal, this.claimsSecret, {
+    let claims = context ? claimsOfRequest.get(context) : undefined;
+    if (!claims) {
+      claims = encodeClaims(context?.principal ?? { kind: 'anonymous' }, this.claimsSecret, {
         requestId: context?.requestId,
         clientAddress: context?.clientAddress,
-      }),
-    );
+      });
+      // Every subgraph call of one client request carries the same claims.
+      if (context) claimsOfRequest.set(context, claims);
+    }
+    request.http?.headers.set(CLAIMS_HEADER, claims);
   }
 }

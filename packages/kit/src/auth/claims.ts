@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { parsePrincipal, type Principal } from './principal';
 
 /**
@@ -22,8 +22,16 @@ export interface SignedClaims {
   exp: number;
 }
 
+/** Imported once per secret: every request signs or verifies with it. */
+const keys = new Map<string, KeyObject>();
+
 function sign(payload: string, secret: string): string {
-  return createHmac('sha256', secret).update(`${VERSION}.${payload}`).digest('base64url');
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size > 16) keys.clear();
+    keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  }
+  return createHmac('sha256', key).update(`${VERSION}.${payload}`).digest('base64url');
 }
 
 export function encodeClaims(
