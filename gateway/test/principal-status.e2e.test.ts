@@ -72,7 +72,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         other = await openAccountsDatabase(stack.accounts.dbConfig);
         const elsewhere = new SessionService(other, new RevocationLog(other));
         const principal = principalOf(token);
-        if (principal.kind !== 'contact') throw new Error('expected a contact');
+        if (principal.kind !== 'contact' || !principal.sessionId) {
+          throw new Error('expected a contact with a session');
+        }
         await elsewhere.revoke(principal.sessionId, 'signed-out');
         const revokedAt = Date.now();
         await until(async () => (await viewerStatus(token)) === 401, 5_000);
