@@ -6,6 +6,7 @@ import {
   encodeClaims,
   ErrorCode,
   httpStatusFor,
+  revocationSubjectsOf,
   type Principal,
 } from '@portico/kit';
 import { postJson } from '../subgraph-data-source';
@@ -44,20 +45,6 @@ export interface PrincipalStatus {
   check: PrincipalStatusCheck;
   stats(): PrincipalStatusStats;
   close(): void;
-}
-
-/** What a token's status hangs on, as the revocation log names it: `contact:<id>|session:<id>`. */
-function statusKey(principal: Principal): string | null {
-  switch (principal.kind) {
-    case 'contact':
-      return `contact:${principal.contactId}|session:${principal.sessionId}`;
-    case 'staff':
-      return `staff:${principal.staffUserId}|session:${principal.sessionId}`;
-    case 'partner':
-      return `partner:${principal.clientId}`;
-    default:
-      return null;
-  }
 }
 
 function unavailable() {
@@ -157,7 +144,8 @@ class RevocationFollower {
  */
 export function createPrincipalStatus(options: PrincipalStatusOptions): PrincipalStatus {
   const maxEntries = options.maxEntries ?? 100_000;
-  const remembered = new Map<string, number>();
+  /** Keyed by the token's revocation subjects joined; each entry keeps them for matching. */
+  const remembered = new Map<string, { until: number; subjects: string[] }>();
   const counts = { asked: 0, remembered: 0 };
   const follower =
     options.revocationsUrl && options.rememberMs > 0
@@ -167,10 +155,10 @@ export function createPrincipalStatus(options: PrincipalStatusOptions): Principa
             revocationsUrl: options.revocationsUrl,
             pollWaitMs: options.pollWaitMs ?? 25_000,
           },
-          (subjects) => {
-            const revoked = new Set(subjects);
-            for (const key of remembered.keys()) {
-              if (key.split('|').some((part) => revoked.has(part))) remembered.delete(key);
+          (revokedSubjects) => {
+            const revoked = new Set(revokedSubjects);
+            for (const [key, { subjects }] of remembered) {
+              if (subjects.some((subject) => revoked.has(subject))) remembered.delete(key);
             }
           },
           () => remembered.clear(),
@@ -203,12 +191,13 @@ export function createPrincipalStatus(options: PrincipalStatusOptions): Principa
   return {
     async check(principal, requestId) {
       if (principal.kind === 'anonymous') return;
-      const key = statusKey(principal);
+      const subjects = revocationSubjectsOf(principal);
+      const key = subjects.join('|');
       const now = Date.now();
       if (key && follower?.following) {
-        const until = remembered.get(key);
-        if (until !== undefined) {
-          if (until > now) {
+        const entry = remembered.get(key);
+        if (entry) {
+          if (entry.until > now) {
             counts.remembered += 1;
             return;
           }
@@ -228,7 +217,7 @@ export function createPrincipalStatus(options: PrincipalStatusOptions): Principa
           const oldest = remembered.keys().next().value;
           if (oldest !== undefined) remembered.delete(oldest);
         }
-        remembered.set(key, Math.min(status.until, now + options.rememberMs));
+        remembered.set(key, { until: Math.min(status.until, now + options.rememberMs), subjects });
       }
     },
     stats: () => ({ ...counts, following: follower?.following ?? false }),

@@ -26,6 +26,7 @@ import {
   type Scale,
 } from './generate-data';
 import { measureGrowth, type GrowthScale } from './growth';
+import { percentile } from './stats';
 
 /**
  * `npm run bench`: the dashboard query under load through Portico's gateway,
@@ -300,11 +301,6 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 async function main(): Promise<void> {
   const env = process.env;
   const scale: Scale = {
@@ -518,9 +514,18 @@ async function main(): Promise<void> {
       const r = results.get(c.name)!;
       return {
         name: c.name,
-        rps: median(r.map((x) => x.rps)),
-        p50: median(r.map((x) => x.p50)),
-        p99: median(r.map((x) => x.p99)),
+        rps: percentile(
+          r.map((x) => x.rps),
+          50,
+        ),
+        p50: percentile(
+          r.map((x) => x.p50),
+          50,
+        ),
+        p99: percentile(
+          r.map((x) => x.p99),
+          50,
+        ),
         errors: r.reduce((s, x) => s + x.errors, 0),
       };
     });

@@ -10,6 +10,7 @@ import {
   type GeneratedPrincipal,
   type Scale,
 } from './generate-data';
+import { percentile } from './stats';
 
 /** The customer every growth measurement reads: the first one, with 120 invoices at any scale. */
 const MEASURED: GeneratedPrincipal = {
@@ -102,11 +103,6 @@ async function prepare(
   } finally {
     await db.dataSource.destroy();
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
 /**

@@ -106,3 +106,30 @@ export function parsePrincipal(value: unknown): Principal | null {
       return null;
   }
 }
+
+/**
+ * How the revocation log names what a token hangs on. accounts writes these
+ * names when it revokes; the gateway matches them against what it remembers.
+ */
+export const revocationSubject = {
+  session: (sessionId: string) => `session:${sessionId}`,
+  person: (kind: 'contact' | 'staff', id: string) => `${kind}:${id}`,
+  partner: (clientId: string) => `partner:${clientId}`,
+};
+
+/** Every revocation subject that ends this principal's token: its person and session, or its partner client. */
+export function revocationSubjectsOf(principal: Principal): string[] {
+  switch (principal.kind) {
+    case 'contact':
+    case 'staff': {
+      const id = principal.kind === 'contact' ? principal.contactId : principal.staffUserId;
+      const subjects = [revocationSubject.person(principal.kind, id)];
+      if (principal.sessionId) subjects.push(revocationSubject.session(principal.sessionId));
+      return subjects;
+    }
+    case 'partner':
+      return [revocationSubject.partner(principal.clientId)];
+    default:
+      return [];
+  }
+}

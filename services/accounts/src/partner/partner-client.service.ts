@@ -6,6 +6,7 @@ import {
   hashOpaqueToken as hashSecret,
   newOpaqueToken,
   notFoundError,
+  revocationSubject,
   type Database,
 } from '@portico/kit';
 import type { IssuedToken, TokenIssuer } from '../auth/token-issuer';
@@ -101,11 +102,10 @@ export class PartnerClientService {
     if (!client) throw notFoundError('Partner client');
     if (!client.revokedAt) {
       client.revokedAt = new Date();
-      await this.db.transaction(async (manager) => {
+      await this.revocations.revoke([revocationSubject.partner(client.id)], async (manager) => {
         await manager.getRepository(PartnerClient).save(client);
-        await this.revocations.append(manager, [`partner:${client.id}`]);
+        return true;
       });
-      await this.revocations.committed([`partner:${client.id}`]);
     }
     return client;
   }

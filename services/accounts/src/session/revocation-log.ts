@@ -45,7 +45,7 @@ interface Waiter {
 /**
  * The log of revocations gateways follow by long polling, so they can
  * remember that a token's session is active and still learn of its end
- * before the next request: `committed()` hands the subjects to every
+ * before the next request: `revoke()` hands the subjects to every
  * waiting follower and returns once their answers are written, so a
  * sign-out's response leaves after the gateways heard of it. Followers of
  * another accounts instance read the table within `pollMs`.
@@ -62,8 +62,25 @@ export class RevocationLog {
     private readonly options: RevocationLogOptions = DEFAULT_REVOCATION_LOG_OPTIONS,
   ) {}
 
-  /** Appends inside the caller's transaction; call `committed()` after it commits. */
-  async append(manager: EntityManager, subjects: string[]): Promise<void> {
+  /**
+   * Runs the revoking change in a transaction and, when it revoked anything
+   * (true, or a count above 0), appends `subjects` in that same transaction
+   * and hands them to the followers once it committed.
+   */
+  async revoke<T extends boolean | number>(
+    subjects: string[],
+    change: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    const revoked = await this.db.transaction(async (manager) => {
+      const result = await change(manager);
+      if (result) await this.append(manager, subjects);
+      return result;
+    });
+    if (revoked) await this.committed(subjects);
+    return revoked;
+  }
+
+  private async append(manager: EntityManager, subjects: string[]): Promise<void> {
     if (subjects.length === 0) return;
     const createdAt = new Date();
     await manager
@@ -76,7 +93,7 @@ export class RevocationLog {
    * (waiting up to `handoffMs` for one that is between two polls) and
    * resolves once their answers are on the wire. Now and then deletes old rows.
    */
-  async committed(subjects: string[]): Promise<void> {
+  private async committed(subjects: string[]): Promise<void> {
     this.prune();
     const since = Date.now();
     const handed = new Set<string>();

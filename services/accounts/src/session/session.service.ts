@@ -6,6 +6,7 @@ import {
   hashOpaqueToken as hashToken,
   newOpaqueToken,
   type Database,
+  revocationSubject,
   type Principal,
 } from '@portico/kit';
 import { RefreshToken, Session } from './session.entity';
@@ -118,35 +119,31 @@ export class SessionService {
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {
-    const ended = await this.db.transaction(async (manager) => {
+    await this.revocations.revoke([revocationSubject.session(sessionId)], async (manager) => {
       const result = await manager
         .getRepository(Session)
         .update(
           { id: sessionId, revokedAt: IsNull() },
           { revokedAt: new Date(), revokedReason: reason },
         );
-      if (result.affected === 0) return false;
-      await this.revocations.append(manager, [`session:${sessionId}`]);
-      return true;
+      return result.affected !== 0;
     });
-    if (ended) await this.revocations.committed([`session:${sessionId}`]);
   }
 
   /** Ends every session of a subject; returns how many were still active. */
   async revokeAll(subject: SessionSubject, reason: string): Promise<number> {
-    const ended = await this.db.transaction(async (manager) => {
-      const result = await manager
-        .getRepository(Session)
-        .update(
-          { subjectKind: subject.kind, subjectId: subject.id, revokedAt: IsNull() },
-          { revokedAt: new Date(), revokedReason: reason },
-        );
-      const count = result.affected ?? 0;
-      if (count > 0) await this.revocations.append(manager, [`${subject.kind}:${subject.id}`]);
-      return count;
-    });
-    if (ended > 0) await this.revocations.committed([`${subject.kind}:${subject.id}`]);
-    return ended;
+    return this.revocations.revoke(
+      [revocationSubject.person(subject.kind, subject.id)],
+      async (manager) => {
+        const result = await manager
+          .getRepository(Session)
+          .update(
+            { subjectKind: subject.kind, subjectId: subject.id, revokedAt: IsNull() },
+            { revokedAt: new Date(), revokedReason: reason },
+          );
+        return result.affected ?? 0;
+      },
+    );
   }
 
   /** Whether a token naming this session is honoured, and until when at most. */
