@@ -19,3 +19,4 @@ export * from './http/graphql-handler';
 export * from './http/lifecycle';
 export * from './http/subgraph-server';
 export * as testing from './testing';
+export * from './events';

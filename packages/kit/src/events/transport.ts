@@ -1,0 +1,111 @@
+import { readInt, readOptionalString, readString, type Env } from '../config';
+import type { EventConsumer } from './consumer';
+import { FeedFollower } from './http-feed';
+import type { Outbox } from './outbox';
+import { eventStreamKey, StreamConsumer, StreamRelay } from './redis-streams';
+
+export interface EventsConfig {
+  /** `http`: consumers follow each producer's feed (embedded default); `redis`: Redis Streams. */
+  transport: 'http' | 'redis';
+  redisUrl?: string;
+  redisPrefix: string;
+  /** Each producer's feed URL, by producer name (the HTTP transport). */
+  feeds: Record<string, string>;
+  /** How long outbox rows stay after every known consumer has passed them. */
+  retainMs: number;
+}
+
+/**
+ * EVENTS_REDIS_URL selects Redis Streams; without it consumers follow the
+ * producers' feeds at EVENTS_FEED_<PRODUCER>_URL (defaults given by the service).
+ */
+export function readEventsConfig(env: Env, defaultFeeds: Record<string, string>): EventsConfig {
+  const redisUrl = readOptionalString(env, 'EVENTS_REDIS_URL');
+  const feeds: Record<string, string> = {};
+  for (const [producer, url] of Object.entries(defaultFeeds)) {
+    feeds[producer] = readString(env, `EVENTS_FEED_${producer.toUpperCase()}_URL`, url);
+  }
+  return {
+    transport: redisUrl ? 'redis' : 'http',
+    ...(redisUrl ? { redisUrl } : {}),
+    redisPrefix: readString(env, 'EVENTS_REDIS_PREFIX', 'portico:'),
+    feeds,
+    retainMs: readInt(env, 'EVENTS_RETAIN_HOURS', 7 * 24, { min: 1 }) * 60 * 60_000,
+  };
+}
+
+export interface Stoppable {
+  close(): Promise<void>;
+}
+
+/**
+ * The one interface both transports implement: a producer publishes its
+ * outbox, a consumer follows a producer. Which one runs is configuration;
+ * the contract suite holds both to the same behaviour.
+ */
+export interface EventTransport {
+  readonly kind: 'http' | 'redis';
+  /** Makes the outbox's events reachable beyond the feed route every producer serves. */
+  publish(outbox: Outbox): Stoppable;
+  /** Delivers one producer's events to the consumer, from where it left off. */
+  follow(producer: string, consumer: EventConsumer): Stoppable;
+}
+
+export interface TransportOptions {
+  claimsSecret: string;
+  onError?: (error: unknown) => void;
+  /** Tuning for tests: how long a pending Redis entry waits before another member claims it. */
+  claimIdleMs?: number;
+  /** How long one poll or blocked read may wait. */
+  waitMs?: number;
+}
+
+export function createEventTransport(
+  config: EventsConfig,
+  options: TransportOptions,
+): EventTransport {
+  if (config.transport === 'redis') {
+    const url = config.redisUrl as string;
+    return {
+      kind: 'redis',
+      publish(outbox) {
+        const relay = new StreamRelay(outbox, {
+          url,
+          key: eventStreamKey(config.redisPrefix, outbox.producer),
+          onError: options.onError,
+        });
+        relay.start();
+        return relay;
+      },
+      follow(producer, consumer) {
+        const stream = new StreamConsumer(consumer, {
+          url,
+          key: eventStreamKey(config.redisPrefix, producer),
+          producer,
+          onError: options.onError,
+          ...(options.claimIdleMs !== undefined ? { claimIdleMs: options.claimIdleMs } : {}),
+          ...(options.waitMs !== undefined ? { blockMs: options.waitMs } : {}),
+        });
+        stream.start();
+        return stream;
+      },
+    };
+  }
+  return {
+    kind: 'http',
+    publish: () => ({ close: async () => undefined }),
+    follow(producer, consumer) {
+      const url = config.feeds[producer];
+      if (!url) throw new Error(`no event feed URL configured for ${producer}`);
+      const follower = new FeedFollower(consumer, {
+        producer,
+        url,
+        claimsSecret: options.claimsSecret,
+        onError: options.onError,
+        ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
+      });
+      follower.start();
+      return follower;
+    },
+  };
+}
