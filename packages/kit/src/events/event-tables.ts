@@ -33,7 +33,7 @@ export class OutboxRow {
   @Column({ type: 'varchar', length: 36 })
   id!: string;
 
-  @Index('idx_event_outbox_position', { unique: true })
+  @Index('idx_event_outbox_position')
   @Column({ type: 'bigint', nullable: true, transformer: position })
   position!: number | null;
 
@@ -189,11 +189,10 @@ export async function createEventTables(queryRunner: QueryRunner): Promise<void>
       ],
       indices: [
         new TableIndex({ name: 'idx_event_outbox_id', columnNames: ['id'], isUnique: true }),
-        new TableIndex({
-          name: 'idx_event_outbox_position',
-          columnNames: ['position'],
-          isUnique: true,
-        }),
+        // Not unique: the sequencer's lock already keeps positions apart, and a
+        // unique secondary index adds InnoDB's duplicate-check locks to the
+        // sequencer's updates while producers insert.
+        new TableIndex({ name: 'idx_event_outbox_position', columnNames: ['position'] }),
         new TableIndex({
           name: 'idx_event_outbox_aggregate',
           columnNames: ['aggregateType', 'aggregateId', 'position'],

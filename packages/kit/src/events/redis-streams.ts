@@ -29,6 +29,14 @@ function connect(url: string, onError?: (error: unknown) => void): Redis {
   return redis;
 }
 
+function parseJsonEnvelope(text: string): EventEnvelope | null {
+  try {
+    return parseEnvelope(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface StreamRelayOptions {
@@ -232,12 +240,7 @@ export class StreamConsumer {
       .filter((e): e is [string, string[]] => Array.isArray(e) && Array.isArray(e[1]))
       .map(([id, fields]) => {
         const i = fields.indexOf('event');
-        let event: EventEnvelope | null = null;
-        try {
-          event = i >= 0 ? parseEnvelope(JSON.parse(fields[i + 1])) : null;
-        } catch {
-          event = null;
-        }
+        const event = i >= 0 ? parseJsonEnvelope(fields[i + 1]) : null;
         return { id, event: event && event.producer === this.options.producer ? event : null };
       });
   }
