@@ -10,6 +10,7 @@ import {
   EventConsumer,
   EVENT_ENTITIES,
   EVENTS_FEED_PATH,
+  fetchFeedHead,
   openDatabase,
   Outbox,
   startSubgraphServer,
@@ -255,6 +256,21 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
         return e.length >= 40 ? e : false;
       });
       expectOncePerEventInOrder(list, 40);
+    } finally {
+      await follow.close();
+    }
+  });
+
+  it('tells when everything the producer had committed is applied (read-your-writes)', async () => {
+    const follow = transport.follow(producer, consumer());
+    try {
+      const widget = randomUUID();
+      const id = await change(widget);
+      // The change was numbered before `change` returned: the feed's head includes it.
+      const head = await fetchFeedHead(config.feeds[producer], testing.TEST_CLAIMS_SECRET);
+      expect(await follow.caughtUp(head, 20_000)).toBe(true);
+      expect((await effects()).map((e) => e.eventId)).toContain(id);
+      expect(await follow.caughtUp(head + 1, 300)).toBe(false);
     } finally {
       await follow.close();
     }

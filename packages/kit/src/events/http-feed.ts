@@ -21,7 +21,10 @@ export function eventFeedRoute(outbox: Outbox): InternalRouteHandler {
       after?: unknown;
       waitMs?: unknown;
       limit?: unknown;
+      head?: unknown;
     };
+    if (b.head === true)
+      return { status: 200, body: { producer: outbox.producer, head: await outbox.head() } };
     if (typeof b.consumer !== 'string' || !CONSUMER_NAME.test(b.consumer)) {
       return {
         status: 400,
@@ -38,6 +41,42 @@ export function eventFeedRoute(outbox: Outbox): InternalRouteHandler {
     const events = await outbox.readWaiting(after, waitMs, limit);
     return { status: 200, body: { producer: outbox.producer, events } };
   };
+}
+
+function claimsHeaders(claimsSecret: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    [CLAIMS_HEADER]: encodeClaims({ kind: 'anonymous' }, claimsSecret),
+  };
+}
+
+/** The producer's newest position, asked of its feed. */
+export async function fetchFeedHead(
+  url: string,
+  claimsSecret: string,
+  timeoutMs = 5_000,
+): Promise<number> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: claimsHeaders(claimsSecret),
+    body: JSON.stringify({ head: true }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = (await response.json()) as { head?: unknown };
+  if (response.status !== 200 || !Number.isSafeInteger(body.head)) {
+    throw new Error(`event feed answered ${response.status} to a head request`);
+  }
+  return body.head as number;
+}
+
+/** Waits until `done()` holds, looking every 20 ms; false when `timeoutMs` passed first. */
+export async function waitUntil(done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export interface FeedFollowerOptions {
@@ -76,16 +115,19 @@ export class FeedFollower {
     await this.running;
   }
 
+  /** Resolves true once everything up to `position` has been applied, false after `timeoutMs`. */
+  caughtUp(position: number, timeoutMs: number): Promise<boolean> {
+    return waitUntil(
+      async () => (await this.consumer.cursor(this.options.producer)) >= position,
+      timeoutMs,
+    );
+  }
+
   private async poll(after: number): Promise<EventEnvelope[]> {
     const waitMs = this.options.waitMs ?? 20_000;
     const response = await fetch(this.options.url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [CLAIMS_HEADER]: encodeClaims({ kind: 'anonymous' }, this.options.claimsSecret, {
-          ttlSeconds: Math.ceil(waitMs / 1000) + 60,
-        }),
-      },
+      headers: claimsHeaders(this.options.claimsSecret),
       body: JSON.stringify({ consumer: this.consumer.name, after, waitMs }),
       signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(waitMs + 15_000)]),
     });

@@ -76,7 +76,7 @@ export class Outbox {
     this.progressSources.push(() => this.followerPositions());
   }
 
-  /** Writes the events in the caller's transaction; call `notify()` once it committed. */
+  /** Writes the events in the caller's transaction; await `notify()` once it committed. */
   async record(manager: EntityManager, events: NewEvent | NewEvent[]): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return;
@@ -107,15 +107,17 @@ export class Outbox {
     const result = await this.db.transaction((manager) =>
       work(manager, (event) => this.record(manager, event)),
     );
-    this.notify();
+    // Numbered before the caller answers, so a client that goes on to another
+    // service finds the event in the feed (read-your-writes across services).
+    await this.notify();
     return result;
   }
 
   /** Starts the sequencer's polling (rows committed by a process that died, or by another instance). */
   start(): void {
     if (this.timer || this.closed) return;
-    this.notify();
-    this.timer = setInterval(() => this.notify(), this.options.pollMs);
+    void this.notify();
+    this.timer = setInterval(() => void this.notify(), this.options.pollMs);
     this.timer.unref();
   }
 
@@ -127,10 +129,10 @@ export class Outbox {
     await this.sequencing?.catch(() => undefined);
   }
 
-  /** Something committed: sequence it soon. */
-  notify(): void {
+  /** Something committed: sequence it now; resolves once it is (a failure is left to the next poll). */
+  async notify(): Promise<void> {
     if (this.closed) return;
-    void this.sequence().catch(() => undefined);
+    await this.sequence().catch(() => undefined);
   }
 
   /** Called whenever new positions were given out in this process (relays listen). */

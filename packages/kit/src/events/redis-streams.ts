@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { parseEnvelope, type EventEnvelope } from './envelope';
 import type { EventConsumer } from './consumer';
 import type { Outbox } from './outbox';
+import { waitUntil } from './http-feed';
 
 /** The stream that carries one producer's events. */
 export function eventStreamKey(prefix: string, producer: string): string {
@@ -224,6 +225,30 @@ export class StreamConsumer {
     this.reader.disconnect();
     await this.running;
     this.commands.disconnect();
+  }
+
+  /**
+   * Resolves true once the group has been handed every entry up to
+   * `position` and none of them is left unacknowledged, false after `timeoutMs`.
+   */
+  caughtUp(position: number, timeoutMs: number): Promise<boolean> {
+    return waitUntil(async () => {
+      const groups = (await this.commands
+        .call('XINFO', 'GROUPS', this.options.key)
+        .catch(() => [])) as unknown[][];
+      const g = groups.find((x) => x[x.indexOf('name') + 1] === this.consumer.name);
+      if (!g) return false;
+      const delivered = positionOf(String(g[g.indexOf('last-delivered-id') + 1]));
+      if (delivered < position) return false;
+      const waiting = (await this.commands.xpending(
+        this.options.key,
+        this.consumer.name,
+        '-',
+        entryId(position),
+        1,
+      )) as unknown[];
+      return waiting.length === 0;
+    }, timeoutMs);
   }
 
   private async ensureGroup(): Promise<void> {

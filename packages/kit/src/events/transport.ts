@@ -38,6 +38,15 @@ export interface Stoppable {
   close(): Promise<void>;
 }
 
+export interface EventFollow extends Stoppable {
+  /**
+   * Resolves true once the consumer has applied every event up to `position`
+   * (the producer's head when a decision needs what it has just committed),
+   * false when `timeoutMs` passed first.
+   */
+  caughtUp(position: number, timeoutMs: number): Promise<boolean>;
+}
+
 /**
  * The one interface both transports implement: a producer publishes its
  * outbox, a consumer follows a producer. Which one runs is configuration;
@@ -48,7 +57,7 @@ export interface EventTransport {
   /** Makes the outbox's events reachable beyond the feed route every producer serves. */
   publish(outbox: Outbox): Stoppable;
   /** Delivers one producer's events to the consumer, from where it left off. */
-  follow(producer: string, consumer: EventConsumer): Stoppable;
+  follow(producer: string, consumer: EventConsumer): EventFollow;
 }
 
 export interface TransportOptions {
