@@ -1,3 +1,4 @@
 export * from './databases';
 export * from './graphql-client';
 export * from './pdf-text';
+export * from './string-columns';

@@ -1,0 +1,69 @@
+import { testing, type Database } from '@portico/kit';
+import { openAccountsDatabase } from '@portico/accounts';
+
+/**
+ * Every string column of accounts, as reviewed: exact tokens and emails are
+ * declared with the kit's column helpers (and found in the entities); what is
+ * left is human text, listed here.
+ */
+const REVIEW: testing.StringColumnReview = {
+  humanText: [
+    'customers.companyName',
+    'customers.displayName',
+    'customers.billingLine1',
+    'customers.billingLine2',
+    'customers.billingCity',
+    'customers.billingRegion',
+    'customers.billingPostalCode',
+    'contacts.name',
+    'staff_users.name',
+    'partner_clients.name',
+  ],
+};
+
+describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as const))(
+  'accounts string columns on %s',
+  (_name, target) => {
+    let db: Database;
+    let drop: () => Promise<void>;
+    beforeAll(async () => {
+      const database = await target.create('accounts');
+      drop = database.drop;
+      db = await openAccountsDatabase(database.config);
+    });
+    afterAll(async () => {
+      await db?.dataSource.destroy();
+      await drop?.();
+    });
+
+    it('declares every string column as an exact token, an email or reviewed human text', () => {
+      expect(testing.stringColumnDeclarationProblems(db.dataSource, REVIEW)).toEqual([]);
+    });
+
+    it('has in the database the collation each column declares', async () => {
+      expect(await testing.collationProblems(db.dataSource, REVIEW)).toEqual([]);
+    });
+
+    it('keeps tokens that differ only in case apart, in every exact-token column', async () => {
+      const { checked, problems } = await testing.caseVariantProblems(db.dataSource, REVIEW);
+      expect(problems).toEqual([]);
+      expect(checked).toEqual(
+        expect.arrayContaining([
+          'refresh_tokens.tokenHash',
+          'action_tokens.tokenHash',
+          'partner_clients.secretHash',
+          'partner_clients.id',
+          'sessions.id',
+          'revocations.subject',
+        ]),
+      );
+      expect(checked).toHaveLength(30);
+    });
+
+    it('stores emails in lower case, finds them by any spelling, and refuses a second spelling where unique', async () => {
+      const { checked, problems } = await testing.emailColumnProblems(db.dataSource, REVIEW);
+      expect(problems).toEqual([]);
+      expect(checked.sort()).toEqual(['contacts.email', 'customers.email', 'staff_users.email']);
+    });
+  },
+);
