@@ -1,5 +1,12 @@
-import { testing, type Database } from '@portico/kit';
+import {
+  createDataSource,
+  ensureMysqlDatabase,
+  EXACT_TOKEN_COLLATION,
+  testing,
+  type Database,
+} from '@portico/kit';
 import { openAccountsDatabase } from '@portico/accounts';
+import { ACCOUNTS_ENTITIES, ACCOUNTS_MIGRATIONS } from '../src/db/database';
 
 /**
  * Every string column of accounts, as reviewed: exact tokens and emails are
@@ -64,6 +71,51 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const { checked, problems } = await testing.emailColumnProblems(db.dataSource, REVIEW);
       expect(problems).toEqual([]);
       expect(checked.sort()).toEqual(['contacts.email', 'customers.email', 'staff_users.email']);
+    });
+
+    it('upgrades a database written before: stored emails are lowered, tokens keep their bytes', async () => {
+      const database = await target.create('accounts');
+      try {
+        if (database.config.driver === 'mysql') await ensureMysqlDatabase(database.config.url);
+        const before = createDataSource(database.config, {
+          entities: ACCOUNTS_ENTITIES,
+          migrations: ACCOUNTS_MIGRATIONS.slice(0, -1),
+        });
+        await before.initialize();
+        await before.runMigrations();
+        await before.query(
+          `INSERT INTO contacts (id, customerId, name, email, portalAccess, createdAt)
+           VALUES ('Contact-A', 'Customer-A', 'Ann', ' Ann.Mixed@Example.TEST', 1, '2026-01-01 00:00:00')`,
+        );
+        await before.destroy();
+        const after = await openAccountsDatabase(database.config);
+        try {
+          const read = () =>
+            after.dataSource.query('SELECT id, customerId, email FROM contacts') as Promise<
+              Array<Record<string, string>>
+            >;
+          expect(await read()).toEqual([
+            { id: 'Contact-A', customerId: 'Customer-A', email: 'ann.mixed@example.test' },
+          ]);
+          expect(await testing.collationProblems(after.dataSource, REVIEW)).toEqual([]);
+          // The migration can be undone and applied again.
+          await after.dataSource.undoLastMigration();
+          if (database.config.driver === 'mysql') {
+            const [row] = (await after.dataSource.query(
+              `SELECT COLLATION_NAME AS c FROM information_schema.COLUMNS
+                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'contacts' AND COLUMN_NAME = 'id'`,
+            )) as Array<{ c: string }>;
+            expect(row!.c).not.toBe(EXACT_TOKEN_COLLATION);
+          }
+          await after.dataSource.runMigrations();
+          expect(await testing.collationProblems(after.dataSource, REVIEW)).toEqual([]);
+          expect(await read()).toHaveLength(1);
+        } finally {
+          await after.dataSource.destroy();
+        }
+      } finally {
+        await database.drop();
+      }
     });
   },
 );
