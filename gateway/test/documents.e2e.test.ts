@@ -135,6 +135,109 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       );
     });
 
+    const dayBefore = (date: string, days: number) =>
+      new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
+    it('mints a statement link for exactly the ranges statement accepts, and serves every link it mints', async () => {
+      const to = today();
+      const cases = [
+        { from: daysAgo(30), to, currency: 'EUR' },
+        { from: dayBefore(to, 3_660), to, currency: 'EUR' },
+        { from: dayBefore(to, 3_661), to, currency: 'EUR' },
+        { from: dayBefore(to, 40_000), to, currency: 'EUR' },
+        { from: to, to: daysAgo(1), currency: 'EUR' },
+        { from: '2026-02-30', to, currency: 'EUR' },
+        { from: daysAgo(30), to: '2026-13-01', currency: 'EUR' },
+        { from: daysAgo(30), to, currency: 'eur' },
+        { from: daysAgo(30), to, currency: 'XYZ' },
+      ];
+      const outcome = (response: {
+        body: { errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> };
+      }) => {
+        const error = response.body.errors?.[0];
+        return error
+          ? { message: error.message, code: error.extensions?.code, field: error.extensions?.field }
+          : 'ok';
+      };
+      const seen: Array<{
+        range: (typeof cases)[number];
+        statement: unknown;
+        link: unknown;
+        served?: number;
+      }> = [];
+      for (const range of cases) {
+        const variables = { id: DEMO_CUSTOMER_IDS.globex, ...range };
+        const statement = await stack.query(
+          `query ($id: ID!, $from: String!, $to: String!, $currency: String!) { customer(id: $id) {
+            statement(from: $from, to: $to, currency: $currency) { closingBalance { amount } } } }`,
+          { token: lucia, variables },
+        );
+        const links = await stack.query(
+          `query ($id: ID!, $from: String!, $to: String!, $currency: String!) { customer(id: $id) {
+            pdf: statementDocumentUrl(from: $from, to: $to, currency: $currency)
+            csv: statementDocumentUrl(from: $from, to: $to, currency: $currency, format: CSV) } }`,
+          { token: lucia, variables },
+        );
+        const entry: (typeof seen)[number] = {
+          range,
+          statement: outcome(statement),
+          link: outcome(links),
+        };
+        const minted = (links.body.data as { customer: { pdf: string; csv: string } } | null)
+          ?.customer;
+        if (minted) {
+          const statuses = await Promise.all(
+            [minted.pdf, minted.csv].map(async (url) => (await fetch(viaGateway(url))).status),
+          );
+          entry.served = Math.max(...statuses);
+        }
+        seen.push(entry);
+      }
+      for (const entry of seen) {
+        expect({ range: entry.range, link: entry.link }).toEqual({
+          range: entry.range,
+          link: entry.statement,
+        });
+        if (entry.link === 'ok')
+          expect({ range: entry.range, served: entry.served }).toEqual({
+            range: entry.range,
+            served: 200,
+          });
+      }
+      // The table holds both answers: some ranges served, some refused.
+      expect(seen.filter((e) => e.link === 'ok')).toHaveLength(2);
+      expect(seen[2]!.link).toEqual({
+        message: 'a statement covers at most ten years',
+        code: 'BAD_USER_INPUT',
+        field: 'from',
+      });
+    });
+
+    it('answers a signed statement link whose range statement refuses with that coded error, not 500', async () => {
+      const { documents } = stack.billing.services;
+      const answers = await Promise.all(
+        (['statement.pdf', 'statement.csv'] as const).map(async (kind) => {
+          const url = documents.url({
+            kind,
+            customerId: DEMO_CUSTOMER_IDS.globex,
+            params: { from: dayBefore(today(), 3_661), to: today(), currency: 'EUR', locale: 'en' },
+          });
+          const response = await fetch(viaGateway(url));
+          return { status: response.status, body: (await response.json()) as unknown };
+        }),
+      );
+      for (const answer of answers) {
+        expect(answer).toEqual({
+          status: 400,
+          body: {
+            error: 'a statement covers at most ten years',
+            code: 'BAD_USER_INPUT',
+            field: 'from',
+          },
+        });
+      }
+    });
+
     it('gives no statement link for another customer', async () => {
       const response = await stack.query(
         `{ customer(id: "${DEMO_CUSTOMER_IDS.acme}") { statementDocumentUrl(from: "2026-01-01", to: "2026-02-01", currency: "GBP") } }`,

@@ -2,3 +2,4 @@ export * from './databases';
 export * from './graphql-client';
 export * from './pdf-text';
 export * from './redis-server';
+export * from './string-columns';

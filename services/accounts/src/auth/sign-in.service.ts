@@ -1,4 +1,10 @@
-import { codedError, ErrorCode, type Database, type SignedInPrincipal } from '@portico/kit';
+import {
+  codedError,
+  ErrorCode,
+  normalizeEmail,
+  type Database,
+  type SignedInPrincipal,
+} from '@portico/kit';
 import { Contact } from '../contact/contact.entity';
 import { Customer } from '../customer/customer.entity';
 import { parseRoles, StaffUser } from '../staff/staff-user.entity';
@@ -7,9 +13,8 @@ import type { SignInGuard } from './sign-in-guard';
 import type { SessionService } from '../session/session.service';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+/** One normalization for sign-in, lookups and the email columns. */
+export { normalizeEmail };
 
 export interface SignInResult extends IssuedToken {
   principal: SignedInPrincipal;

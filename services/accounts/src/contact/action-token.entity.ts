@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { ExactTokenColumn } from '@portico/kit';
 
 export type ActionPurpose = 'invitation' | 'password-reset';
 
@@ -10,20 +11,20 @@ export type ActionPurpose = 'invitation' | 'password-reset';
 @Entity({ name: 'action_tokens' })
 @Index('idx_action_tokens_subject', ['subjectKind', 'subjectId', 'purpose'])
 export class ActionToken {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
-  @Column({ type: 'varchar', length: 20 })
+  @ExactTokenColumn({ length: 20 })
   purpose!: ActionPurpose;
 
-  @Column({ type: 'varchar', length: 16 })
+  @ExactTokenColumn({ length: 16 })
   subjectKind!: string;
 
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   subjectId!: string;
 
   @Index('uq_action_tokens_token_hash', { unique: true })
-  @Column({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ length: 64 })
   tokenHash!: string;
 
   @Column({ type: 'datetime' })
@@ -39,6 +40,6 @@ export class ActionToken {
   revokedAt!: Date | null;
 
   /** Staff user who issued it; null for self-service (password reset). */
-  @Column({ type: 'varchar', length: 36, nullable: true })
+  @ExactTokenColumn({ length: 36, nullable: true })
   createdBy!: string | null;
 }

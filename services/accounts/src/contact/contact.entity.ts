@@ -1,18 +1,18 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { BooleanColumn } from '@portico/kit';
+import { Column, Entity, Index } from 'typeorm';
+import { BooleanColumn, EmailColumn, ExactTokenColumn } from '@portico/kit';
 
 @ObjectType({ description: 'A person of one customer who may sign in to the portal.' })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'contacts' })
 export class Contact {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Field(() => ID)
   @Index('idx_contacts_customer_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   customerId!: string;
 
   @Field(() => String)
@@ -21,11 +21,11 @@ export class Contact {
 
   @Field(() => String, { description: 'Sign-in email, stored lower-case; unique among contacts.' })
   @Index('uq_contacts_email', { unique: true })
-  @Column({ type: 'varchar', length: 320 })
+  @EmailColumn()
   email!: string;
 
   /** Argon2id PHC string; null until the contact has set a password. */
-  @Column({ type: 'varchar', length: 255, nullable: true })
+  @ExactTokenColumn({ length: 255, nullable: true })
   passwordHash!: string | null;
 
   @Field(() => Boolean, { description: 'Whether this contact may sign in to the portal.' })

@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { BooleanColumn } from '@portico/kit';
+import { Column, Entity, Index } from 'typeorm';
+import { BooleanColumn, EmailColumn, ExactTokenColumn } from '@portico/kit';
 
 /** A postal address as printed on documents. */
 @ObjectType({ description: 'A postal address as printed on invoices and statements.' })
@@ -29,7 +29,7 @@ export class PostalAddress {
 @Entity({ name: 'customers' })
 export class Customer {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Field(() => String, { description: 'Legal company name, as on invoices.' })
@@ -42,17 +42,17 @@ export class Customer {
   displayName!: string;
 
   @Field(() => String, { description: 'Billing email address.' })
-  @Column({ type: 'varchar', length: 320 })
+  @EmailColumn()
   email!: string;
 
   @Field(() => String, { description: 'ISO 4217 currency code the customer is billed in.' })
-  @Column({ type: 'varchar', length: 3 })
+  @ExactTokenColumn({ length: 3 })
   currency!: string;
 
   @Field(() => String, {
     description: 'BCP 47 language tag for documents and messages (e.g. "en", "es").',
   })
-  @Column({ type: 'varchar', length: 16 })
+  @ExactTokenColumn({ length: 16 })
   locale!: string;
 
   @Column({ type: 'varchar', length: 200 })
@@ -70,7 +70,7 @@ export class Customer {
   @Column({ type: 'varchar', length: 20 })
   billingPostalCode!: string;
 
-  @Column({ type: 'varchar', length: 2 })
+  @ExactTokenColumn({ length: 2 })
   billingCountry!: string;
 
   @Field(() => Boolean, {

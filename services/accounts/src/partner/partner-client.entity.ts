@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { ExactTokenColumn } from '@portico/kit';
 
 @ObjectType({
   description:
@@ -9,7 +10,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'partner_clients' })
 export class PartnerClient {
   @Field(() => ID, { description: 'The client id used with issuePartnerToken.' })
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Field(() => String)
@@ -17,17 +18,17 @@ export class PartnerClient {
   name!: string;
 
   /** SHA-256 of the secret: secrets are 256 random bits, so a slow hash adds nothing. */
-  @Column({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ length: 64 })
   secretHash!: string;
 
-  @Column({ type: 'varchar', length: 1000 })
+  @ExactTokenColumn({ length: 1000 })
   scopeList!: string;
 
   /** JSON array of customer ids, or null for every customer. */
-  @Column({ type: 'text', nullable: true })
+  @ExactTokenColumn({ type: 'text', nullable: true })
   customerIdList!: string | null;
 
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   createdBy!: string;
 
   @Field(() => Date)

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { ExactTokenColumn } from '@portico/kit';
 
 /**
  * One revocation, appended in the transaction that revoked: a session
@@ -11,7 +12,7 @@ export class Revocation {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 
-  @Column({ type: 'varchar', length: 80 })
+  @ExactTokenColumn({ length: 80 })
   subject!: string;
 
   /** Milliseconds kept: readers judge how long an id has been missing by it. */

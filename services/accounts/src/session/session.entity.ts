@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { ExactTokenColumn } from '@portico/kit';
 
 /**
  * One sign-in: its refresh tokens form one family. Access tokens carry the
@@ -10,14 +11,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('idx_sessions_subject', ['subjectKind', 'subjectId'])
 export class Session {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   /** 'contact' or 'staff'. */
-  @Column({ type: 'varchar', length: 16 })
+  @ExactTokenColumn({ length: 16 })
   subjectKind!: string;
 
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   subjectId!: string;
 
   @Field(() => Date)
@@ -36,26 +37,26 @@ export class Session {
   revokedAt!: Date | null;
 
   /** signed-out, signed-out-everywhere, refresh-token-reuse, access-revoked */
-  @Column({ type: 'varchar', length: 40, nullable: true })
+  @ExactTokenColumn({ length: 40, nullable: true })
   revokedReason!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Address the session was started from.' })
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  @ExactTokenColumn({ length: 64, nullable: true })
   clientAddress!: string | null;
 }
 
 /** A refresh token, stored as its SHA-256 only. Used once; a second use revokes the session. */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Index('idx_refresh_tokens_session_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   sessionId!: string;
 
   @Index('uq_refresh_tokens_token_hash', { unique: true })
-  @Column({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ length: 64 })
   tokenHash!: string;
 
   @Column({ type: 'datetime' })

@@ -1,6 +1,11 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { STAFF_ROLES, type StaffRole as StaffRoleName } from '@portico/kit';
+import { Column, Entity, Index } from 'typeorm';
+import {
+  EmailColumn,
+  ExactTokenColumn,
+  STAFF_ROLES,
+  type StaffRole as StaffRoleName,
+} from '@portico/kit';
 
 export enum StaffRole {
   ADMIN = 'admin',
@@ -26,7 +31,7 @@ export function parseRoles(stored: string): StaffRoleName[] {
 @Entity({ name: 'staff_users' })
 export class StaffUser {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Field(() => String)
@@ -35,13 +40,13 @@ export class StaffUser {
 
   @Field(() => String)
   @Index('uq_staff_users_email', { unique: true })
-  @Column({ type: 'varchar', length: 320 })
+  @EmailColumn()
   email!: string;
 
-  @Column({ type: 'varchar', length: 255 })
+  @ExactTokenColumn({ length: 255 })
   passwordHash!: string;
 
-  @Column({ type: 'varchar', length: 200 })
+  @ExactTokenColumn({ length: 200 })
   roleList!: string;
 
   @Field(() => Date, { nullable: true })

@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { MinorUnitsColumn } from '@portico/kit';
+import { Column, Entity, Index } from 'typeorm';
+import { ExactTokenColumn, MinorUnitsColumn } from '@portico/kit';
 
 /** Credit given to a customer, applied to invoices until used up. */
 @ObjectType({ description: 'Credit given to a customer, applied to invoices until used up.' })
@@ -9,23 +9,23 @@ import { MinorUnitsColumn } from '@portico/kit';
 @Index('idx_credit_notes_customer_issue', ['customerId', 'issueDate'])
 export class CreditNote {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   customerId!: string;
 
   @Field(() => String, { description: 'CN-YYYY-NNNNN.' })
   @Index('uq_credit_notes_number', { unique: true })
-  @Column({ type: 'varchar', length: 32 })
+  @ExactTokenColumn({ length: 32 })
   number!: string;
 
   @Field(() => String)
-  @Column({ type: 'varchar', length: 3 })
+  @ExactTokenColumn({ length: 3 })
   currency!: string;
 
   @Field(() => String, { description: 'YYYY-MM-DD.' })
-  @Column({ type: 'varchar', length: 10 })
+  @ExactTokenColumn({ length: 10 })
   issueDate!: string;
 
   @Field(() => String, { nullable: true })
@@ -53,11 +53,11 @@ export class CreditNote {
 @Entity({ name: 'credit_note_lines' })
 export class CreditNoteLine {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Index('idx_credit_note_lines_credit_note_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   creditNoteId!: string;
 
   @Field(() => Int)
@@ -88,22 +88,22 @@ export class CreditNoteLine {
 @Entity({ name: 'credit_applications' })
 export class CreditApplication {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Index('idx_credit_applications_credit_note_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   creditNoteId!: string;
 
   @Index('idx_credit_applications_invoice_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   invoiceId!: string;
 
   @MinorUnitsColumn()
   amountMinor!: number;
 
   @Field(() => String, { description: 'YYYY-MM-DD.' })
-  @Column({ type: 'varchar', length: 10 })
+  @ExactTokenColumn({ length: 10 })
   appliedOn!: string;
 
   @Column({ type: 'datetime' })

@@ -5,8 +5,8 @@ import type { BillingContext } from '../context';
 import { CreditNote } from '../credit/credit-note.entity';
 import { InvoicePage } from '../invoice/invoice.inputs';
 import { listInvoices } from '../invoice/invoice.resolver';
-import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
-import { documentLanguage } from '../documents/document-locale';
+import { badInput } from '../invoice/invoice.rules';
+import { statementDocumentParams } from '../documents/document-requests';
 import { InvoiceStatus, todayUtc } from '../invoice/invoice.status';
 import { money } from '../money/money.type';
 import { Payment } from '../payment/payment.entity';
@@ -111,12 +111,10 @@ export class CustomerBillingResolver {
     format: StatementFormat,
     @Arg('locale', () => String, { defaultValue: 'en' }) locale: string,
   ): string {
-    parseCurrency(currency);
-    if (parseDate(from, 'from') > parseDate(to, 'to')) throw badInput('from is after to', 'from');
     return ctx.services.documents.url({
       kind: format === StatementFormat.CSV ? 'statement.csv' : 'statement.pdf',
       customerId: customer.id,
-      params: { from, to, currency, locale: documentLanguage(locale) },
+      params: statementDocumentParams({ from, to, currency, locale }),
     });
   }
 

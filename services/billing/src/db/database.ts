@@ -8,6 +8,7 @@ import { OnlinePayments1764310000000 } from './migrations/1764310000000-online-p
 import { SandboxCharge } from '../payment/provider/sandbox-provider';
 import { ProviderEvent } from '../payment/provider/provider-event.entity';
 import { ProviderEvents1764320000000 } from './migrations/1764320000000-provider-events';
+import { ExactTokenCollation1764330000000 } from './migrations/1764330000000-exact-token-collation';
 
 export const BILLING_ENTITIES = [
   Invoice,
@@ -27,6 +28,7 @@ export const BILLING_MIGRATIONS = [
   CreateBilling1764300000000,
   OnlinePayments1764310000000,
   ProviderEvents1764320000000,
+  ExactTokenCollation1764330000000,
 ];
 
 export function openBillingDatabase(

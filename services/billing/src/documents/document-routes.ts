@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, type RouteHandler } from '@portico/kit';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, sendJson, type RouteHandler } from '@portico/kit';
 import type { BillingServices } from '../context';
 import { Invoice } from '../invoice/invoice.entity';
 import { documentLanguage } from './document-locale';
+import {
+  invoicePdfRefusal,
+  statementDocumentParams,
+  type StatementDocumentRequest,
+} from './document-requests';
 import { renderInvoicePdf } from './invoice-pdf';
 import type { DocumentGrant, DocumentKind } from './signed-url';
 import { renderStatementCsv, renderStatementPdf } from './statement-documents';
@@ -19,9 +25,20 @@ function send(res: ServerResponse, body: Buffer | string, type: string, filename
   res.end(data);
 }
 
+function statementRequest(grant: DocumentGrant): StatementDocumentRequest {
+  const { currency = '', from = '', to = '', locale } = grant.params;
+  return { currency, from, to, locale };
+}
+
 /** One answer for forged, expired and foreign links: no oracle. */
 function refuse(res: ServerResponse): void {
   sendJson(res, 404, { error: 'This link is not valid or has expired' });
+}
+
+function inputRefusal(error: unknown): { error: string; code: string; field?: unknown } | null {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== ErrorCode.BadUserInput)
+    return null;
+  return { error: error.message, code: ErrorCode.BadUserInput, field: error.extensions.field };
 }
 
 /**
@@ -38,14 +55,26 @@ export function documentRoutes(services: BillingServices): Record<string, RouteH
         url.searchParams.get('t'),
         url.searchParams.get('s'),
       );
-      if (!grant || !(await serve(grant, res))) refuse(res);
+      if (!grant) return refuse(res);
+      let served: boolean;
+      try {
+        served = await serve(grant, res);
+      } catch (error) {
+        // A signed link names what the API accepted when it was minted; if
+        // the same check refuses it now, say why as the API would, not 500.
+        const coded = inputRefusal(error);
+        if (!coded) throw error;
+        return sendJson(res, 400, coded);
+      }
+      if (!served) refuse(res);
     };
   return {
     '/files/invoice.pdf': route('invoice.pdf', async (grant, res) => {
       const invoice = await services.db.manager
         .getRepository(Invoice)
         .findOneBy({ id: grant.params.invoiceId ?? '' });
-      if (!invoice || invoice.customerId !== grant.customerId || invoice.state === 'draft')
+      // A draft looks like a missing invoice: contacts never see drafts.
+      if (!invoice || invoice.customerId !== grant.customerId || invoicePdfRefusal(invoice))
         return false;
       const lines = await services.invoices.linesFor([invoice.id]);
       const pdf = await renderInvoicePdf(invoice, lines, documentLanguage(grant.params.locale));
@@ -53,22 +82,22 @@ export function documentRoutes(services: BillingServices): Record<string, RouteH
       return true;
     }),
     '/files/statement.pdf': route('statement.pdf', async (grant, res) => {
-      const { currency = '', from = '', to = '', locale } = grant.params;
+      const { currency, from, to } = statementDocumentParams(statementRequest(grant));
       const statement = await services.statements.build(grant.customerId, currency, from, to);
       send(
         res,
-        await renderStatementPdf(statement, documentLanguage(locale)),
+        await renderStatementPdf(statement, documentLanguage(grant.params.locale)),
         'application/pdf',
         `statement-${from}-${to}.pdf`,
       );
       return true;
     }),
     '/files/statement.csv': route('statement.csv', async (grant, res) => {
-      const { currency = '', from = '', to = '', locale } = grant.params;
+      const { currency, from, to } = statementDocumentParams(statementRequest(grant));
       const statement = await services.statements.build(grant.customerId, currency, from, to);
       send(
         res,
-        renderStatementCsv(statement, documentLanguage(locale)),
+        renderStatementCsv(statement, documentLanguage(grant.params.locale)),
         'text/csv; charset=utf-8',
         `statement-${from}-${to}.csv`,
       );

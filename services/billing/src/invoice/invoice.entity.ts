@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { BooleanColumn, MinorUnitsColumn } from '@portico/kit';
+import { Column, Entity, Index } from 'typeorm';
+import { BooleanColumn, ExactTokenColumn, MinorUnitsColumn } from '@portico/kit';
 
 /**
  * An invoice. `paidMinor` and `creditedMinor` are kept equal to the sums of
@@ -13,32 +13,32 @@ import { BooleanColumn, MinorUnitsColumn } from '@portico/kit';
 @Index('idx_invoices_customer_issue', ['customerId', 'issueDate'])
 export class Invoice {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   customerId!: string;
 
   /** Assigned when issued (INV-YYYY-NNNNN); null for drafts. */
   @Field(() => String, { nullable: true, description: 'INV-YYYY-NNNNN; null while a draft.' })
   @Index('uq_invoices_number', { unique: true })
-  @Column({ type: 'varchar', length: 32, nullable: true })
+  @ExactTokenColumn({ length: 32, nullable: true })
   number!: string | null;
 
   /** draft | sent | void */
-  @Column({ type: 'varchar', length: 8 })
+  @ExactTokenColumn({ length: 8 })
   state!: 'draft' | 'sent' | 'void';
 
   @Field(() => String, { description: 'ISO 4217 currency code.' })
-  @Column({ type: 'varchar', length: 3 })
+  @ExactTokenColumn({ length: 3 })
   currency!: string;
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; null while a draft.' })
-  @Column({ type: 'varchar', length: 10, nullable: true })
+  @ExactTokenColumn({ length: 10, nullable: true })
   issueDate!: string | null;
 
   @Field(() => String, { description: 'YYYY-MM-DD.' })
-  @Column({ type: 'varchar', length: 10 })
+  @ExactTokenColumn({ length: 10 })
   dueDate!: string;
 
   @Field(() => String, { nullable: true })
@@ -78,7 +78,7 @@ export class Invoice {
   @Column({ type: 'datetime', nullable: true })
   firstViewedAt!: Date | null;
 
-  @Column({ type: 'varchar', length: 36, nullable: true })
+  @ExactTokenColumn({ length: 36, nullable: true })
   firstViewedBy!: string | null;
 
   @Column({ type: 'datetime', nullable: true })
@@ -102,11 +102,11 @@ export class Invoice {
 @Entity({ name: 'invoice_lines' })
 export class InvoiceLine {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Index('idx_invoice_lines_invoice_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   invoiceId!: string;
 
   @Field(() => Int, { description: '1-based order on the invoice.' })

@@ -15,8 +15,7 @@ import {
   VoidInvoiceInput,
 } from './invoice.inputs';
 import { balanceDueMinor, invoiceStatus, InvoiceStatus } from './invoice.status';
-import { badInput } from './invoice.rules';
-import { documentLanguage } from '../documents/document-locale';
+import { invoicePdfParams } from '../documents/document-requests';
 
 export async function listInvoices(
   ctx: BillingContext,
@@ -157,11 +156,10 @@ export class InvoiceResolver {
     })
     locale: string,
   ): string {
-    if (invoice.state === 'draft') throw badInput('drafts have no PDF', 'id');
     return ctx.services.documents.url({
       kind: 'invoice.pdf',
       customerId: invoice.customerId,
-      params: { invoiceId: invoice.id, locale: documentLanguage(locale) },
+      params: invoicePdfParams(invoice, locale),
     });
   }
 

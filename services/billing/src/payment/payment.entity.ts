@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { MinorUnitsColumn } from '@portico/kit';
+import { Column, Entity, Index } from 'typeorm';
+import { ExactTokenColumn, MinorUnitsColumn } from '@portico/kit';
 
 export type PaymentMethod = 'card' | 'bank_transfer' | 'cash' | 'check' | 'other';
 export type PaymentState = 'pending' | 'succeeded' | 'failed';
@@ -13,23 +13,23 @@ export type PaymentState = 'pending' | 'succeeded' | 'failed';
 @Index('uq_payments_customer_idempotency', ['customerId', 'idempotencyKey'], { unique: true })
 export class Payment {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   customerId!: string;
 
   @Field(() => String)
-  @Column({ type: 'varchar', length: 3 })
+  @ExactTokenColumn({ length: 3 })
   currency!: string;
 
   @MinorUnitsColumn()
   amountMinor!: number;
 
-  @Column({ type: 'varchar', length: 16 })
+  @ExactTokenColumn({ length: 16 })
   method!: PaymentMethod;
 
-  @Column({ type: 'varchar', length: 12 })
+  @ExactTokenColumn({ length: 12 })
   state!: PaymentState;
 
   /** The payer's or bank's reference (transfer reference, check number, provider id). */
@@ -37,15 +37,15 @@ export class Payment {
     nullable: true,
     description: 'Transfer reference, check number or provider reference.',
   })
-  @Column({ type: 'varchar', length: 200, nullable: true })
+  @ExactTokenColumn({ length: 200, nullable: true })
   reference!: string | null;
 
   /** YYYY-MM-DD the money arrived. */
   @Field(() => String, { description: 'YYYY-MM-DD the money arrived.' })
-  @Column({ type: 'varchar', length: 10 })
+  @ExactTokenColumn({ length: 10 })
   receivedOn!: string;
 
-  @Column({ type: 'varchar', length: 36, nullable: true })
+  @ExactTokenColumn({ length: 36, nullable: true })
   recordedBy!: string | null;
 
   @Field(() => Date)
@@ -53,28 +53,28 @@ export class Payment {
   createdAt!: Date;
 
   /** sandbox | stripe for online payments; null when recorded by staff. */
-  @Column({ type: 'varchar', length: 16, nullable: true })
+  @ExactTokenColumn({ length: 16, nullable: true })
   provider!: string | null;
 
-  @Column({ type: 'varchar', length: 100, nullable: true })
+  @ExactTokenColumn({ length: 100, nullable: true })
   providerPaymentId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Why a payment failed, e.g. card_declined.' })
-  @Column({ type: 'varchar', length: 40, nullable: true })
+  @ExactTokenColumn({ length: 40, nullable: true })
   failureCode!: string | null;
 
   @Column({ type: 'varchar', length: 300, nullable: true })
   failureMessage!: string | null;
 
-  @Column({ type: 'varchar', length: 100, nullable: true })
+  @ExactTokenColumn({ length: 100, nullable: true })
   idempotencyKey!: string | null;
 
   /** SHA-256 of the request that first used the idempotency key. */
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  @ExactTokenColumn({ length: 64, nullable: true })
   requestHash!: string | null;
 
   /** Who paid online: "contact:<id>" or "partner:<id>". */
-  @Column({ type: 'varchar', length: 80, nullable: true })
+  @ExactTokenColumn({ length: 80, nullable: true })
   paidBy!: string | null;
 }
 
@@ -88,18 +88,18 @@ export class Payment {
 @Entity({ name: 'payment_allocations' })
 export class PaymentAllocation {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Index('idx_payment_allocations_payment_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   paymentId!: string;
 
   @Index('idx_payment_allocations_invoice_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   invoiceId!: string;
 
-  @Column({ type: 'varchar', length: 36, nullable: true })
+  @ExactTokenColumn({ length: 36, nullable: true })
   refundId!: string | null;
 
   @MinorUnitsColumn()
@@ -107,7 +107,7 @@ export class PaymentAllocation {
 
   /** YYYY-MM-DD, for statements as of a date. */
   @Field(() => String, { description: 'YYYY-MM-DD.' })
-  @Column({ type: 'varchar', length: 10 })
+  @ExactTokenColumn({ length: 10 })
   effectiveOn!: string;
 }
 
@@ -115,14 +115,14 @@ export class PaymentAllocation {
 @Entity({ name: 'refunds' })
 export class Refund {
   @Field(() => ID)
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
   @Index('idx_refunds_payment_id')
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   paymentId!: string;
 
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   customerId!: string;
 
   @MinorUnitsColumn()
@@ -133,10 +133,10 @@ export class Refund {
   reason!: string | null;
 
   @Field(() => String, { description: 'YYYY-MM-DD.' })
-  @Column({ type: 'varchar', length: 10 })
+  @ExactTokenColumn({ length: 10 })
   refundedOn!: string;
 
-  @Column({ type: 'varchar', length: 36, nullable: true })
+  @ExactTokenColumn({ length: 36, nullable: true })
   recordedBy!: string | null;
 
   @Column({ type: 'datetime' })

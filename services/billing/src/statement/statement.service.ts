@@ -45,6 +45,28 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
+/** The longest statement, in days (ten years and their leap days). */
+export const MAX_STATEMENT_DAYS = 3_660;
+
+/**
+ * What a statement may cover: the one check for `statement` and for minting
+ * and serving its document links, so that a link the API gives is a link the
+ * route serves, and a range the route would refuse is refused when asked for.
+ */
+export function parseStatementRange(
+  currencyInput: string,
+  fromInput: string,
+  toInput: string,
+): { currency: string; from: string; to: string } {
+  const currency = parseCurrency(currencyInput);
+  const from = parseDate(fromInput, 'from');
+  const to = parseDate(toInput, 'to');
+  if (from > to) throw badInput('from is after to', 'from');
+  if (daysBetween(from, to) > MAX_STATEMENT_DAYS)
+    throw badInput('a statement covers at most ten years', 'from');
+  return { currency, from, to };
+}
+
 /** Orders same-day entries: documents that raise the balance before those that lower it. */
 const KIND_ORDER: Record<StatementEntryKind, number> = {
   invoice: 0,
@@ -70,12 +92,7 @@ export class StatementService {
     fromInput: string,
     toInput: string,
   ): Promise<StatementData> {
-    const currency = parseCurrency(currencyInput);
-    const from = parseDate(fromInput, 'from');
-    const to = parseDate(toInput, 'to');
-    if (from > to) throw badInput('from is after to', 'from');
-    if (daysBetween(from, to) > 3_660)
-      throw badInput('a statement covers at most ten years', 'from');
+    const { currency, from, to } = parseStatementRange(currencyInput, fromInput, toInput);
     const m = this.db.manager;
     const [invoices, payments, notes, refunds] = await Promise.all([
       m.getRepository(Invoice).find({

@@ -1,15 +1,16 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { ExactTokenColumn } from '@portico/kit';
 
 /** Provider webhook events already processed: each is acted on once, however often it arrives. */
 @Entity({ name: 'provider_events' })
 export class ProviderEvent {
-  @PrimaryColumn({ type: 'varchar', length: 100 })
+  @ExactTokenColumn({ length: 100, primary: true })
   id!: string;
 
-  @Column({ type: 'varchar', length: 16 })
+  @ExactTokenColumn({ length: 16 })
   provider!: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ length: 64 })
   type!: string;
 
   @Column({ type: 'datetime' })

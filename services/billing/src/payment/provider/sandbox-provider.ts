@@ -1,27 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { MinorUnitsColumn, type Database } from '@portico/kit';
+import { Column, Entity } from 'typeorm';
+import { ExactTokenColumn, MinorUnitsColumn, type Database } from '@portico/kit';
 import type { ChargeOutcome, ChargeRequest, PaymentProvider } from './payment-provider';
 
 /** The sandbox's own ledger, standing in for a provider's records. */
 @Entity({ name: 'sandbox_charges' })
 export class SandboxCharge {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36, primary: true })
   paymentId!: string;
 
-  @Column({ type: 'varchar', length: 40 })
+  @ExactTokenColumn({ length: 40 })
   chargeId!: string;
 
-  @Column({ type: 'varchar', length: 12 })
+  @ExactTokenColumn({ length: 12 })
   status!: 'succeeded' | 'failed';
 
-  @Column({ type: 'varchar', length: 40, nullable: true })
+  @ExactTokenColumn({ length: 40, nullable: true })
   failureCode!: string | null;
 
   @MinorUnitsColumn()
   amountMinor!: number;
 
-  @Column({ type: 'varchar', length: 3 })
+  @ExactTokenColumn({ length: 3 })
   currency!: string;
 
   @Column({ type: 'datetime' })
