@@ -1,5 +1,6 @@
 import {
   readBool,
+  readEventsConfig,
   readClaimsSecret,
   readDbConfig,
   readEnum,
@@ -8,6 +9,7 @@ import {
   readString,
   SUBGRAPH_KEEP_ALIVE_MS,
   type DbConfig,
+  type EventsConfig,
   type Env,
 } from '@portico/kit';
 
@@ -24,6 +26,8 @@ export interface BillingConfig {
   payments:
     | { provider: 'sandbox' }
     | { provider: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string };
+  /** How billing hears of accounts' customers and organisation profile. */
+  events: EventsConfig;
   seedDemo: boolean;
 }
 
@@ -49,6 +53,7 @@ export function loadConfig(env: Env): BillingConfig {
             apiBase: readOptionalString(env, 'STRIPE_API_BASE'),
           }
         : { provider: 'sandbox' },
+    events: readEventsConfig(env, { accounts: 'http://127.0.0.1:4001/internal/events' }),
     seedDemo: readBool(env, 'SEED_DEMO', false),
   };
 }

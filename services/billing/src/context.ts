@@ -4,6 +4,7 @@ import type { BaseContext, Database, RequestMeta } from '@portico/kit';
 import { CreditApplication, CreditNote, CreditNoteLine } from './credit/credit-note.entity';
 import type { CreditNoteService } from './credit/credit-note.service';
 import type { OutboxPublisher } from './events/event-bus';
+import type { CustomerDirectory } from './directory/customer-directory';
 import type { Invoice, InvoiceLine } from './invoice/invoice.entity';
 import type { InvoiceService } from './invoice/invoice.service';
 import { Payment, PaymentAllocation, Refund } from './payment/payment.entity';
@@ -17,6 +18,8 @@ import type { PaymentProvider } from './payment/provider/payment-provider';
 export interface BillingServices {
   db: Database;
   publisher: OutboxPublisher;
+  /** Billing's read model of accounts' customers and organisation. */
+  directory: CustomerDirectory;
   invoices: InvoiceService;
   payments: PaymentService;
   credits: CreditNoteService;

@@ -1,4 +1,9 @@
 import {
+  createEventTransport,
+  DEMO_CUSTOMER_IDS,
+  fetchFeedHead,
+  throttledLog,
+  type EventFollow,
   databaseReady,
   startSubgraphServer,
   type Database,
@@ -18,6 +23,23 @@ export interface RunningBilling extends RunningSubgraph {
   services: BillingServices;
 }
 
+/**
+ * Follows accounts' events into billing's customer directory, and lets the
+ * directory catch up with accounts before it refuses a customer.
+ */
+function followAccounts(services: BillingServices, config: BillingConfig): EventFollow {
+  const transport = createEventTransport(config.events, {
+    claimsSecret: config.auth.claimsSecret,
+    onError: throttledLog('billing: following accounts events'),
+  });
+  const follow = transport.follow('accounts', services.directory.consumer);
+  const feed = config.events.feeds.accounts as string;
+  services.directory.useCatchUp(async () =>
+    follow.caughtUp(await fetchFeedHead(feed, config.auth.claimsSecret, 2_000), 3_000),
+  );
+  return follow;
+}
+
 export async function startBilling(
   config: BillingConfig,
   options: { onQuery?: (sql: string) => void } = {},
@@ -25,7 +47,16 @@ export async function startBilling(
   const db = await openBillingDatabase(config.db, options);
   try {
     const services = createServices(db, config);
-    if (config.seedDemo) await seedBillingDemo(services);
+    const follow = followAccounts(services, config);
+    if (config.seedDemo) {
+      if (await services.directory.waitForCustomers(Object.values(DEMO_CUSTOMER_IDS), 60_000)) {
+        await seedBillingDemo(services);
+      } else {
+        process.stderr.write(
+          "billing: accounts' demo customers did not arrive within 60 s; demo invoices not seeded\n",
+        );
+      }
+    }
     // Left behind by a crash: charges to settle from the provider's records,
     // events committed but not yet published.
     await services.onlinePayments.reconcile();
@@ -58,6 +89,7 @@ export async function startBilling(
       services,
       close: async () => {
         await server.close();
+        await follow.close();
         await db.dataSource.destroy();
       },
     };

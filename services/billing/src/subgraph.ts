@@ -14,6 +14,7 @@ import { CreditNoteService } from './credit/credit-note.service';
 import { resolveCustomerReference } from './customer/customer.reference';
 import { CustomerBillingResolver } from './customer/customer.resolver';
 import { OutboxPublisher } from './events/event-bus';
+import { CustomerDirectory } from './directory/customer-directory';
 import { InvoiceLineResolver, InvoiceResolver } from './invoice/invoice.resolver';
 import { InvoiceService } from './invoice/invoice.service';
 import {
@@ -97,19 +98,21 @@ export function createServices(
 ): BillingServices {
   const publisher = new OutboxPublisher(db);
   const paymentProvider = provider ?? providerFor(db, config);
+  const directory = new CustomerDirectory(db);
   return {
     db,
     publisher,
+    directory,
     documents: new DocumentSigner(
       config.auth.claimsSecret,
       config.documents.publicBaseUrl,
       config.documents.linkTtlSeconds,
     ),
     provider: paymentProvider,
-    onlinePayments: new OnlinePaymentService(db, publisher, paymentProvider),
-    invoices: new InvoiceService(db, publisher),
-    payments: new PaymentService(db, publisher),
-    credits: new CreditNoteService(db, publisher),
+    onlinePayments: new OnlinePaymentService(db, publisher, paymentProvider, directory),
+    invoices: new InvoiceService(db, publisher, directory),
+    payments: new PaymentService(db, publisher, directory),
+    credits: new CreditNoteService(db, publisher, directory),
     statements: new StatementService(db),
     balances: new BalanceService(db),
   };

@@ -2,12 +2,7 @@ import { testing } from '@portico/kit';
 import type { BillingEvent } from '../src/events/event-bus';
 import { Invoice } from '../src/invoice/invoice.entity';
 import { InvoiceStatus, invoiceStatus } from '../src/invoice/invoice.status';
-import {
-  daysFromToday,
-  newCustomerId,
-  startTestBilling,
-  type TestBilling,
-} from './billing-harness';
+import { daysFromToday, startTestBilling, type TestBilling } from './billing-harness';
 
 const STAFF = 'staff-1';
 
@@ -78,7 +73,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('numbers issued invoices in one gap-free series and publishes invoice.issued after commit', async () => {
-      const customer = newCustomerId();
+      const customer = await billing.customer();
       const a = await issued(customer, '10.00');
       const b = await issued(customer, '20.00');
       const year = daysFromToday(0).slice(0, 4);
@@ -95,7 +90,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('lets 50 concurrent payments whose sum exceeds the balance pay the invoice exactly once', async () => {
-      const customer = newCustomerId();
+      const customer = await billing.customer();
       const invoice = await issued(customer, '100.00');
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>
@@ -130,7 +125,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('refunds from the unallocated part first, then reopens invoices', async () => {
-      const customer = newCustomerId();
+      const customer = await billing.customer();
       const invoice = await issued(customer, '60.00');
       const payment = await services().payments.recordOffline(STAFF, {
         customerId: customer,
@@ -157,7 +152,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('applies credit notes within what is left on the note and on the invoice', async () => {
-      const customer = newCustomerId();
+      const customer = await billing.customer();
       const invoice = await issued(customer, '50.00');
       const note = await services().credits.create({
         customerId: customer,
@@ -188,8 +183,8 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('refuses bad payment input with a coded error and changes nothing', async () => {
-      const customer = newCustomerId();
-      const other = newCustomerId();
+      const customer = await billing.customer();
+      const other = await billing.customer();
       const invoice = await issued(customer, '40.00');
       const foreign = await issued(other, '40.00');
       const gbp = await issued(customer, '40.00', { currency: 'GBP' });
@@ -247,7 +242,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('voids only invoices with nothing paid or credited', async () => {
-      const customer = newCustomerId();
+      const customer = await billing.customer();
       const clean = await issued(customer, '10.00');
       const paid = await issued(customer, '10.00');
       await services().payments.recordOffline(STAFF, {
@@ -267,7 +262,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('sums the balance per currency in SQL: outstanding, overdue, unused credits, unapplied payments', async () => {
-      const customer = newCustomerId();
+      const customer = await billing.customer();
       const late = await issued(customer, '40.00');
       await billing.running.db.manager
         .getRepository(Invoice)
@@ -307,7 +302,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('builds a statement whose closing balance is opening + invoiced − paid − credited + refunded', async () => {
-      const customer = newCustomerId();
+      const customer = await billing.customer();
       const first = await issued(customer, '100.00');
       await issued(customer, '40.00', { dueInDays: 5 });
       const payment = await services().payments.recordOffline(STAFF, {

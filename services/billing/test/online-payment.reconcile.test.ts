@@ -4,12 +4,7 @@ import { Payment } from '../src/payment/payment.entity';
 import { OnlinePaymentService, RECONCILE_AFTER_MS } from '../src/payment/online-payment.service';
 import type { ChargeRequest, PaymentProvider } from '../src/payment/provider/payment-provider';
 import { SandboxPaymentProvider } from '../src/payment/provider/sandbox-provider';
-import {
-  daysFromToday,
-  newCustomerId,
-  startTestBilling,
-  type TestBilling,
-} from './billing-harness';
+import { daysFromToday, startTestBilling, type TestBilling } from './billing-harness';
 
 /**
  * The process "dies" around the provider call: the sandbox either records the
@@ -58,14 +53,15 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     ] as const)(
       'settles a payment left pending by a crash %s: %s, reservation released',
       async (mode, state, paid, pendingAfter) => {
-        const { db, publisher } = billing.running.services;
+        const { db, publisher, directory } = billing.running.services;
         const sandbox = new SandboxPaymentProvider(db);
         const crashing = new OnlinePaymentService(
           db,
           publisher,
           new CrashingProvider(sandbox, mode),
+          directory,
         );
-        const customerId = newCustomerId();
+        const customerId = await billing.customer();
         const invoice = await issuedInvoice(customerId);
         const principal = { kind: 'contact' as const, contactId: 'c', customerId };
         const payment = await crashing.pay(principal, {
@@ -80,7 +76,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect([reserved.pendingMinor, reserved.paidMinor]).toEqual([7500, 0]);
 
         // While pending, nobody can pay the reserved amount again.
-        const healthy = new OnlinePaymentService(db, publisher, sandbox);
+        const healthy = new OnlinePaymentService(db, publisher, sandbox, directory);
         await expect(
           healthy.pay(principal, {
             invoices: [{ invoiceId: invoice.id }],

@@ -1,8 +1,8 @@
+import { ExactTokenColumn, useExactTokenCollation } from '../db/columns';
 import {
   Column,
   Entity,
   Index,
-  PrimaryColumn,
   PrimaryGeneratedColumn,
   Table,
   TableIndex,
@@ -30,7 +30,7 @@ export class OutboxRow {
   serial!: number;
 
   @Index('idx_event_outbox_id', { unique: true })
-  @Column({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ length: 36 })
   id!: string;
 
   @Index('idx_event_outbox_position')
@@ -40,25 +40,25 @@ export class OutboxRow {
   @Column({ type: 'bigint', nullable: true, transformer: position })
   previousPosition!: number | null;
 
-  @Column({ type: 'varchar', length: 100 })
+  @ExactTokenColumn({ length: 100 })
   type!: string;
 
   @Column({ type: 'integer' })
   schemaVersion!: number;
 
-  @Column({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ length: 64 })
   aggregateType!: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ length: 64 })
   aggregateId!: string;
 
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  @ExactTokenColumn({ length: 64, nullable: true })
   customerId!: string | null;
 
   @Column({ type: 'datetime', precision: 3 })
   occurredAt!: Date;
 
-  @Column({ type: 'text' })
+  @ExactTokenColumn({ type: 'text' })
   payload!: string;
 
   @Index('idx_event_outbox_sequenced_at')
@@ -69,7 +69,7 @@ export class OutboxRow {
 /** Named positions kept by the producer: the sequencer's last, each relay's cursor. */
 @Entity({ name: 'event_outbox_state' })
 export class OutboxState {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ primary: true, length: 64 })
   name!: string;
 
   @Column({ type: 'bigint', transformer: position })
@@ -79,7 +79,7 @@ export class OutboxState {
 /** Consumers the producer has seen follow its feed, and how far they have applied. */
 @Entity({ name: 'event_followers' })
 export class OutboxFollower {
-  @PrimaryColumn({ type: 'varchar', length: 100 })
+  @ExactTokenColumn({ primary: true, length: 100 })
   consumer!: string;
 
   @Column({ type: 'bigint', transformer: position })
@@ -92,13 +92,13 @@ export class OutboxFollower {
 /** The consumer's inbox: one row per applied event, written with its effect. */
 @Entity({ name: 'event_inbox' })
 export class InboxRow {
-  @PrimaryColumn({ type: 'varchar', length: 100 })
+  @ExactTokenColumn({ primary: true, length: 100 })
   consumer!: string;
 
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @ExactTokenColumn({ primary: true, length: 36 })
   eventId!: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ length: 64 })
   producer!: string;
 
   @Column({ type: 'bigint', transformer: position })
@@ -116,10 +116,10 @@ export class InboxRow {
  */
 @Entity({ name: 'event_cursors' })
 export class ConsumerCursor {
-  @PrimaryColumn({ type: 'varchar', length: 100 })
+  @ExactTokenColumn({ primary: true, length: 100 })
   consumer!: string;
 
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ primary: true, length: 64 })
   producer!: string;
 
   @Column({ type: 'bigint', transformer: position })
@@ -135,16 +135,16 @@ export class ConsumerCursor {
 /** The last applied position per aggregate, for per-aggregate order. */
 @Entity({ name: 'event_aggregate_positions' })
 export class AggregatePosition {
-  @PrimaryColumn({ type: 'varchar', length: 100 })
+  @ExactTokenColumn({ primary: true, length: 100 })
   consumer!: string;
 
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ primary: true, length: 64 })
   producer!: string;
 
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ primary: true, length: 64 })
   aggregateType!: string;
 
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @ExactTokenColumn({ primary: true, length: 64 })
   aggregateId!: string;
 
   @Column({ type: 'bigint', transformer: position })
@@ -257,7 +257,43 @@ export async function createEventTables(queryRunner: QueryRunner): Promise<void>
       ],
     }),
   );
+  for (const [table, columns] of Object.entries(TOKEN_COLUMNS)) {
+    await useExactTokenCollation(
+      queryRunner,
+      table,
+      columns.map(([name, type, nullable]) => ({ name, type, nullable })),
+    );
+  }
 }
+
+/** Every string column of the events tables is a machine token (ids, names, JSON). */
+const TOKEN_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
+  event_outbox: [
+    ['id', 'varchar(36)', false],
+    ['type', 'varchar(100)', false],
+    ['aggregateType', 'varchar(64)', false],
+    ['aggregateId', 'varchar(64)', false],
+    ['customerId', 'varchar(64)', true],
+    ['payload', 'text', false],
+  ],
+  event_outbox_state: [['name', 'varchar(64)', false]],
+  event_followers: [['consumer', 'varchar(100)', false]],
+  event_inbox: [
+    ['consumer', 'varchar(100)', false],
+    ['eventId', 'varchar(36)', false],
+    ['producer', 'varchar(64)', false],
+  ],
+  event_cursors: [
+    ['consumer', 'varchar(100)', false],
+    ['producer', 'varchar(64)', false],
+  ],
+  event_aggregate_positions: [
+    ['consumer', 'varchar(100)', false],
+    ['producer', 'varchar(64)', false],
+    ['aggregateType', 'varchar(64)', false],
+    ['aggregateId', 'varchar(64)', false],
+  ],
+};
 
 export async function dropEventTables(queryRunner: QueryRunner): Promise<void> {
   for (const name of [

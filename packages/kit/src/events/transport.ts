@@ -118,3 +118,27 @@ export function createEventTransport(
     },
   };
 }
+
+/**
+ * An error reporter for loops that retry on their own: the first failure is
+ * written at once, later ones at most once a minute with a count, so a
+ * producer that is down for an hour leaves sixty lines, not thousands.
+ */
+export function throttledLog(
+  what: string,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): (error: unknown) => void {
+  let lastAt = 0;
+  let quiet = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - lastAt < 60_000) {
+      quiet += 1;
+      return;
+    }
+    const more = quiet ? ` (${quiet} more since the last report)` : '';
+    write(`${what}: ${error instanceof Error ? error.message : String(error)}${more}\n`);
+    lastAt = now;
+    quiet = 0;
+  };
+}

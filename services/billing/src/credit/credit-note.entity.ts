@@ -47,6 +47,14 @@ export class CreditNote {
 
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  /** The issuing business as printed when issued (JSON, see PartyValue); null for notes issued before parties were recorded. */
+  @ExactTokenColumn({ type: 'text', nullable: true })
+  issuerParty!: string | null;
+
+  /** The customer as printed when issued (JSON, see PartyValue); null for notes issued before parties were recorded. */
+  @ExactTokenColumn({ type: 'text', nullable: true })
+  recipientParty!: string | null;
 }
 
 @ObjectType({ description: 'A line of a credit note.' })

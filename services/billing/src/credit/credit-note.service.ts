@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { notFoundError, parseAmount, type Database, forUpdate } from '@portico/kit';
+import type { CustomerDirectory } from '../directory/customer-directory';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { nextDocumentNumber } from '../events/number-sequence';
 import { lineAmounts } from '../invoice/invoice.calc';
@@ -14,6 +15,7 @@ export class CreditNoteService {
   constructor(
     private readonly db: Database,
     private readonly publisher: OutboxPublisher,
+    private readonly directory: CustomerDirectory,
   ) {}
 
   async create(input: {
@@ -27,10 +29,10 @@ export class CreditNoteService {
     if (lines.some((l) => l.discountBasisPoints !== 0)) {
       throw badInput('credit note lines take no discount', 'lines');
     }
-    if (!/^[0-9a-f-]{36}$/i.test(input.customerId))
-      throw badInput('unknown customer', 'customerId');
+    const customer = await this.directory.requireActive(input.customerId);
     const today = todayUtc();
     return this.db.transaction(async (manager) => {
+      const issuer = await this.directory.issuer(manager);
       const amounts = lines.map((line) => lineAmounts(line));
       const note = manager.getRepository(CreditNote).create({
         id: randomUUID(),
@@ -43,6 +45,8 @@ export class CreditNoteService {
         taxMinor: amounts.reduce((s, a) => s + a.taxMinor, 0),
         totalMinor: amounts.reduce((s, a) => s + a.totalMinor, 0),
         appliedMinor: 0,
+        issuerParty: issuer ? JSON.stringify(issuer) : null,
+        recipientParty: JSON.stringify(this.directory.recipient(customer)),
         createdAt: new Date(),
       });
       if (note.totalMinor <= 0)

@@ -1,4 +1,6 @@
-import { openDatabase, type Database, type DbConfig } from '@portico/kit';
+import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import { DirectoryCustomer, DirectoryOrganisation } from '../directory/directory.entity';
+import { CustomerDirectory1764340000000 } from './migrations/1764340000000-customer-directory';
 import { CreditApplication, CreditNote, CreditNoteLine } from '../credit/credit-note.entity';
 import { NumberSequence, OutboxEvent } from '../events/outbox.entity';
 import { Invoice, InvoiceLine } from '../invoice/invoice.entity';
@@ -23,12 +25,16 @@ export const BILLING_ENTITIES = [
   NumberSequence,
   SandboxCharge,
   ProviderEvent,
+  DirectoryCustomer,
+  DirectoryOrganisation,
+  ...EVENT_ENTITIES,
 ];
 export const BILLING_MIGRATIONS = [
   CreateBilling1764300000000,
   OnlinePayments1764310000000,
   ProviderEvents1764320000000,
   ExactTokenCollation1764330000000,
+  CustomerDirectory1764340000000,
 ];
 
 export function openBillingDatabase(

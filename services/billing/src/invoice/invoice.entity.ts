@@ -92,6 +92,14 @@ export class Invoice {
 
   @Column({ type: 'datetime' })
   updatedAt!: Date;
+
+  /** The issuing business as printed when issued (JSON, see PartyValue); null while a draft. */
+  @ExactTokenColumn({ type: 'text', nullable: true })
+  issuerParty!: string | null;
+
+  /** The customer as printed when issued (JSON, see PartyValue); null while a draft. */
+  @ExactTokenColumn({ type: 'text', nullable: true })
+  recipientParty!: string | null;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { nextDocumentNumber } from '../events/number-sequence';
 import { invoiceTotals, lineAmounts } from './invoice.calc';
+import type { CustomerDirectory } from '../directory/customer-directory';
 import { Invoice, InvoiceLine } from './invoice.entity';
 import type {
   CreateInvoiceInput,
@@ -94,6 +95,7 @@ export class InvoiceService {
   constructor(
     private readonly db: Database,
     private readonly publisher: OutboxPublisher,
+    private readonly directory: CustomerDirectory,
   ) {}
 
   async list(
@@ -185,8 +187,7 @@ export class InvoiceService {
     const currency = parseCurrency(input.currency);
     const dueDate = parseDate(input.dueDate, 'dueDate');
     const lines = parseLines(input.lines, currency);
-    if (!/^[0-9a-f-]{36}$/i.test(input.customerId))
-      throw badInput('unknown customer', 'customerId');
+    await this.directory.requireActive(input.customerId);
     const now = new Date();
     const invoice = this.db.manager.getRepository(Invoice).create({
       id: randomUUID(),
@@ -274,13 +275,23 @@ export class InvoiceService {
 
   /** Sends a draft: it gets its number and issue date, and customers can see it. */
   async issue(id: string, today: string = todayUtc()): Promise<Invoice> {
+    // Who is billed is settled before the transaction (catching up with
+    // accounts may apply events, which takes a transaction of its own).
+    const draft = await this.db.manager.getRepository(Invoice).findOneBy({ id });
+    if (!draft) throw notFoundError('Invoice');
+    const customer =
+      draft.state === 'draft' ? await this.directory.requireActive(draft.customerId) : null;
     const invoice = await this.db.transaction(async (manager) => {
       const invoice = await this.lockedInvoice(manager, id);
-      if (invoice.state !== 'draft') throw badInput('only drafts can be issued', 'id');
+      if (invoice.state !== 'draft' || !customer) throw badInput('only drafts can be issued', 'id');
       if (invoice.dueDate < today) throw badInput('the due date has passed', 'dueDate');
       invoice.number = await nextDocumentNumber(manager, 'INV', today.slice(0, 4));
       invoice.issueDate = today;
       invoice.state = 'sent';
+      // Frozen as they are now: a later change of address does not rewrite an issued invoice.
+      const issuer = await this.directory.issuer(manager);
+      invoice.issuerParty = issuer ? JSON.stringify(issuer) : null;
+      invoice.recipientParty = JSON.stringify(this.directory.recipient(customer));
       invoice.updatedAt = new Date();
       await manager.getRepository(Invoice).save(invoice);
       await recordEvent(manager, 'invoice.issued', {

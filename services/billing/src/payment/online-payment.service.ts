@@ -9,6 +9,7 @@ import {
   type Principal,
   forUpdate,
 } from '@portico/kit';
+import type { CustomerDirectory } from '../directory/customer-directory';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { Invoice } from '../invoice/invoice.entity';
 import { badInput } from '../invoice/invoice.rules';
@@ -52,6 +53,7 @@ export class OnlinePaymentService {
     private readonly db: Database,
     private readonly publisher: OutboxPublisher,
     private readonly provider: PaymentProvider,
+    private readonly directory: CustomerDirectory,
   ) {}
 
   async pay(principal: Principal, request: PayInvoicesRequest): Promise<Payment> {
@@ -100,6 +102,7 @@ export class OnlinePaymentService {
 
     const replay = await this.replay(customerId, request.idempotencyKey, requestHash);
     if (replay) return replay;
+    await this.directory.requireActive(customerId, 'invoices');
 
     let payment: Payment;
     try {

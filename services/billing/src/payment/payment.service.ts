@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { notFoundError, parseAmount, type Database, forUpdate } from '@portico/kit';
+import type { CustomerDirectory } from '../directory/customer-directory';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { Invoice } from '../invoice/invoice.entity';
 import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
@@ -45,6 +46,7 @@ export class PaymentService {
   constructor(
     private readonly db: Database,
     private readonly publisher: OutboxPublisher,
+    private readonly directory: CustomerDirectory,
   ) {}
 
   /**
@@ -73,6 +75,7 @@ export class PaymentService {
     if (allocations.reduce((sum, a) => sum + a.amountMinor, 0) > amountMinor) {
       throw badInput('allocations add up to more than the payment', 'allocations');
     }
+    await this.directory.requireActive(input.customerId);
     const payment = await this.db.transaction(async (manager) => {
       const invoices = await lockInvoices(
         manager,
