@@ -40,6 +40,23 @@ export function isDuplicateKey(error: unknown): boolean {
 }
 
 /**
+ * Runs a transaction again when MariaDB chose it as a deadlock victim. Requests
+ * waiting on one idempotency key whose first request rolled back all take the
+ * key at once, and all but one are picked: each then answers like the first.
+ */
+async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const e = error as { code?: string; driverError?: { code?: string } };
+      const code = e.driverError?.code ?? e.code;
+      if (code !== 'ER_LOCK_DEADLOCK' || attempt >= attempts) throw error;
+    }
+  }
+}
+
+/**
  * Online payment of one or more invoices. The payment is written as pending,
  * with the money reserved on each invoice, before the provider is called, so
  * concurrent requests can never reserve more than an invoice's balance and a
@@ -53,6 +70,9 @@ export class OnlinePaymentService {
     private readonly publisher: OutboxPublisher,
     private readonly provider: PaymentProvider,
   ) {}
+
+  /** Charges this process is making now, by payment id: a replay of their key waits for the answer. */
+  private readonly inFlight = new Map<string, Promise<Payment>>();
 
   async pay(principal: Principal, request: PayInvoicesRequest): Promise<Payment> {
     const paidBy = payerOf(principal);
@@ -103,66 +123,78 @@ export class OnlinePaymentService {
 
     let payment: Payment;
     try {
-      payment = await this.db.transaction(async (manager) => {
-        const locked = await lockInvoices(manager, ids);
-        const currency = locked.get(ids[0]!)!.currency;
-        const allocations = request.invoices.map((item, index) => {
-          const invoice = locked.get(item.invoiceId)!;
-          if (invoice.state !== 'sent')
-            throw badInput('the invoice is not open', `invoices[${index}].invoiceId`);
-          if (invoice.currency !== currency)
-            throw badInput('the invoices are in different currencies', 'invoices');
-          const payable = payableMinor(invoice);
-          if (payable <= 0)
-            throw badInput(
-              'nothing is left to pay on this invoice',
-              `invoices[${index}].invoiceId`,
-            );
-          const amountMinor = item.amount
-            ? parseAmount(item.amount, currency, { field: `invoices[${index}].amount` })
-            : payable;
-          if (amountMinor > payable)
-            throw badInput('more than the balance due', `invoices[${index}].amount`);
-          if (amountMinor < payable && !invoice.allowPartialPayment) {
-            throw badInput('this invoice must be paid in full', `invoices[${index}].amount`);
-          }
-          return { invoiceId: invoice.id, amountMinor };
-        });
-        const payment = manager.getRepository(Payment).create({
-          id: randomUUID(),
-          customerId,
-          currency,
-          amountMinor: allocations.reduce((s, a) => s + a.amountMinor, 0),
-          method: 'card',
-          state: 'pending',
-          reference: null,
-          receivedOn: todayUtc(),
-          recordedBy: null,
-          createdAt: new Date(),
-          provider: this.provider.name,
-          providerPaymentId: null,
-          failureCode: null,
-          failureMessage: null,
-          idempotencyKey: request.idempotencyKey,
-          requestHash,
-          paidBy,
-        });
-        await manager.getRepository(Payment).insert(payment);
-        for (const allocation of allocations) {
-          await manager.getRepository(PaymentAllocation).insert({
+      payment = await retryOnDeadlock(() =>
+        this.db.transaction(async (manager) => {
+          // The key is claimed first, before the invoices are locked: a request
+          // with the same key arriving meanwhile waits on this row (MariaDB's
+          // unique index; SQLite runs it after this transaction) and then finds
+          // the key taken, whatever else holds the invoices' locks. Checking the
+          // key only before the lock let it see the invoices already reserved
+          // by this payment and answer "nothing is left to pay".
+          const payment = manager.getRepository(Payment).create({
             id: randomUUID(),
-            paymentId: payment.id,
-            invoiceId: allocation.invoiceId,
-            refundId: null,
-            amountMinor: allocation.amountMinor,
-            effectiveOn: payment.receivedOn,
+            customerId,
+            currency: invoices.find((i) => i.id === ids[0])!.currency,
+            amountMinor: 0,
+            method: 'card',
+            state: 'pending',
+            reference: null,
+            receivedOn: todayUtc(),
+            recordedBy: null,
+            createdAt: new Date(),
+            provider: this.provider.name,
+            providerPaymentId: null,
+            failureCode: null,
+            failureMessage: null,
+            idempotencyKey: request.idempotencyKey,
+            requestHash,
+            paidBy,
           });
+          await manager.getRepository(Payment).insert(payment);
+          const locked = await lockInvoices(manager, ids);
+          const currency = payment.currency;
+          const allocations = request.invoices.map((item, index) => {
+            const invoice = locked.get(item.invoiceId)!;
+            if (invoice.state !== 'sent')
+              throw badInput('the invoice is not open', `invoices[${index}].invoiceId`);
+            if (invoice.currency !== currency)
+              throw badInput('the invoices are in different currencies', 'invoices');
+            const payable = payableMinor(invoice);
+            if (payable <= 0)
+              throw badInput(
+                'nothing is left to pay on this invoice',
+                `invoices[${index}].invoiceId`,
+              );
+            const amountMinor = item.amount
+              ? parseAmount(item.amount, currency, { field: `invoices[${index}].amount` })
+              : payable;
+            if (amountMinor > payable)
+              throw badInput('more than the balance due', `invoices[${index}].amount`);
+            if (amountMinor < payable && !invoice.allowPartialPayment) {
+              throw badInput('this invoice must be paid in full', `invoices[${index}].amount`);
+            }
+            return { invoiceId: invoice.id, amountMinor };
+          });
+          payment.amountMinor = allocations.reduce((s, a) => s + a.amountMinor, 0);
           await manager
-            .getRepository(Invoice)
-            .increment({ id: allocation.invoiceId }, 'pendingMinor', allocation.amountMinor);
-        }
-        return payment;
-      });
+            .getRepository(Payment)
+            .update({ id: payment.id }, { amountMinor: payment.amountMinor });
+          for (const allocation of allocations) {
+            await manager.getRepository(PaymentAllocation).insert({
+              id: randomUUID(),
+              paymentId: payment.id,
+              invoiceId: allocation.invoiceId,
+              refundId: null,
+              amountMinor: allocation.amountMinor,
+              effectiveOn: payment.receivedOn,
+            });
+            await manager
+              .getRepository(Invoice)
+              .increment({ id: allocation.invoiceId }, 'pendingMinor', allocation.amountMinor);
+          }
+          return payment;
+        }),
+      );
     } catch (error) {
       // The same key arrived twice at once: the other request's payment is the answer.
       if (isDuplicateKey(error)) {
@@ -172,6 +204,16 @@ export class OnlinePaymentService {
       throw error;
     }
 
+    const charged = this.charge(payment, customerId, method);
+    this.inFlight.set(payment.id, charged);
+    try {
+      return await charged;
+    } finally {
+      this.inFlight.delete(payment.id);
+    }
+  }
+
+  private async charge(payment: Payment, customerId: string, method: string): Promise<Payment> {
     let outcome: ChargeOutcome;
     try {
       outcome = await this.provider.charge({
@@ -183,8 +225,9 @@ export class OnlinePaymentService {
         paymentMethod: method,
       });
     } catch {
-      // Unknown outcome: the payment stays pending and reserved until the
-      // provider's webhook or reconciliation settles it.
+      // Unknown outcome (timeout, network, provider error): the payment stays
+      // pending and reserved until the provider's webhook or the periodic
+      // reconciliation settles it.
       return payment;
     }
     return (await this.settle(payment.id, outcome)) ?? payment;
@@ -208,7 +251,9 @@ export class OnlinePaymentService {
         },
       );
     }
-    return existing;
+    // The first request's charge is still running here: answer with its outcome.
+    const inFlight = this.inFlight.get(existing.id);
+    return inFlight ? inFlight.catch(() => existing) : existing;
   }
 
   /** Applies a provider outcome once: pending → succeeded or failed. */
