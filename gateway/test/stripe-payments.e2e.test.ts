@@ -13,6 +13,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     let fake: FakeStripe;
     let stack: TestStack;
     let alice: string;
+    let admin: string;
     let n = 0;
     const key = () => `stripe-key-${Date.now()}-${(n += 1)}`;
     const signer = new Stripe('sk_test_signer');
@@ -28,6 +29,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         },
       });
       alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
+      admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
     });
     afterAll(async () => {
       await stack?.stop();
@@ -164,6 +166,86 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         pendingMinor: number | string;
       }>;
       expect([Number(paid[0]!.paidMinor), Number(paid[0]!.pendingMinor)]).toEqual([2500, 0]);
+    });
+
+    const paymentRow = async (id: string) => {
+      const rows = (await stack.billing.db.dataSource.query(
+        'SELECT state, failureCode FROM payments WHERE id = ?',
+        [id],
+      )) as Array<{ state: string; failureCode: string | null }>;
+      return rows[0];
+    };
+    const invoiceMoney = async (id: string) => {
+      const rows = (await stack.billing.db.dataSource.query(
+        'SELECT state, paidMinor, pendingMinor FROM invoices WHERE id = ?',
+        [id],
+      )) as Array<{ state: string; paidMinor: number | string; pendingMinor: number | string }>;
+      return [rows[0]!.state, Number(rows[0]!.paidMinor), Number(rows[0]!.pendingMinor)];
+    };
+    const signed = (body: string) =>
+      webhook(
+        body,
+        signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }),
+      );
+    const voidInvoice = (id: string) =>
+      stack.query(
+        'mutation ($id: ID!) { voidInvoice(input: { id: $id, reason: "Issued in error" }) { invoice { status } } }',
+        { token: admin, variables: { id } },
+      );
+    it('refuses to void an invoice while its payment is processing, and voids it once the payment failed', async () => {
+      const invoiceId = await newInvoice('18.00');
+      const pending = payload(await pay(invoiceId, 'pm_card_processing'));
+      expect(pending.payment.status).toBe('PENDING');
+      const refused = await voidInvoice(invoiceId);
+      expect(refused.body.errors?.[0]?.extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'id',
+        reason: 'payment-in-progress',
+      });
+      expect(await invoiceMoney(invoiceId)).toEqual(['sent', 0, 1800]);
+      const intent = fake.intents.find(
+        (i) => i.metadata.portico_payment_id === pending.payment.id,
+      )!;
+      const failed = {
+        ...intent,
+        status: 'requires_payment_method',
+        last_payment_error: {
+          code: 'card_declined',
+          decline_code: 'generic_decline',
+          message: 'Your card was declined.',
+        },
+      };
+      expect((await signed(event('payment_intent.payment_failed', failed))).status).toBe(200);
+      const voided = await voidInvoice(invoiceId);
+      expect(voided.body.errors).toBeUndefined();
+      expect(await invoiceMoney(invoiceId)).toEqual(['void', 0, 0]);
+    });
+
+    it('puts money that succeeds for an invoice already void on account, never on the invoice', async () => {
+      const invoiceId = await newInvoice('19.00');
+      const pending = payload(await pay(invoiceId, 'pm_card_processing'));
+      // An invoice voided while its payment was pending (as one could be
+      // before voiding waited for payments): the success must not pay it.
+      await stack.billing.db.dataSource.query("UPDATE invoices SET state = 'void' WHERE id = ?", [
+        invoiceId,
+      ]);
+      const intent = fake.intents.find(
+        (i) => i.metadata.portico_payment_id === pending.payment.id,
+      )!;
+      expect(
+        (await signed(event('payment_intent.succeeded', { ...intent, status: 'succeeded' })))
+          .status,
+      ).toBe(200);
+      expect(await paymentRow(pending.payment.id)).toEqual({
+        state: 'succeeded',
+        failureCode: null,
+      });
+      expect(await invoiceMoney(invoiceId)).toEqual(['void', 0, 0]);
+      const allocations = (await stack.billing.db.dataSource.query(
+        'SELECT COUNT(*) AS n FROM payment_allocations WHERE paymentId = ?',
+        [pending.payment.id],
+      )) as Array<{ n: number | string }>;
+      expect(Number(allocations[0]!.n)).toBe(0);
     });
 
     it('finds a payment whose answer was lost by searching PaymentIntents by metadata', async () => {

@@ -12,7 +12,7 @@ import {
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { Invoice } from '../invoice/invoice.entity';
 import { badInput } from '../invoice/invoice.rules';
-import { payableMinor, todayUtc } from '../invoice/invoice.status';
+import { balanceDueMinor, payableMinor, todayUtc } from '../invoice/invoice.status';
 import { Payment, PaymentAllocation } from './payment.entity';
 import { lockInvoices } from './payment.service';
 import type { ChargeOutcome, PaymentProvider } from './provider/payment-provider';
@@ -166,7 +166,9 @@ export class OnlinePaymentService {
                 `invoices[${index}].invoiceId`,
               );
             const amountMinor = item.amount
-              ? parseAmount(item.amount, currency, { field: `invoices[${index}].amount` })
+              ? parseAmount(item.amount, currency, {
+                  field: `invoices[${index}].amount`,
+                })
               : payable;
             if (amountMinor > payable)
               throw badInput('more than the balance due', `invoices[${index}].amount`);
@@ -247,7 +249,10 @@ export class OnlinePaymentService {
         ErrorCode.BadUserInput,
         'This idempotency key was used for a different payment',
         {
-          extensions: { field: 'idempotencyKey', reason: 'idempotency-key-reused' },
+          extensions: {
+            field: 'idempotencyKey',
+            reason: 'idempotency-key-reused',
+          },
         },
       );
     }
@@ -256,7 +261,13 @@ export class OnlinePaymentService {
     return inFlight ? inFlight.catch(() => existing) : existing;
   }
 
-  /** Applies a provider outcome once: pending → succeeded or failed. */
+  /**
+   * Applies a provider outcome once: pending → succeeded or failed. Every
+   * settlement goes through here (the charge's own answer, the webhook, the
+   * reconciliation). Money that succeeded for an invoice no longer open (made
+   * void meanwhile) is never allocated to it: that part stays on the
+   * customer's account as an unapplied payment, for staff to apply or refund.
+   */
   async settle(paymentId: string, outcome: ChargeOutcome): Promise<Payment | null> {
     if (outcome.status === 'pending') return null;
     const payment = await this.db.transaction(async (manager) => {
@@ -266,18 +277,24 @@ export class OnlinePaymentService {
       });
       if (!payment || payment.state !== 'pending') return payment;
       const allocations = await manager.getRepository(PaymentAllocation).findBy({ paymentId });
-      await lockInvoices(
+      const invoices = await lockInvoices(
         manager,
         allocations.map((a) => a.invoiceId),
       );
+      const applied: PaymentAllocation[] = [];
       for (const a of allocations) {
+        const invoice = invoices.get(a.invoiceId);
         await manager
           .getRepository(Invoice)
           .decrement({ id: a.invoiceId }, 'pendingMinor', a.amountMinor);
-        if (outcome.status === 'succeeded') {
+        if (outcome.status !== 'succeeded') continue;
+        if (invoice && invoice.state === 'sent' && a.amountMinor <= balanceDueMinor(invoice)) {
           await manager
             .getRepository(Invoice)
             .increment({ id: a.invoiceId }, 'paidMinor', a.amountMinor);
+          applied.push(a);
+        } else {
+          await manager.getRepository(PaymentAllocation).delete({ id: a.id });
         }
       }
       payment.providerPaymentId = outcome.providerPaymentId;
@@ -300,7 +317,9 @@ export class OnlinePaymentService {
           customerId: payment.customerId,
           amountMinor: payment.amountMinor,
           currency: payment.currency,
-          invoiceIds: allocations.map((a) => a.invoiceId),
+          invoiceIds: (outcome.status === 'succeeded' ? applied : allocations).map(
+            (a) => a.invoiceId,
+          ),
           ...(outcome.status === 'failed' ? { failureCode: outcome.failureCode } : {}),
         },
       );
