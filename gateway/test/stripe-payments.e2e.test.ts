@@ -26,6 +26,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           STRIPE_SECRET_KEY: 'sk_test_portico',
           STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
           STRIPE_API_BASE: fake.url,
+          // Reconcile pending payments often, and early, so a test sees it happen.
+          PAYMENTS_RECONCILE_INTERVAL_MS: '250',
+          PAYMENTS_RECONCILE_AFTER_MS: '1000',
         },
       });
       alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
@@ -192,6 +195,49 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         'mutation ($id: ID!) { voidInvoice(input: { id: $id, reason: "Issued in error" }) { invoice { status } } }',
         { token: admin, variables: { id } },
       );
+    async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+      const deadline = Date.now() + 30_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`not within 30 s: ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+
+    it('fails a payment method Stripe does not know at once, so a retry with a good card pays', async () => {
+      const invoiceId = await newInvoice('33.00');
+      const refused = payload(await pay(invoiceId, 'pm_card_doesNotExist'));
+      expect(refused).toMatchObject({
+        succeeded: false,
+        failure: { code: 'invalid_payment_method' },
+        payment: { status: 'FAILED' },
+      });
+      expect(await invoiceMoney(invoiceId)).toEqual(['sent', 0, 0]);
+      const retry = payload(await pay(invoiceId, 'pm_card_visa'));
+      expect(retry).toMatchObject({ succeeded: true, payment: { status: 'SUCCEEDED' } });
+      expect(await status(invoiceId)).toBe('PAID');
+    });
+
+    it('keeps an unknown outcome pending and settles it from Stripe while the service runs', async () => {
+      const lost = await newInvoice('21.00');
+      const unreachable = await newInvoice('22.00');
+      const charged = payload(await pay(lost, 'pm_card_answerLost'));
+      const dropped = payload(await pay(unreachable, 'pm_card_unreachable'));
+      expect([charged.payment.status, dropped.payment.status]).toEqual(['PENDING', 'PENDING']);
+      expect(fake.dropped).toBeGreaterThan(0);
+      // No restart: the periodic reconciliation asks Stripe. The charge it
+      // finds succeeded; the one Stripe never saw fails and frees the invoice.
+      await eventually(
+        async () =>
+          (await paymentRow(charged.payment.id))?.state === 'succeeded' &&
+          (await paymentRow(dropped.payment.id))?.state === 'failed',
+        'both pending payments settled',
+      );
+      expect(await invoiceMoney(lost)).toEqual(['sent', 2100, 0]);
+      expect(await invoiceMoney(unreachable)).toEqual(['sent', 0, 0]);
+      expect((await paymentRow(dropped.payment.id))?.failureCode).toBe('not_submitted');
+      expect(payload(await pay(unreachable, 'pm_card_visa')).succeeded).toBe(true);
+    });
+
     it('refuses to void an invoice while its payment is processing, and voids it once the payment failed', async () => {
       const invoiceId = await newInvoice('18.00');
       const pending = payload(await pay(invoiceId, 'pm_card_processing'));

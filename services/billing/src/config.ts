@@ -10,6 +10,7 @@ import {
   type DbConfig,
   type Env,
 } from '@portico/kit';
+import { RECONCILE_AFTER_MS } from './payment/online-payment.service';
 
 export interface BillingConfig {
   http: { host: string; port: number; keepAliveMs: number };
@@ -24,6 +25,12 @@ export interface BillingConfig {
   payments:
     | { provider: 'sandbox' }
     | { provider: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string };
+  /**
+   * Online payments left pending (answer lost, webhook missed) are settled
+   * from the provider every `intervalMs` while the service runs, once older
+   * than `pendingAfterMs` (so a charge still in flight elsewhere is left alone).
+   */
+  paymentsReconcile: { intervalMs: number; pendingAfterMs: number };
   seedDemo: boolean;
 }
 
@@ -49,6 +56,15 @@ export function loadConfig(env: Env): BillingConfig {
             apiBase: readOptionalString(env, 'STRIPE_API_BASE'),
           }
         : { provider: 'sandbox' },
+    paymentsReconcile: {
+      intervalMs: readInt(env, 'PAYMENTS_RECONCILE_INTERVAL_MS', 60_000, {
+        min: 100,
+        max: 3_600_000,
+      }),
+      pendingAfterMs: readInt(env, 'PAYMENTS_RECONCILE_AFTER_MS', RECONCILE_AFTER_MS, {
+        min: 1_000,
+      }),
+    },
     seedDemo: readBool(env, 'SEED_DEMO', false),
   };
 }

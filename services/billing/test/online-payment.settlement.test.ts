@@ -165,5 +165,78 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(await allocationsOf(payment.id)).toEqual([]);
       expect(await unapplied(customerId)).toBe(7500);
     });
+
+    it('reconciles periodically while running, leaves a charge in flight alone, and stops when told', async () => {
+      const customerId = newCustomerId();
+      const principal = { kind: 'contact' as const, contactId: 'c', customerId };
+      const first = await issuedInvoice(customerId);
+      const lost = new ControlledProvider('unknown-outcome');
+      const payments = service(lost);
+      const pending = await payments.pay(principal, {
+        invoices: [{ invoiceId: first.id }],
+        paymentMethod: 'tok_visa',
+        idempotencyKey: key(),
+      });
+      expect(pending.state).toBe('pending');
+
+      lost.record = declined;
+      const loop = payments.startReconciling(100, 0);
+      const deadline = Date.now() + 30_000;
+      while ((await money(first.id))[2] !== 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await loop.stop();
+      expect(await money(first.id)).toEqual(['sent', 0, 0]);
+      const lookupsAtStop = lost.lookups;
+
+      const third = await issuedInvoice(customerId);
+      const later = await payments.pay(principal, {
+        invoices: [{ invoiceId: third.id }],
+        paymentMethod: 'tok_visa',
+        idempotencyKey: key(),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(lost.lookups).toBe(lookupsAtStop);
+      expect(
+        (await billing.running.db.manager.getRepository(Payment).findOneByOrFail({ id: later.id }))
+          .state,
+      ).toBe('pending');
+
+      // A charge this process is making now is never settled under it, however old.
+      const second = await issuedInvoice(customerId);
+      const slow = new ControlledProvider('answers');
+      const slowPayments = service(slow);
+      const paying = slowPayments.pay(principal, {
+        invoices: [{ invoiceId: second.id }],
+        paymentMethod: 'tok_visa',
+        idempotencyKey: key(),
+      });
+      await slow.charging;
+      let rounds = 0;
+      const reconcile = slowPayments.reconcile.bind(slowPayments);
+      slowPayments.reconcile = async (...args) => {
+        const settled = await reconcile(...args);
+        rounds += 1;
+        return settled;
+      };
+      const slowLoop = slowPayments.startReconciling(100, 0);
+      // Until the loop has settled the other pending payment, and run twice more.
+      while (!slow.looked.includes(later.id) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const seen = rounds;
+      while (rounds < seen + 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await slowLoop.stop();
+      expect(rounds).toBeGreaterThanOrEqual(seen + 2);
+      expect(await money(second.id)).toEqual(['sent', 0, 7500]);
+      slow.respond(succeeded);
+      const charged = await paying;
+      expect(charged.state).toBe('succeeded');
+      // The loop did run: it asked about the other pending payment, never this one.
+      expect(slow.looked).toContain(later.id);
+      expect(slow.looked).not.toContain(charged.id);
+    });
   },
 );

@@ -24,7 +24,12 @@ export interface PayInvoicesRequest {
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,100}$/;
-/** A pending charge older than this at start-up is asked about and settled. */
+/**
+ * A pending charge older than this is asked about and settled (at start-up
+ * and by the periodic reconciliation): long enough that another instance's
+ * charge is no longer in flight (the Stripe client gives up after three
+ * attempts of 20 s).
+ */
 export const RECONCILE_AFTER_MS = 2 * 60_000;
 
 function payerOf(principal: Principal): string {
@@ -71,7 +76,10 @@ export class OnlinePaymentService {
     private readonly provider: PaymentProvider,
   ) {}
 
-  /** Charges this process is making now, by payment id: a replay of their key waits for the answer. */
+  /**
+   * Charges this process is making now, by payment id: a replay of their key
+   * waits for the answer, and reconciliation leaves them alone.
+   */
   private readonly inFlight = new Map<string, Promise<Payment>>();
 
   async pay(principal: Principal, request: PayInvoicesRequest): Promise<Payment> {
@@ -330,21 +338,25 @@ export class OnlinePaymentService {
   }
 
   /**
-   * At start-up: settles online payments left pending by a crash, from the
-   * provider's records. A charge the provider never saw is failed and its
-   * reservation released. Only payments older than RECONCILE_AFTER_MS, so
-   * another instance's charge in flight is left alone.
+   * Settles online payments left pending (a crash, a lost answer, a webhook
+   * that never came) from the provider's records; runs at start-up and then
+   * periodically. A charge the provider never saw is failed and its
+   * reservation released. Only payments older than `olderThanMs`, so another
+   * instance's charge in flight is left alone, and never one this process is
+   * charging now.
    */
-  async reconcile(now: Date = new Date()): Promise<number> {
+  async reconcile(now: Date = new Date(), olderThanMs = RECONCILE_AFTER_MS): Promise<number> {
     const pending = await this.db.manager.getRepository(Payment).find({
       where: {
         state: 'pending',
         provider: Not(IsNull()),
-        createdAt: LessThan(new Date(now.getTime() - RECONCILE_AFTER_MS)),
+        createdAt: LessThan(new Date(now.getTime() - olderThanMs)),
       },
+      order: { createdAt: 'ASC' },
     });
     let settled = 0;
     for (const payment of pending) {
+      if (this.inFlight.has(payment.id)) continue;
       const outcome = (await this.provider.lookup(payment.id)) ?? {
         status: 'failed' as const,
         providerPaymentId: null,
@@ -354,5 +366,40 @@ export class OnlinePaymentService {
       if (await this.settle(payment.id, outcome)) settled += 1;
     }
     return settled;
+  }
+
+  /**
+   * Reconciles every `intervalMs` while the service runs, one round at a time;
+   * a failed round (provider or database unreachable) is retried at the next.
+   * `stop` ends the loop and waits for a round in progress.
+   */
+  startReconciling(
+    intervalMs: number,
+    olderThanMs = RECONCILE_AFTER_MS,
+    onError: (error: unknown) => void = () => undefined,
+  ): { stop(): Promise<void> } {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let round: Promise<void> = Promise.resolve();
+    const schedule = () => {
+      if (stopped) return;
+      timer = setTimeout(() => {
+        round = this.reconcile(new Date(), olderThanMs)
+          .then(
+            () => undefined,
+            (error: unknown) => onError(error),
+          )
+          .finally(schedule);
+      }, intervalMs);
+      timer.unref();
+    };
+    schedule();
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await round;
+      },
+    };
   }
 }
