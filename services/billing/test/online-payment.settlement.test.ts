@@ -166,6 +166,29 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(await unapplied(customerId)).toBe(7500);
     });
 
+    it('puts a success reported for a payment already failed here on account', async () => {
+      const customerId = newCustomerId();
+      const invoice = await issuedInvoice(customerId);
+      const provider = new ControlledProvider('unknown-outcome');
+      const payments = service(provider);
+      const payment = await payments.pay(
+        { kind: 'contact', contactId: 'c', customerId },
+        { invoices: [{ invoiceId: invoice.id }], paymentMethod: 'tok_visa', idempotencyKey: key() },
+      );
+      // The provider's records do not show it yet: reconciled as never submitted.
+      expect(await payments.reconcile(new Date(Date.now() + RECONCILE_AFTER_MS + 1_000))).toBe(1);
+      expect(await money(invoice.id)).toEqual(['sent', 0, 0]);
+      // Then the provider reports that it took the money (a webhook, or a later look-up).
+      const settled = await payments.settle(payment.id, succeeded);
+      expect([settled?.state, settled?.failureCode]).toEqual(['succeeded', null]);
+      expect(await money(invoice.id)).toEqual(['sent', 0, 0]);
+      expect(await allocationsOf(payment.id)).toEqual([]);
+      expect(await unapplied(customerId)).toBe(7500);
+      // Told again, nothing changes.
+      await payments.settle(payment.id, succeeded);
+      expect(await unapplied(customerId)).toBe(7500);
+    });
+
     it('reconciles periodically while running, leaves a charge in flight alone, and stops when told', async () => {
       const customerId = newCustomerId();
       const principal = { kind: 'contact' as const, contactId: 'c', customerId };

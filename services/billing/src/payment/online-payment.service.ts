@@ -274,7 +274,8 @@ export class OnlinePaymentService {
    * settlement goes through here (the charge's own answer, the webhook, the
    * reconciliation). Money that succeeded for an invoice no longer open (made
    * void meanwhile) is never allocated to it: that part stays on the
-   * customer's account as an unapplied payment, for staff to apply or refund.
+   * customer's account as an unapplied payment, for staff to apply or refund;
+   * so is a success reported for a payment already failed here.
    */
   async settle(paymentId: string, outcome: ChargeOutcome): Promise<Payment | null> {
     if (outcome.status === 'pending') return null;
@@ -283,6 +284,25 @@ export class OnlinePaymentService {
         where: { id: paymentId },
         ...forUpdate(manager),
       });
+      if (payment?.state === 'failed' && payment.provider && outcome.status === 'succeeded') {
+        // Failed here (e.g. reconciled as never submitted), yet the provider
+        // took the money: it is the customer's, on account. Its reservation
+        // was released when it failed, so it pays no invoice.
+        payment.state = 'succeeded';
+        payment.providerPaymentId = outcome.providerPaymentId;
+        payment.reference = outcome.providerPaymentId;
+        payment.failureCode = null;
+        payment.failureMessage = null;
+        await manager.getRepository(Payment).save(payment);
+        await recordEvent(manager, 'payment.succeeded', {
+          paymentId,
+          customerId: payment.customerId,
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          invoiceIds: [],
+        });
+        return payment;
+      }
       if (!payment || payment.state !== 'pending') return payment;
       const allocations = await manager.getRepository(PaymentAllocation).findBy({ paymentId });
       const invoices = await lockInvoices(
