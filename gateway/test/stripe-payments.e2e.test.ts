@@ -1,6 +1,10 @@
 import Stripe from 'stripe';
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import { startFakeStripe, type FakeStripe } from '../../services/billing/test/fake-stripe';
+import {
+  createStripeClient,
+  StripePaymentProvider,
+} from '../../services/billing/src/payment/provider/stripe-provider';
 import { startTestStack, type TestStack } from './stack-harness';
 
 const WEBHOOK_SECRET = 'whsec_test_portico_0123456789';
@@ -215,6 +219,28 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const retry = payload(await pay(invoiceId, 'pm_card_visa'));
       expect(retry).toMatchObject({ succeeded: true, payment: { status: 'SUCCEEDED' } });
       expect(await status(invoiceId)).toBe('PAID');
+    });
+
+    it('takes a request Stripe refuses outright (a wrong API key) as a failed charge, not an unknown one', async () => {
+      const provider = new StripePaymentProvider(
+        createStripeClient({
+          secretKey: 'sk_live_wrong',
+          webhookSecret: WEBHOOK_SECRET,
+          apiBase: fake.url,
+        }),
+      );
+      const intents = fake.intents.length;
+      await expect(
+        provider.charge({
+          paymentId: '00000000-0000-4000-8000-00000000a401',
+          amountMinor: 500,
+          currency: 'GBP',
+          customerId: DEMO_CUSTOMER_IDS.acme,
+          description: 'refused',
+          paymentMethod: 'pm_card_visa',
+        }),
+      ).resolves.toMatchObject({ status: 'failed', failureCode: 'provider_refused' });
+      expect(fake.intents.length).toBe(intents);
     });
 
     it('keeps an unknown outcome pending and settles it from Stripe while the service runs', async () => {
