@@ -297,8 +297,8 @@ export class InvoiceService {
   /**
    * Voids an issued invoice that has no payments or credits on it, and no
    * online payment still in progress: a charge that later succeeds must find
-   * the invoice it paid, so the void waits for the payment to settle (the
-   * caller retries; a failed charge releases the invoice).
+   * the invoice it paid, so the void is refused until the payment settles
+   * (staff retry then; a failed charge leaves the invoice free to void).
    */
   async void(id: string, reason: string): Promise<Invoice> {
     const trimmed = reason.trim();
