@@ -1,5 +1,6 @@
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import type { SandboxPaymentProvider } from '../../services/billing/src/payment/provider/sandbox-provider';
+import { lockInvoices } from '../../services/billing/src/payment/payment.service';
 import { startTestStack, type TestStack } from './stack-harness';
 
 const PAY = `mutation ($input: PayInvoicesInput!) { payInvoices(input: $input) {
@@ -198,6 +199,70 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         amountPaid: { amount: '99.99' },
         balanceDue: { amount: '0.00' },
       });
+    });
+
+    it("answers 50 concurrent requests with one idempotency key with that key's one payment", async () => {
+      const id = await newInvoice('77.00', false);
+      const k = key();
+      const before = sandbox().chargesCreated;
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          pay(alice, {
+            invoices: [{ invoiceId: id }],
+            paymentMethod: 'tok_visa',
+            idempotencyKey: k,
+          }),
+        ),
+      );
+      expect(responses.flatMap((r) => r.body.errors ?? [])).toEqual([]);
+      const ids = new Set(responses.map((r) => result(r)?.payment.id));
+      expect(ids.size).toBe(1);
+      expect(responses.every((r) => result(r)?.succeeded)).toBe(true);
+      expect([...ids][0]).toEqual(expect.any(String));
+      expect(sandbox().chargesCreated - before).toBe(1);
+      expect((await invoiceState(id)).amountPaid.amount).toBe('77.00');
+    });
+
+    it("answers one key's concurrent requests with its payment while other payments hold the invoice's lock", async () => {
+      const id = await newInvoice('100.00', true);
+      const k = key();
+      const before = sandbox().chargesCreated;
+      // Another transaction holds the invoice's lock while the requests pile up
+      // behind it; once the key's payment and the others are in, the rest of
+      // the balance is less than the key's amount, so only its payment can answer.
+      let release!: () => void;
+      let locked!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const holder = stack.billing.db.transaction(async (manager) => {
+        await lockInvoices(manager, [id]);
+        locked();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await holding;
+      const sameKey = Array.from({ length: 50 }, () =>
+        pay(alice, {
+          invoices: [{ invoiceId: id, amount: '60.00' }],
+          paymentMethod: 'tok_visa',
+          idempotencyKey: k,
+        }),
+      );
+      const others = Array.from({ length: 4 }, () =>
+        pay(alice, {
+          invoices: [{ invoiceId: id, amount: '10.00' }],
+          paymentMethod: 'tok_visa',
+          idempotencyKey: key(),
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      release();
+      await holder;
+      const [keyed, other] = [await Promise.all(sameKey), await Promise.all(others)];
+      expect([...keyed, ...other].flatMap((r) => r.body.errors ?? [])).toEqual([]);
+      expect(new Set(keyed.map((r) => result(r)?.payment.id)).size).toBe(1);
+      expect(keyed.every((r) => result(r)?.succeeded)).toBe(true);
+      expect(other.every((r) => result(r)?.succeeded)).toBe(true);
+      expect(sandbox().chargesCreated - before).toBe(5);
+      expect((await invoiceState(id)).amountPaid.amount).toBe('100.00');
     });
 
     it("refuses another customer's invoice exactly like a missing one, and bad amounts with a coded error", async () => {

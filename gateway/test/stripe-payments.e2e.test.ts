@@ -1,6 +1,10 @@
 import Stripe from 'stripe';
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import { startFakeStripe, type FakeStripe } from '../../services/billing/test/fake-stripe';
+import {
+  createStripeClient,
+  StripePaymentProvider,
+} from '../../services/billing/src/payment/provider/stripe-provider';
 import { startTestStack, type TestStack } from './stack-harness';
 
 const WEBHOOK_SECRET = 'whsec_test_portico_0123456789';
@@ -13,6 +17,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     let fake: FakeStripe;
     let stack: TestStack;
     let alice: string;
+    let admin: string;
     let n = 0;
     const key = () => `stripe-key-${Date.now()}-${(n += 1)}`;
     const signer = new Stripe('sk_test_signer');
@@ -25,9 +30,13 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           STRIPE_SECRET_KEY: 'sk_test_portico',
           STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
           STRIPE_API_BASE: fake.url,
+          // Reconcile pending payments often, and early, so a test sees it happen.
+          PAYMENTS_RECONCILE_INTERVAL_MS: '250',
+          PAYMENTS_RECONCILE_AFTER_MS: '1000',
         },
       });
       alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
+      admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
     });
     afterAll(async () => {
       await stack?.stop();
@@ -164,6 +173,151 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         pendingMinor: number | string;
       }>;
       expect([Number(paid[0]!.paidMinor), Number(paid[0]!.pendingMinor)]).toEqual([2500, 0]);
+    });
+
+    const paymentRow = async (id: string) => {
+      const rows = (await stack.billing.db.dataSource.query(
+        'SELECT state, failureCode FROM payments WHERE id = ?',
+        [id],
+      )) as Array<{ state: string; failureCode: string | null }>;
+      return rows[0];
+    };
+    const invoiceMoney = async (id: string) => {
+      const rows = (await stack.billing.db.dataSource.query(
+        'SELECT state, paidMinor, pendingMinor FROM invoices WHERE id = ?',
+        [id],
+      )) as Array<{ state: string; paidMinor: number | string; pendingMinor: number | string }>;
+      return [rows[0]!.state, Number(rows[0]!.paidMinor), Number(rows[0]!.pendingMinor)];
+    };
+    const signed = (body: string) =>
+      webhook(
+        body,
+        signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }),
+      );
+    const voidInvoice = (id: string) =>
+      stack.query(
+        'mutation ($id: ID!) { voidInvoice(input: { id: $id, reason: "Issued in error" }) { invoice { status } } }',
+        { token: admin, variables: { id } },
+      );
+    async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+      const deadline = Date.now() + 30_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`not within 30 s: ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+
+    it('fails a payment method Stripe does not know at once, so a retry with a good card pays', async () => {
+      const invoiceId = await newInvoice('33.00');
+      const refused = payload(await pay(invoiceId, 'pm_card_doesNotExist'));
+      expect(refused).toMatchObject({
+        succeeded: false,
+        failure: { code: 'invalid_payment_method' },
+        payment: { status: 'FAILED' },
+      });
+      expect(await invoiceMoney(invoiceId)).toEqual(['sent', 0, 0]);
+      const retry = payload(await pay(invoiceId, 'pm_card_visa'));
+      expect(retry).toMatchObject({ succeeded: true, payment: { status: 'SUCCEEDED' } });
+      expect(await status(invoiceId)).toBe('PAID');
+    });
+
+    it('takes a request Stripe refuses outright (a wrong API key) as a failed charge, not an unknown one', async () => {
+      const provider = new StripePaymentProvider(
+        createStripeClient({
+          secretKey: 'sk_live_wrong',
+          webhookSecret: WEBHOOK_SECRET,
+          apiBase: fake.url,
+        }),
+      );
+      const intents = fake.intents.length;
+      await expect(
+        provider.charge({
+          paymentId: '00000000-0000-4000-8000-00000000a401',
+          amountMinor: 500,
+          currency: 'GBP',
+          customerId: DEMO_CUSTOMER_IDS.acme,
+          description: 'refused',
+          paymentMethod: 'pm_card_visa',
+        }),
+      ).resolves.toMatchObject({ status: 'failed', failureCode: 'provider_refused' });
+      expect(fake.intents.length).toBe(intents);
+    });
+
+    it('keeps an unknown outcome pending and settles it from Stripe while the service runs', async () => {
+      const lost = await newInvoice('21.00');
+      const unreachable = await newInvoice('22.00');
+      const charged = payload(await pay(lost, 'pm_card_answerLost'));
+      const dropped = payload(await pay(unreachable, 'pm_card_unreachable'));
+      expect([charged.payment.status, dropped.payment.status]).toEqual(['PENDING', 'PENDING']);
+      expect(fake.dropped).toBeGreaterThan(0);
+      // No restart: the periodic reconciliation asks Stripe. The charge it
+      // finds succeeded; the one Stripe never saw fails and frees the invoice.
+      await eventually(
+        async () =>
+          (await paymentRow(charged.payment.id))?.state === 'succeeded' &&
+          (await paymentRow(dropped.payment.id))?.state === 'failed',
+        'both pending payments settled',
+      );
+      expect(await invoiceMoney(lost)).toEqual(['sent', 2100, 0]);
+      expect(await invoiceMoney(unreachable)).toEqual(['sent', 0, 0]);
+      expect((await paymentRow(dropped.payment.id))?.failureCode).toBe('not_submitted');
+      expect(payload(await pay(unreachable, 'pm_card_visa')).succeeded).toBe(true);
+    });
+
+    it('refuses to void an invoice while its payment is processing, and voids it once the payment failed', async () => {
+      const invoiceId = await newInvoice('18.00');
+      const pending = payload(await pay(invoiceId, 'pm_card_processing'));
+      expect(pending.payment.status).toBe('PENDING');
+      const refused = await voidInvoice(invoiceId);
+      expect(refused.body.errors?.[0]?.extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'id',
+        reason: 'payment-in-progress',
+      });
+      expect(await invoiceMoney(invoiceId)).toEqual(['sent', 0, 1800]);
+      const intent = fake.intents.find(
+        (i) => i.metadata.portico_payment_id === pending.payment.id,
+      )!;
+      const failed = {
+        ...intent,
+        status: 'requires_payment_method',
+        last_payment_error: {
+          code: 'card_declined',
+          decline_code: 'generic_decline',
+          message: 'Your card was declined.',
+        },
+      };
+      expect((await signed(event('payment_intent.payment_failed', failed))).status).toBe(200);
+      const voided = await voidInvoice(invoiceId);
+      expect(voided.body.errors).toBeUndefined();
+      expect(await invoiceMoney(invoiceId)).toEqual(['void', 0, 0]);
+    });
+
+    it('puts money that succeeds for an invoice already void on account, never on the invoice', async () => {
+      const invoiceId = await newInvoice('19.00');
+      const pending = payload(await pay(invoiceId, 'pm_card_processing'));
+      // An invoice voided while its payment was pending (as one could be
+      // before voiding waited for payments): the success must not pay it.
+      await stack.billing.db.dataSource.query("UPDATE invoices SET state = 'void' WHERE id = ?", [
+        invoiceId,
+      ]);
+      const intent = fake.intents.find(
+        (i) => i.metadata.portico_payment_id === pending.payment.id,
+      )!;
+      expect(
+        (await signed(event('payment_intent.succeeded', { ...intent, status: 'succeeded' })))
+          .status,
+      ).toBe(200);
+      expect(await paymentRow(pending.payment.id)).toEqual({
+        state: 'succeeded',
+        failureCode: null,
+      });
+      expect(await invoiceMoney(invoiceId)).toEqual(['void', 0, 0]);
+      const allocations = (await stack.billing.db.dataSource.query(
+        'SELECT COUNT(*) AS n FROM payment_allocations WHERE paymentId = ?',
+        [pending.payment.id],
+      )) as Array<{ n: number | string }>;
+      expect(Number(allocations[0]!.n)).toBe(0);
     });
 
     it('finds a payment whose answer was lost by searching PaymentIntents by metadata', async () => {

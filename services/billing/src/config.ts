@@ -12,6 +12,7 @@ import {
   type EventsConfig,
   type Env,
 } from '@portico/kit';
+import { RECONCILE_AFTER_MS } from './payment/online-payment.service';
 
 export interface BillingConfig {
   http: { host: string; port: number; keepAliveMs: number };
@@ -28,6 +29,12 @@ export interface BillingConfig {
     | { provider: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string };
   /** How billing hears of accounts' customers and organisation profile. */
   events: EventsConfig;
+  /**
+   * Online payments left pending (answer lost, webhook missed) are settled
+   * from the provider every `intervalMs` while the service runs, once older
+   * than `pendingAfterMs` (so a charge still in flight elsewhere is left alone).
+   */
+  paymentsReconcile: { intervalMs: number; pendingAfterMs: number };
   seedDemo: boolean;
 }
 
@@ -54,6 +61,15 @@ export function loadConfig(env: Env): BillingConfig {
           }
         : { provider: 'sandbox' },
     events: readEventsConfig(env, { accounts: 'http://127.0.0.1:4001/internal/events' }),
+    paymentsReconcile: {
+      intervalMs: readInt(env, 'PAYMENTS_RECONCILE_INTERVAL_MS', 60_000, {
+        min: 100,
+        max: 3_600_000,
+      }),
+      pendingAfterMs: readInt(env, 'PAYMENTS_RECONCILE_AFTER_MS', RECONCILE_AFTER_MS, {
+        min: 1_000,
+      }),
+    },
     seedDemo: readBool(env, 'SEED_DEMO', false),
   };
 }

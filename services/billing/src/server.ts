@@ -59,7 +59,7 @@ export async function startBilling(
     }
     // Left behind by a crash: charges to settle from the provider's records,
     // events committed but not yet published.
-    await services.onlinePayments.reconcile();
+    await services.onlinePayments.reconcile(new Date(), config.paymentsReconcile.pendingAfterMs);
     await services.publisher.flush();
     const { schema } = await buildSchema();
     const server = await startSubgraphServer({
@@ -83,11 +83,21 @@ export async function startBilling(
           : {},
       isReady: databaseReady(db),
     });
+    // Pending charges are settled while the service runs, not only at the next start.
+    const reconciling = services.onlinePayments.startReconciling(
+      config.paymentsReconcile.intervalMs,
+      config.paymentsReconcile.pendingAfterMs,
+      (error) =>
+        process.stderr.write(
+          `billing: reconciling pending payments failed, retrying: ${String(error)}\n`,
+        ),
+    );
     return {
       ...server,
       db,
       services,
       close: async () => {
+        await reconciling.stop();
         await server.close();
         await follow.close();
         await db.dataSource.destroy();

@@ -11,6 +11,10 @@ import type { AddressInfo } from 'node:net';
  *   pm_card_chargeDeclined                    card_declined (generic_decline)
  *   pm_card_chargeDeclinedInsufficientFunds   card_declined (insufficient_funds)
  *   pm_card_processing (fake only)            stays processing until a webhook
+ *   pm_card_answerLost (fake only)            charged, but answered 500 (outcome unknown to the caller)
+ *   pm_card_unreachable (fake only)           the connection drops before Stripe sees the charge
+ * Any other payment method is refused as Stripe refuses an unknown one: 400,
+ * invalid_request_error, code resource_missing, param payment_method.
  */
 export interface FakeIntent {
   id: string;
@@ -28,6 +32,8 @@ export interface FakeStripe {
   intents: FakeIntent[];
   /** Requests that carried an Idempotency-Key already seen (answered from the first response). */
   replays: number;
+  /** Requests whose connection was dropped unanswered (pm_card_unreachable). */
+  dropped: number;
   close(): Promise<void>;
 }
 
@@ -56,7 +62,7 @@ function json(res: ServerResponse, status: number, body: unknown) {
 export async function startFakeStripe(): Promise<FakeStripe> {
   const intents: FakeIntent[] = [];
   const idempotent = new Map<string, { status: number; body: unknown }>();
-  const state = { replays: 0 };
+  const state = { replays: 0, dropped: 0 };
 
   const create = (form: Record<string, unknown>): { status: number; body: unknown } => {
     const method = String(form.payment_method ?? '');
@@ -96,6 +102,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         },
       };
     }
+    if (method === 'pm_card_answerLost') {
+      return {
+        status: 500,
+        body: { error: { type: 'api_error', message: 'An unknown error occurred' } },
+      };
+    }
     if (!['pm_card_visa', 'pm_card_processing'].includes(method)) {
       intents.pop();
       return {
@@ -104,6 +116,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
           error: {
             type: 'invalid_request_error',
             code: 'resource_missing',
+            param: 'payment_method',
+            doc_url: 'https://stripe.com/docs/error-codes/resource-missing',
             message: `No such PaymentMethod: '${method}'`,
           },
         },
@@ -130,7 +144,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         json(res, seen.status, seen.body);
         return;
       }
-      const answer = create(parseForm(Buffer.concat(chunks).toString('utf8')));
+      const form = parseForm(Buffer.concat(chunks).toString('utf8'));
+      if (form.payment_method === 'pm_card_unreachable') {
+        state.dropped += 1;
+        req.socket.destroy();
+        return;
+      }
+      const answer = create(form);
       if (typeof key === 'string') idempotent.set(key, answer);
       json(res, answer.status, answer.body);
       return;
@@ -164,6 +184,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     intents,
     get replays() {
       return state.replays;
+    },
+    get dropped() {
+      return state.dropped;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

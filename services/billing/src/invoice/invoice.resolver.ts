@@ -202,7 +202,8 @@ export class InvoiceResolver {
   }
 
   @Mutation(() => InvoicePayload, {
-    description: 'Staff: void an invoice with nothing paid or credited on it.',
+    description:
+      'Staff: void an invoice with nothing paid or credited on it and no online payment in progress.',
   })
   @StaffOnly('accountant')
   async voidInvoice(

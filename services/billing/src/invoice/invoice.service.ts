@@ -305,7 +305,12 @@ export class InvoiceService {
     return invoice;
   }
 
-  /** Voids an issued invoice that has no payments or credits on it. */
+  /**
+   * Voids an issued invoice that has no payments or credits on it, and no
+   * online payment still in progress: a charge that later succeeds must find
+   * the invoice it paid, so the void is refused until the payment settles
+   * (staff retry then; a failed charge leaves the invoice free to void).
+   */
   async void(id: string, reason: string): Promise<Invoice> {
     const trimmed = reason.trim();
     if (!trimmed || trimmed.length > 500)
@@ -317,6 +322,13 @@ export class InvoiceService {
         throw codedError(ErrorCode.BadUserInput, 'refund the payments and credits on it first', {
           extensions: { field: 'id' },
         });
+      }
+      if (invoice.pendingMinor !== 0) {
+        throw codedError(
+          ErrorCode.BadUserInput,
+          'a payment is in progress on this invoice; void it once the payment has settled',
+          { extensions: { field: 'id', reason: 'payment-in-progress' } },
+        );
       }
       invoice.state = 'void';
       invoice.voidedAt = new Date();

@@ -13,7 +13,7 @@ import type { CustomerDirectory } from '../directory/customer-directory';
 import { recordEvent, type OutboxPublisher } from '../events/event-bus';
 import { Invoice } from '../invoice/invoice.entity';
 import { badInput } from '../invoice/invoice.rules';
-import { payableMinor, todayUtc } from '../invoice/invoice.status';
+import { balanceDueMinor, payableMinor, todayUtc } from '../invoice/invoice.status';
 import { Payment, PaymentAllocation } from './payment.entity';
 import { lockInvoices } from './payment.service';
 import type { ChargeOutcome, PaymentProvider } from './provider/payment-provider';
@@ -25,7 +25,12 @@ export interface PayInvoicesRequest {
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,100}$/;
-/** A pending charge older than this at start-up is asked about and settled. */
+/**
+ * A pending charge older than this is asked about and settled (at start-up
+ * and by the periodic reconciliation): long enough that another instance's
+ * charge is no longer in flight (the Stripe client gives up after three
+ * attempts of 20 s).
+ */
 export const RECONCILE_AFTER_MS = 2 * 60_000;
 
 function payerOf(principal: Principal): string {
@@ -38,6 +43,23 @@ export function isDuplicateKey(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? '';
   return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
+}
+
+/**
+ * Runs a transaction again when MariaDB chose it as a deadlock victim. Requests
+ * waiting on one idempotency key whose first request rolled back all take the
+ * key at once, and all but one are picked: each then answers like the first.
+ */
+async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const e = error as { code?: string; driverError?: { code?: string } };
+      const code = e.driverError?.code ?? e.code;
+      if (code !== 'ER_LOCK_DEADLOCK' || attempt >= attempts) throw error;
+    }
+  }
 }
 
 /**
@@ -55,6 +77,12 @@ export class OnlinePaymentService {
     private readonly provider: PaymentProvider,
     private readonly directory: CustomerDirectory,
   ) {}
+
+  /**
+   * Charges this process is making now, by payment id: a replay of their key
+   * waits for the answer, and reconciliation leaves them alone.
+   */
+  private readonly inFlight = new Map<string, Promise<Payment>>();
 
   async pay(principal: Principal, request: PayInvoicesRequest): Promise<Payment> {
     const paidBy = payerOf(principal);
@@ -106,66 +134,80 @@ export class OnlinePaymentService {
 
     let payment: Payment;
     try {
-      payment = await this.db.transaction(async (manager) => {
-        const locked = await lockInvoices(manager, ids);
-        const currency = locked.get(ids[0]!)!.currency;
-        const allocations = request.invoices.map((item, index) => {
-          const invoice = locked.get(item.invoiceId)!;
-          if (invoice.state !== 'sent')
-            throw badInput('the invoice is not open', `invoices[${index}].invoiceId`);
-          if (invoice.currency !== currency)
-            throw badInput('the invoices are in different currencies', 'invoices');
-          const payable = payableMinor(invoice);
-          if (payable <= 0)
-            throw badInput(
-              'nothing is left to pay on this invoice',
-              `invoices[${index}].invoiceId`,
-            );
-          const amountMinor = item.amount
-            ? parseAmount(item.amount, currency, { field: `invoices[${index}].amount` })
-            : payable;
-          if (amountMinor > payable)
-            throw badInput('more than the balance due', `invoices[${index}].amount`);
-          if (amountMinor < payable && !invoice.allowPartialPayment) {
-            throw badInput('this invoice must be paid in full', `invoices[${index}].amount`);
-          }
-          return { invoiceId: invoice.id, amountMinor };
-        });
-        const payment = manager.getRepository(Payment).create({
-          id: randomUUID(),
-          customerId,
-          currency,
-          amountMinor: allocations.reduce((s, a) => s + a.amountMinor, 0),
-          method: 'card',
-          state: 'pending',
-          reference: null,
-          receivedOn: todayUtc(),
-          recordedBy: null,
-          createdAt: new Date(),
-          provider: this.provider.name,
-          providerPaymentId: null,
-          failureCode: null,
-          failureMessage: null,
-          idempotencyKey: request.idempotencyKey,
-          requestHash,
-          paidBy,
-        });
-        await manager.getRepository(Payment).insert(payment);
-        for (const allocation of allocations) {
-          await manager.getRepository(PaymentAllocation).insert({
+      payment = await retryOnDeadlock(() =>
+        this.db.transaction(async (manager) => {
+          // The key is claimed first, before the invoices are locked: a request
+          // with the same key arriving meanwhile waits on this row (MariaDB's
+          // unique index; SQLite runs it after this transaction) and then finds
+          // the key taken, whatever else holds the invoices' locks. Checking the
+          // key only before the lock let it see the invoices already reserved
+          // by this payment and answer "nothing is left to pay".
+          const payment = manager.getRepository(Payment).create({
             id: randomUUID(),
-            paymentId: payment.id,
-            invoiceId: allocation.invoiceId,
-            refundId: null,
-            amountMinor: allocation.amountMinor,
-            effectiveOn: payment.receivedOn,
+            customerId,
+            currency: invoices.find((i) => i.id === ids[0])!.currency,
+            amountMinor: 0,
+            method: 'card',
+            state: 'pending',
+            reference: null,
+            receivedOn: todayUtc(),
+            recordedBy: null,
+            createdAt: new Date(),
+            provider: this.provider.name,
+            providerPaymentId: null,
+            failureCode: null,
+            failureMessage: null,
+            idempotencyKey: request.idempotencyKey,
+            requestHash,
+            paidBy,
           });
+          await manager.getRepository(Payment).insert(payment);
+          const locked = await lockInvoices(manager, ids);
+          const currency = payment.currency;
+          const allocations = request.invoices.map((item, index) => {
+            const invoice = locked.get(item.invoiceId)!;
+            if (invoice.state !== 'sent')
+              throw badInput('the invoice is not open', `invoices[${index}].invoiceId`);
+            if (invoice.currency !== currency)
+              throw badInput('the invoices are in different currencies', 'invoices');
+            const payable = payableMinor(invoice);
+            if (payable <= 0)
+              throw badInput(
+                'nothing is left to pay on this invoice',
+                `invoices[${index}].invoiceId`,
+              );
+            const amountMinor = item.amount
+              ? parseAmount(item.amount, currency, {
+                  field: `invoices[${index}].amount`,
+                })
+              : payable;
+            if (amountMinor > payable)
+              throw badInput('more than the balance due', `invoices[${index}].amount`);
+            if (amountMinor < payable && !invoice.allowPartialPayment) {
+              throw badInput('this invoice must be paid in full', `invoices[${index}].amount`);
+            }
+            return { invoiceId: invoice.id, amountMinor };
+          });
+          payment.amountMinor = allocations.reduce((s, a) => s + a.amountMinor, 0);
           await manager
-            .getRepository(Invoice)
-            .increment({ id: allocation.invoiceId }, 'pendingMinor', allocation.amountMinor);
-        }
-        return payment;
-      });
+            .getRepository(Payment)
+            .update({ id: payment.id }, { amountMinor: payment.amountMinor });
+          for (const allocation of allocations) {
+            await manager.getRepository(PaymentAllocation).insert({
+              id: randomUUID(),
+              paymentId: payment.id,
+              invoiceId: allocation.invoiceId,
+              refundId: null,
+              amountMinor: allocation.amountMinor,
+              effectiveOn: payment.receivedOn,
+            });
+            await manager
+              .getRepository(Invoice)
+              .increment({ id: allocation.invoiceId }, 'pendingMinor', allocation.amountMinor);
+          }
+          return payment;
+        }),
+      );
     } catch (error) {
       // The same key arrived twice at once: the other request's payment is the answer.
       if (isDuplicateKey(error)) {
@@ -175,6 +217,16 @@ export class OnlinePaymentService {
       throw error;
     }
 
+    const charged = this.charge(payment, customerId, method);
+    this.inFlight.set(payment.id, charged);
+    try {
+      return await charged;
+    } finally {
+      this.inFlight.delete(payment.id);
+    }
+  }
+
+  private async charge(payment: Payment, customerId: string, method: string): Promise<Payment> {
     let outcome: ChargeOutcome;
     try {
       outcome = await this.provider.charge({
@@ -186,8 +238,9 @@ export class OnlinePaymentService {
         paymentMethod: method,
       });
     } catch {
-      // Unknown outcome: the payment stays pending and reserved until the
-      // provider's webhook or reconciliation settles it.
+      // Unknown outcome (timeout, network, provider error): the payment stays
+      // pending and reserved until the provider's webhook or the periodic
+      // reconciliation settles it.
       return payment;
     }
     return (await this.settle(payment.id, outcome)) ?? payment;
@@ -207,14 +260,26 @@ export class OnlinePaymentService {
         ErrorCode.BadUserInput,
         'This idempotency key was used for a different payment',
         {
-          extensions: { field: 'idempotencyKey', reason: 'idempotency-key-reused' },
+          extensions: {
+            field: 'idempotencyKey',
+            reason: 'idempotency-key-reused',
+          },
         },
       );
     }
-    return existing;
+    // The first request's charge is still running here: answer with its outcome.
+    const inFlight = this.inFlight.get(existing.id);
+    return inFlight ? inFlight.catch(() => existing) : existing;
   }
 
-  /** Applies a provider outcome once: pending → succeeded or failed. */
+  /**
+   * Applies a provider outcome once: pending → succeeded or failed. Every
+   * settlement goes through here (the charge's own answer, the webhook, the
+   * reconciliation). Money that succeeded for an invoice no longer open (made
+   * void meanwhile) is never allocated to it: that part stays on the
+   * customer's account as an unapplied payment, for staff to apply or refund;
+   * so is a success reported for a payment already failed here.
+   */
   async settle(paymentId: string, outcome: ChargeOutcome): Promise<Payment | null> {
     if (outcome.status === 'pending') return null;
     const payment = await this.db.transaction(async (manager) => {
@@ -222,20 +287,45 @@ export class OnlinePaymentService {
         where: { id: paymentId },
         ...forUpdate(manager),
       });
+      if (payment?.state === 'failed' && payment.provider && outcome.status === 'succeeded') {
+        // Failed here (e.g. reconciled as never submitted), yet the provider
+        // took the money: it is the customer's, on account. Its reservation
+        // was released when it failed, so it pays no invoice.
+        payment.state = 'succeeded';
+        payment.providerPaymentId = outcome.providerPaymentId;
+        payment.reference = outcome.providerPaymentId;
+        payment.failureCode = null;
+        payment.failureMessage = null;
+        await manager.getRepository(Payment).save(payment);
+        await recordEvent(manager, 'payment.succeeded', {
+          paymentId,
+          customerId: payment.customerId,
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          invoiceIds: [],
+        });
+        return payment;
+      }
       if (!payment || payment.state !== 'pending') return payment;
       const allocations = await manager.getRepository(PaymentAllocation).findBy({ paymentId });
-      await lockInvoices(
+      const invoices = await lockInvoices(
         manager,
         allocations.map((a) => a.invoiceId),
       );
+      const applied: PaymentAllocation[] = [];
       for (const a of allocations) {
+        const invoice = invoices.get(a.invoiceId);
         await manager
           .getRepository(Invoice)
           .decrement({ id: a.invoiceId }, 'pendingMinor', a.amountMinor);
-        if (outcome.status === 'succeeded') {
+        if (outcome.status !== 'succeeded') continue;
+        if (invoice && invoice.state === 'sent' && a.amountMinor <= balanceDueMinor(invoice)) {
           await manager
             .getRepository(Invoice)
             .increment({ id: a.invoiceId }, 'paidMinor', a.amountMinor);
+          applied.push(a);
+        } else {
+          await manager.getRepository(PaymentAllocation).delete({ id: a.id });
         }
       }
       payment.providerPaymentId = outcome.providerPaymentId;
@@ -258,7 +348,9 @@ export class OnlinePaymentService {
           customerId: payment.customerId,
           amountMinor: payment.amountMinor,
           currency: payment.currency,
-          invoiceIds: allocations.map((a) => a.invoiceId),
+          invoiceIds: (outcome.status === 'succeeded' ? applied : allocations).map(
+            (a) => a.invoiceId,
+          ),
           ...(outcome.status === 'failed' ? { failureCode: outcome.failureCode } : {}),
         },
       );
@@ -269,21 +361,25 @@ export class OnlinePaymentService {
   }
 
   /**
-   * At start-up: settles online payments left pending by a crash, from the
-   * provider's records. A charge the provider never saw is failed and its
-   * reservation released. Only payments older than RECONCILE_AFTER_MS, so
-   * another instance's charge in flight is left alone.
+   * Settles online payments left pending (a crash, a lost answer, a webhook
+   * that never came) from the provider's records; runs at start-up and then
+   * periodically. A charge the provider never saw is failed and its
+   * reservation released. Only payments older than `olderThanMs`, so another
+   * instance's charge in flight is left alone, and never one this process is
+   * charging now.
    */
-  async reconcile(now: Date = new Date()): Promise<number> {
+  async reconcile(now: Date = new Date(), olderThanMs = RECONCILE_AFTER_MS): Promise<number> {
     const pending = await this.db.manager.getRepository(Payment).find({
       where: {
         state: 'pending',
         provider: Not(IsNull()),
-        createdAt: LessThan(new Date(now.getTime() - RECONCILE_AFTER_MS)),
+        createdAt: LessThan(new Date(now.getTime() - olderThanMs)),
       },
+      order: { createdAt: 'ASC' },
     });
     let settled = 0;
     for (const payment of pending) {
+      if (this.inFlight.has(payment.id)) continue;
       const outcome = (await this.provider.lookup(payment.id)) ?? {
         status: 'failed' as const,
         providerPaymentId: null,
@@ -293,5 +389,40 @@ export class OnlinePaymentService {
       if (await this.settle(payment.id, outcome)) settled += 1;
     }
     return settled;
+  }
+
+  /**
+   * Reconciles every `intervalMs` while the service runs, one round at a time;
+   * a failed round (provider or database unreachable) is retried at the next.
+   * `stop` ends the loop and waits for a round in progress.
+   */
+  startReconciling(
+    intervalMs: number,
+    olderThanMs = RECONCILE_AFTER_MS,
+    onError: (error: unknown) => void = () => undefined,
+  ): { stop(): Promise<void> } {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let round: Promise<void> = Promise.resolve();
+    const schedule = () => {
+      if (stopped) return;
+      timer = setTimeout(() => {
+        round = this.reconcile(new Date(), olderThanMs)
+          .then(
+            () => undefined,
+            (error: unknown) => onError(error),
+          )
+          .finally(schedule);
+      }, intervalMs);
+      timer.unref();
+    };
+    schedule();
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await round;
+      },
+    };
   }
 }

@@ -39,6 +39,54 @@ function outcomeOf(intent: Stripe.PaymentIntent): ChargeOutcome {
 }
 
 /**
+ * A definite refusal: Stripe answered and did not charge. Card errors
+ * (declines), invalid requests (an unknown or unusable payment method, an
+ * amount Stripe refuses), and requests Stripe refused before doing anything
+ * (authentication, permission). Each is a failed payment at once, so its
+ * reservation is released and the customer can retry. A rate limit is not one:
+ * it may answer a retry of an attempt whose outcome is unknown.
+ */
+function refusalOf(error: unknown): ChargeOutcome | null {
+  if (!(error instanceof Stripe.errors.StripeError)) return null;
+  const raw = error.raw as { payment_intent?: { id?: string } } | undefined;
+  const providerPaymentId = raw?.payment_intent?.id ?? null;
+  if (error instanceof Stripe.errors.StripeCardError) {
+    return {
+      status: 'failed',
+      providerPaymentId,
+      failureCode: error.decline_code ?? error.code ?? 'card_declined',
+      message: error.message,
+    };
+  }
+  if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+    const unknownMethod =
+      error.param === 'payment_method' ||
+      error.code === 'payment_method_invalid_parameter' ||
+      /paymentmethod/i.test(error.message);
+    return {
+      status: 'failed',
+      providerPaymentId,
+      failureCode: unknownMethod ? 'invalid_payment_method' : (error.code ?? 'invalid_request'),
+      message: unknownMethod
+        ? 'The payment provider does not accept this payment method.'
+        : error.message,
+    };
+  }
+  if (
+    error instanceof Stripe.errors.StripeAuthenticationError ||
+    error instanceof Stripe.errors.StripePermissionError
+  ) {
+    return {
+      status: 'failed',
+      providerPaymentId,
+      failureCode: 'provider_refused',
+      message: 'The payment provider refused the request; nothing was charged. Try again later.',
+    };
+  }
+  return null;
+}
+
+/**
  * Stripe PaymentIntents, confirmed at once with the payment method the
  * client collected. Portico's payment id is both the idempotency key and a
  * metadata field, so a retried call never charges twice and a payment whose
@@ -71,15 +119,11 @@ export class StripePaymentProvider implements PaymentProvider {
       );
       return outcomeOf(intent);
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeCardError) {
-        const raw = error.raw as { payment_intent?: { id?: string } } | undefined;
-        return {
-          status: 'failed',
-          providerPaymentId: raw?.payment_intent?.id ?? null,
-          failureCode: error.decline_code ?? error.code ?? 'card_declined',
-          message: error.message,
-        };
-      }
+      const refusal = refusalOf(error);
+      if (refusal) return refusal;
+      // Anything else (timeout, network, 5xx, a concurrent request on the same
+      // key) is an unknown outcome: the payment stays pending until a webhook
+      // or the reconciliation settles it.
       throw error;
     }
   }
