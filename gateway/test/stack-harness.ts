@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { type testing, type Principal, type SignedInPrincipal } from '@portico/kit';
+import {
+  EVENTS_FEED_PATH,
+  type testing,
+  type Principal,
+  type SignedInPrincipal,
+} from '@portico/kit';
 import { PRINCIPAL_STATUS_PATH, REVOCATIONS_PATH, TokenIssuer } from '@portico/accounts';
 import {
   loadConfig as loadBillingConfig,
@@ -68,6 +73,7 @@ export async function startTestStack(
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
       HTTP_PORT: '0',
       SEED_DEMO: 'true',
+      EVENTS_FEED_ACCOUNTS_URL: accounts.running.url.replace(/\/graphql$/, EVENTS_FEED_PATH),
       ...(billingDb.config.driver === 'mysql'
         ? { DB_URL: billingDb.config.url }
         : { DB_SQLITE_PATH: billingDb.config.path }),

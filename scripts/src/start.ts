@@ -87,6 +87,8 @@ async function main(): Promise<void> {
   };
 
   const subgraphs = readSupergraphManifest(join(ROOT, 'schema'));
+  const accounts = subgraphs.find((s) => s.name === 'accounts');
+  if (!accounts) throw new Error('schema/supergraph.yaml has no accounts subgraph');
   const subgraphEnv: Record<string, string> = {};
   await Promise.all(
     subgraphs.map(async (subgraph) => {
@@ -101,14 +103,14 @@ async function main(): Promise<void> {
           AUTH_CLAIMS_SECRET: secret,
           AUTH_SIGNING_KEY_FILE: join(config.dataDir, 'keys', 'accounts-signing-key.pem'),
           SEED_DEMO: 'true',
+          // Events between services over each producer's own feed (no broker).
+          EVENTS_FEED_ACCOUNTS_URL: new URL('/internal/events', accounts.routingUrl).toString(),
         },
       );
       subgraphEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = subgraph.routingUrl;
       await waitUntilReady(new URL('/readyz', url).toString(), child, 30_000);
     }),
   );
-  const accounts = subgraphs.find((s) => s.name === 'accounts');
-  if (!accounts) throw new Error('schema/supergraph.yaml has no accounts subgraph');
   const gatewayUrl = `http://${config.host}:${config.gatewayPort}/graphql`;
   const gateway = launch('gateway', join(ROOT, 'gateway', 'dist', 'main.js'), {
     HTTP_HOST: config.host,

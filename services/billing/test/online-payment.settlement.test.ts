@@ -8,11 +8,7 @@ import type {
   PaymentProvider,
 } from '../src/payment/provider/payment-provider';
 import { todayUtc } from '../src/invoice/invoice.status';
-import {
-  daysFromToday,
-  startTestBilling,
-  type TestBilling,
-} from './billing-harness';
+import { daysFromToday, startTestBilling, type TestBilling } from './billing-harness';
 
 /**
  * A provider whose charge answers only when the test says so (or never: an

@@ -10,7 +10,8 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { StaffOnly } from '@portico/kit';
+import { RequireScopes, StaffOnly } from '@portico/kit';
+import { documentParty, DocumentParty } from '../directory/party';
 import type { BillingContext } from '../context';
 import { Invoice } from '../invoice/invoice.entity';
 import { InvoiceLineInput } from '../invoice/invoice.inputs';
@@ -60,6 +61,26 @@ export class ApplyCreditNotePayload {
 
 @Resolver(() => CreditNote)
 export class CreditNoteResolver {
+  @FieldResolver(() => DocumentParty, {
+    nullable: true,
+    description:
+      'The business that issued it, exactly as printed on it when it was issued (null while a draft, or when the organisation profile was not yet known).',
+  })
+  @RequireScopes('invoices:read')
+  issuer(@Root() document: { issuerParty: string | null }): DocumentParty | null {
+    return documentParty(document.issuerParty);
+  }
+
+  @FieldResolver(() => DocumentParty, {
+    nullable: true,
+    description:
+      'The customer it is for, exactly as printed on it when it was issued: a later change of address does not rewrite it (null while a draft).',
+  })
+  @RequireScopes('invoices:read')
+  recipient(@Root() document: { recipientParty: string | null }): DocumentParty | null {
+    return documentParty(document.recipientParty);
+  }
+
   @FieldResolver(() => [CreditNoteLine])
   lines(@Root() note: CreditNote, @Ctx() ctx: BillingContext): Promise<CreditNoteLine[]> {
     return ctx.loaders.creditNoteLines.load(note.id);

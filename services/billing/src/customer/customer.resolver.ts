@@ -101,7 +101,7 @@ export class CustomerBillingResolver {
       'A link to the statement as PDF or CSV, valid for a few minutes, for this customer only.',
   })
   @RequireScopes('invoices:read')
-  statementDocumentUrl(
+  async statementDocumentUrl(
     @Root() customer: Customer,
     @Ctx() ctx: BillingContext,
     @Arg('from', () => String) from: string,
@@ -109,12 +109,17 @@ export class CustomerBillingResolver {
     @Arg('currency', () => String) currency: string,
     @Arg('format', () => StatementFormat, { defaultValue: StatementFormat.PDF })
     format: StatementFormat,
-    @Arg('locale', () => String, { defaultValue: 'en' }) locale: string,
-  ): string {
+    @Arg('locale', () => String, {
+      nullable: true,
+      description: 'Document language: "en" or "es"; by default the customer\'s language.',
+    })
+    locale: string | null | undefined,
+  ): Promise<string> {
+    const language = locale ?? (await ctx.services.directory.find(customer.id))?.locale;
     return ctx.services.documents.url({
       kind: format === StatementFormat.CSV ? 'statement.csv' : 'statement.pdf',
       customerId: customer.id,
-      params: statementDocumentParams({ from, to, currency, locale }),
+      params: statementDocumentParams({ from, to, currency, locale: language ?? undefined }),
     });
   }
 

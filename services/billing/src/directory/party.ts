@@ -84,3 +84,16 @@ export function addressLines(address: PartyAddressValue | null): string[] {
     address.country,
   ].filter((line): line is string => Boolean(line));
 }
+
+/** The GraphQL shape of a frozen party (JSON column), or null. */
+export function documentParty(json: string | null): DocumentParty | null {
+  const party = parseParty(json);
+  if (!party) return null;
+  return {
+    name: party.name,
+    tradingName: party.tradingName,
+    taxId: party.taxId,
+    email: party.email,
+    address: party.address,
+  };
+}

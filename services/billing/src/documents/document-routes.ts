@@ -84,9 +84,15 @@ export function documentRoutes(services: BillingServices): Record<string, RouteH
     '/files/statement.pdf': route('statement.pdf', async (grant, res) => {
       const { currency, from, to } = statementDocumentParams(statementRequest(grant));
       const statement = await services.statements.build(grant.customerId, currency, from, to);
+      // A statement is printed now, so it shows both parties as they are now.
+      const customer = await services.directory.find(grant.customerId);
+      const parties = {
+        issuer: await services.directory.issuer(),
+        recipient: customer ? services.directory.recipient(customer) : null,
+      };
       send(
         res,
-        await renderStatementPdf(statement, documentLanguage(grant.params.locale)),
+        await renderStatementPdf(statement, documentLanguage(grant.params.locale), parties),
         'application/pdf',
         `statement-${from}-${to}.pdf`,
       );

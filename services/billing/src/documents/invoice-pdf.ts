@@ -1,7 +1,14 @@
 import PDFDocument from 'pdfkit';
 import type { Invoice, InvoiceLine } from '../invoice/invoice.entity';
+import { addressLines, parseParty, type PartyValue } from '../directory/party';
 import { balanceDueMinor } from '../invoice/invoice.status';
-import { formatDate, formatMoney, labelsFor, type DocumentLanguage } from './document-locale';
+import {
+  formatDate,
+  formatMoney,
+  labelsFor,
+  type DocumentLanguage,
+  type Labels,
+} from './document-locale';
 
 export function renderPdf(
   draw: (doc: PDFKit.PDFDocument) => void,
@@ -58,7 +65,36 @@ function quantity(milli: number, language: DocumentLanguage): string {
   );
 }
 
-/** A print-ready A4 invoice: header, lines table, totals, notes and terms. */
+/**
+ * The two parties side by side: who issues the document (left) and who it is
+ * for (right), each with name, address, tax id and email as frozen on it.
+ */
+export function drawParties(
+  doc: PDFKit.PDFDocument,
+  issuer: PartyValue | null,
+  recipient: PartyValue | null,
+  t: Labels,
+): void {
+  const top = doc.y;
+  let bottom = top;
+  const block = (x: number, label: string, party: PartyValue | null) => {
+    if (!party) return;
+    doc.font('Helvetica-Bold').text(label, x, top, { width: 230 });
+    doc.font('Helvetica').text(party.name, { width: 230 });
+    if (party.tradingName) doc.text(party.tradingName, { width: 230 });
+    for (const line of addressLines(party.address)) doc.text(line, { width: 230 });
+    if (party.taxId) doc.text(`${t.taxId}: ${party.taxId}`, { width: 230 });
+    if (party.email) doc.text(party.email, { width: 230 });
+    bottom = Math.max(bottom, doc.y);
+  };
+  block(50, t.from, issuer);
+  block(300, t.billTo, recipient);
+  doc.x = 50;
+  doc.y = bottom;
+  doc.moveDown();
+}
+
+/** A print-ready A4 invoice: parties, header, lines table, totals, notes and terms. */
 export function renderInvoicePdf(
   invoice: Invoice,
   lines: InvoiceLine[],
@@ -75,6 +111,7 @@ export function renderInvoicePdf(
       );
       doc.text(`${t.dueDate}: ${formatDate(invoice.dueDate, language)}`);
       doc.moveDown();
+      drawParties(doc, parseParty(invoice.issuerParty), parseParty(invoice.recipientParty), t);
       const columns = [50, 250, 300, 385, 445];
       const header = [t.description, t.quantity, t.unitPrice, t.tax, t.amount];
       const row = (cells: string[], bold = false) =>

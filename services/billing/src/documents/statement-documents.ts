@@ -6,12 +6,17 @@ import {
   labelsFor,
   type DocumentLanguage,
 } from './document-locale';
-import { drawRow, renderPdf } from './invoice-pdf';
+import { drawParties, drawRow, renderPdf } from './invoice-pdf';
+import type { PartyValue } from '../directory/party';
 
 /** Statement of account as a print-ready PDF. */
 export function renderStatementPdf(
   statement: StatementData,
   language: DocumentLanguage,
+  parties: { issuer: PartyValue | null; recipient: PartyValue | null } = {
+    issuer: null,
+    recipient: null,
+  },
 ): Promise<Buffer> {
   const t = labelsFor(language);
   const money = (minor: number) => formatMoney(minor, statement.currency, language);
@@ -24,6 +29,7 @@ export function renderStatementPdf(
       );
       doc.text(`${t.openingBalance}: ${money(statement.openingBalanceMinor)}`);
       doc.moveDown();
+      drawParties(doc, parties.issuer, parties.recipient, t);
       const columns = [50, 140, 240, 370, 460];
       const row = (cells: string[], bold = false) =>
         drawRow(doc, columns, cells, { bold, rightFrom: 3 });

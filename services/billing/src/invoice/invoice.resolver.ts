@@ -16,6 +16,7 @@ import {
 } from './invoice.inputs';
 import { balanceDueMinor, invoiceStatus, InvoiceStatus } from './invoice.status';
 import { invoicePdfParams } from '../documents/document-requests';
+import { documentParty, DocumentParty, parseParty } from '../directory/party';
 
 export async function listInvoices(
   ctx: BillingContext,
@@ -142,6 +143,26 @@ export class InvoiceResolver {
     return ctx.loaders.creditApplicationsByInvoice.load(invoice.id);
   }
 
+  @FieldResolver(() => DocumentParty, {
+    nullable: true,
+    description:
+      'The business that issued it, exactly as printed on it when it was issued (null while a draft, or when the organisation profile was not yet known).',
+  })
+  @RequireScopes('invoices:read')
+  issuer(@Root() document: { issuerParty: string | null }): DocumentParty | null {
+    return documentParty(document.issuerParty);
+  }
+
+  @FieldResolver(() => DocumentParty, {
+    nullable: true,
+    description:
+      'The customer it is for, exactly as printed on it when it was issued: a later change of address does not rewrite it (null while a draft).',
+  })
+  @RequireScopes('invoices:read')
+  recipient(@Root() document: { recipientParty: string | null }): DocumentParty | null {
+    return documentParty(document.recipientParty);
+  }
+
   @FieldResolver(() => String, {
     description:
       "A link to the invoice as a print-ready PDF, valid for a few minutes, for this invoice's customer only.",
@@ -151,15 +172,18 @@ export class InvoiceResolver {
     @Root() invoice: Invoice,
     @Ctx() ctx: BillingContext,
     @Arg('locale', () => String, {
-      defaultValue: 'en',
-      description: 'Document language: "en" or "es".',
+      nullable: true,
+      description: 'Document language: "en" or "es"; by default the customer\'s language.',
     })
-    locale: string,
+    locale: string | null | undefined,
   ): string {
     return ctx.services.documents.url({
       kind: 'invoice.pdf',
       customerId: invoice.customerId,
-      params: invoicePdfParams(invoice, locale),
+      params: invoicePdfParams(
+        invoice,
+        locale ?? parseParty(invoice.recipientParty)?.locale ?? undefined,
+      ),
     });
   }
 
