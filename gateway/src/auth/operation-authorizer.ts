@@ -1,28 +1,22 @@
 import {
   buildASTSchema,
-  getNamedType,
-  isAbstractType,
-  isObjectType,
   Kind,
   parse,
   TypeInfo,
   visit,
   visitWithTypeInfo,
   type ASTNode,
-  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
-  type GraphQLNamedType,
   type OperationDefinitionNode,
 } from 'graphql';
-import { getDirectiveValues } from 'graphql/execution/values';
 import {
   AUTHZ_DIRECTIVE_NAMES,
   ErrorCode,
   evaluateRule,
-  ruleFromDirective,
+  readSchemaRules,
   type AuthDenial,
   type AuthRule,
   type Principal,
@@ -69,47 +63,8 @@ export function createOperationAuthorizer(coreSupergraphSdl: string): OperationA
       throw new Error(`supergraph lacks the @${name} directive definition`);
     }
   }
-  const rulesCache = new Map<string, AuthRule[]>();
-
-  const rulesOf = (node: { astNode?: ASTNode | null; extensionASTNodes?: readonly ASTNode[] }) => {
-    const nodes = [node.astNode, ...(node.extensionASTNodes ?? [])];
-    const rules: AuthRule[] = [];
-    for (const ast of nodes) {
-      const directives = (ast as { directives?: readonly DirectiveNode[] } | null | undefined)
-        ?.directives;
-      for (const directive of directives ?? []) {
-        const name = directive.name.value;
-        if (!(AUTHZ_DIRECTIVE_NAMES as readonly string[]).includes(name)) continue;
-        const definition = schema.getDirective(name);
-        if (!definition) throw new Error(`unknown directive @${name}`);
-        const args = getDirectiveValues(definition, { directives: [directive] }) ?? {};
-        rules.push(ruleFromDirective(name, args));
-      }
-    }
-    return rules;
-  };
-
-  /** Rules for one field: its own, its type's, and for abstract parents every implementation's. */
-  const rulesForField = (parent: GraphQLNamedType, fieldName: string): AuthRule[] => {
-    const key = `${parent.name}.${fieldName}`;
-    const cached = rulesCache.get(key);
-    if (cached) return cached;
-    const owners = isAbstractType(parent) ? [parent, ...schema.getPossibleTypes(parent)] : [parent];
-    const rules: AuthRule[] = [];
-    for (const owner of owners) {
-      if (!('getFields' in owner)) continue;
-      rules.push(...rulesOf(owner));
-      const field = owner.getFields()[fieldName] as GraphQLField<unknown, unknown> | undefined;
-      if (field) rules.push(...rulesOf(field));
-      // Object-level rules on the field's return type apply to reading it.
-      if (field) {
-        const returned = getNamedType(field.type);
-        if (isObjectType(returned)) rules.push(...rulesOf(returned));
-      }
-    }
-    rulesCache.set(key, rules);
-    return rules;
-  };
+  // The same reading of the directives as every subgraph's own wall.
+  const { rulesForField } = readSchemaRules(schema);
 
   /** The fields of one operation that carry rules, found once per document (fail-closed marker when one cannot be typed). */
   interface Check {
