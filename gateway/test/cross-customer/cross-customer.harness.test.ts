@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { buildASTSchema, parse } from 'graphql';
+import {
+  astFromValue,
+  buildASTSchema,
+  parse,
+  print,
+  typeFromAST,
+  visit,
+  type ConstValueNode,
+  type GraphQLInputType,
+} from 'graphql';
 import { testing } from '@portico/kit';
 import { startTestStack, SUPERGRAPH_PATH, type TestStack } from '../stack-harness';
 import { PARTNER_SCOPES } from '../../../services/accounts/src/partner/partner-scopes';
@@ -35,6 +44,21 @@ function rootFields(): string[] {
     for (const name of Object.keys(root.getFields())) fields.push(`${root.name}.${name}`);
   }
   return fields.sort();
+}
+
+/** The query with each sent variable turned into its variable's default. */
+function withDefaults(query: string, variables: Record<string, unknown>): string {
+  const schema = supergraph();
+  const document = visit(parse(query), {
+    VariableDefinition(definition) {
+      const name = definition.variable.name.value;
+      if (!(name in variables)) return undefined;
+      const type = typeFromAST(schema, definition.type) as GraphQLInputType;
+      const defaultValue = astFromValue(variables[name], type) as ConstValueNode;
+      return { ...definition, defaultValue };
+    },
+  });
+  return print(document);
 }
 
 const sqlite = testing.databaseTargets(process.env).find((t) => t.name === 'sqlite')!;
@@ -197,30 +221,53 @@ describe('cross-customer harness', () => {
     for (const field of rootFields()) {
       const fieldName = field.split('.')[1]!;
       for (const attempt of ATTEMPTS[field] ?? []) {
-        attempts += 1;
         // A fresh sign-in per contact attempt: some attempts end their own session.
         const token =
           attempt.as === 'contact'
             ? await stack.signIn('alice@acme.example', 'acme-demo-password')
             : tokens[attempt.as];
-        const response = await stack.query(attempt.query, {
-          token,
-          variables: attempt.variables?.(foreign),
-        });
-        const where = `${field} as ${attempt.as}: ${attempt.label}`;
-        const marker = markers.find((m) => response.text.includes(m));
-        if (marker) leaks.push(`${where} — answer contains ${marker}`);
-        const data = response.body.data as Record<string, unknown> | null | undefined;
-        if (
-          !attempt.permitted &&
-          data &&
-          data[fieldName] !== null &&
-          data[fieldName] !== undefined
-        ) {
-          leaks.push(`${where} — answered with data`);
+        const variables = attempt.variables?.(foreign);
+        // Each attempt with variables is made twice: with them sent, and with
+        // them as the variables' defaults and nothing sent.
+        const variants: Array<[string, string, Record<string, unknown> | undefined]> = [
+          ['', attempt.query, variables],
+        ];
+        if (variables && Object.keys(variables).length > 0) {
+          variants.push([' (as defaults)', withDefaults(attempt.query, variables), undefined]);
         }
-        if (!attempt.permitted && !response.body.errors?.length) {
-          leaks.push(`${where} — answered without an error`);
+        // Both must be answered alike, down to whether a subgraph was asked:
+        // the gateway judges arguments as execution will, defaults included.
+        const answers: string[] = [];
+        for (const [variant, query, sent] of variants) {
+          attempts += 1;
+          const executed = () =>
+            stack.accounts.running.stats.executed + stack.billing.stats.executed;
+          const calls = executed();
+          const response = await stack.query(query, { token, variables: sent });
+          const where = `${field} as ${attempt.as}: ${attempt.label}${variant}`;
+          answers.push(
+            JSON.stringify({
+              subgraphCalled: executed() > calls,
+              codes: response.body.errors?.map((e) => e.extensions?.code) ?? [],
+            }),
+          );
+          if (answers.length === 2 && answers[0] !== answers[1]) {
+            leaks.push(`${where} — answered ${answers[1]}, sent: ${answers[0]}`);
+          }
+          const marker = markers.find((m) => response.text.includes(m));
+          if (marker) leaks.push(`${where} — answer contains ${marker}`);
+          const data = response.body.data as Record<string, unknown> | null | undefined;
+          if (
+            !attempt.permitted &&
+            data &&
+            data[fieldName] !== null &&
+            data[fieldName] !== undefined
+          ) {
+            leaks.push(`${where} — answered with data`);
+          }
+          if (!attempt.permitted && !response.body.errors?.length) {
+            leaks.push(`${where} — answered without an error`);
+          }
         }
       }
     }
