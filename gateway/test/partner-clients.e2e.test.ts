@@ -90,7 +90,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const { payload } = await create({ name: 'Rotating', scopes: ['customers:read'] });
       const id = payload!.client.id;
       const rotated = await stack.query(
-        'mutation ($input: PartnerClientIdInput!) { rotatePartnerClientSecret(input: $input) { clientSecret } }',
+        'mutation ($input: RotatePartnerClientSecretInput!) { rotatePartnerClientSecret(input: $input) { clientSecret } }',
         { token: admin, variables: { input: { id } } },
       );
       const newSecret = (
@@ -115,6 +115,64 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       });
       const unknown = await issue('00000000-0000-4000-8000-000000000000', newSecret);
       expect(unknown.body.errors?.[0]).toEqual(afterRevoke.body.errors?.[0]);
+    });
+
+    describe('tokens issued before a rotation', () => {
+      const ROTATE = `mutation ($input: RotatePartnerClientSecretInput!) {
+        rotatePartnerClientSecret(input: $input) { clientSecret issuedTokensEnded client { id } }
+      }`;
+      async function rotate(id: string, endIssuedTokens?: boolean) {
+        const response = await stack.query(ROTATE, {
+          token: admin,
+          variables: { input: endIssuedTokens === undefined ? { id } : { id, endIssuedTokens } },
+        });
+        expect(response.body.errors).toBeUndefined();
+        return (
+          response.body.data as {
+            rotatePartnerClientSecret: { clientSecret: string; issuedTokensEnded: boolean };
+          }
+        ).rotatePartnerClientSecret;
+      }
+      /** HTTP status of a request that reaches accounts with the token. */
+      const use = async (token: string) =>
+        (await stack.query(`{ customer(id: "${acmeId}") { companyName } }`, { token })).status;
+
+      it('ends them by default, while a token issued right after keeps working', async () => {
+        const { payload } = await create({ name: 'Rotated at once', scopes: ['customers:read'] });
+        const id = payload!.client.id;
+        const old = tokenOf(await issue(id, payload!.clientSecret));
+        // asked twice: the second answer comes from the gateway's memory
+        expect(await use(old)).toBe(200);
+        expect(await use(old)).toBe(200);
+        const rotated = await rotate(id);
+        expect(rotated.issuedTokensEnded).toBe(true);
+        const fresh = tokenOf(await issue(id, rotated.clientSecret));
+        expect(await use(fresh)).toBe(200);
+        const refused = await stack.query('{ viewer { kind } }', { token: old });
+        expect(refused.status).toBe(401);
+        expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        expect(await use(fresh)).toBe(200);
+        expect(await use(fresh)).toBe(200);
+      });
+
+      it('keeps them until they expire when asked to, and says so', async () => {
+        const { payload } = await create({ name: 'Rotated softly', scopes: ['customers:read'] });
+        const id = payload!.client.id;
+        const first = tokenOf(await issue(id, payload!.clientSecret));
+        expect(await use(first)).toBe(200);
+        const soft = await rotate(id, false);
+        expect(soft.issuedTokensEnded).toBe(false);
+        const second = tokenOf(await issue(id, soft.clientSecret));
+        expect(await use(first)).toBe(200);
+        expect(await use(second)).toBe(200);
+        // a later rotation that ends tokens ends every older generation
+        const hard = await rotate(id, true);
+        expect(hard.issuedTokensEnded).toBe(true);
+        const third = tokenOf(await issue(id, hard.clientSecret));
+        expect(await use(first)).toBe(401);
+        expect(await use(second)).toBe(401);
+        expect(await use(third)).toBe(200);
+      });
     });
 
     it('refuses bad input with a coded error and creates nothing', async () => {

@@ -41,6 +41,22 @@ describe('operation authorizer', () => {
     expect(check(query, contact, { id: 'B' })).toEqual({ code: 'NOT_FOUND', message: 'Not found' });
   });
 
+  it("evaluates arguments with the variables' defaults and coercion, as execution will", () => {
+    const own = 'query ($id: ID! = "A") { customer(id: $id) { id } }';
+    expect(check(own, contact)).toBeNull();
+    expect(check(own, contact, { id: 'B' })?.code).toBe('NOT_FOUND');
+    const other = 'query ($c: ID = "B") { invoices(customerId: $c) { nodes { id } } }';
+    expect(check(other, contact)?.code).toBe('NOT_FOUND');
+    expect(check(other, contact, { c: 'A' })).toBeNull();
+    // an ID variable sent as a number is coerced to its string, as execution does
+    const numeric = 'query ($c: ID) { invoices(customerId: $c) { nodes { id } } }';
+    expect(check(numeric, { ...contact, customerId: '7' }, { c: 7 })).toBeNull();
+    expect(check(numeric, { ...contact, customerId: '7' }, { c: 8 })?.code).toBe('NOT_FOUND');
+    expect(check('query ($c: ID!) { invoices(customerId: $c) { nodes { id } } }', contact)).toEqual(
+      { code: 'BAD_USER_INPUT', message: expect.stringMatching(/\$c/) as string },
+    );
+  });
+
   it('reports the most severe refusal of a document', () => {
     const query = '{ customer(id: "B") { id } customers { nodes { id } } }';
     expect(check(query, contact)?.code).toBe('FORBIDDEN');

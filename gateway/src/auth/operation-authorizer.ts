@@ -1,32 +1,27 @@
 import {
   buildASTSchema,
-  getNamedType,
-  isAbstractType,
-  isObjectType,
   Kind,
   parse,
   TypeInfo,
   visit,
   visitWithTypeInfo,
   type ASTNode,
-  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
-  type GraphQLNamedType,
   type OperationDefinitionNode,
 } from 'graphql';
-import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values';
 import {
   AUTHZ_DIRECTIVE_NAMES,
   ErrorCode,
   evaluateRule,
-  ruleFromDirective,
+  readSchemaRules,
   type AuthDenial,
   type AuthRule,
   type Principal,
 } from '@portico/kit';
+import { coerceVariables, fieldArgumentValues } from './argument-values';
 
 /** Worst first: an unauthenticated caller learns nothing about what else it asked for. */
 const SEVERITY: Record<AuthDenial['code'], number> = {
@@ -40,6 +35,9 @@ const FAIL_CLOSED: AuthDenial = {
   message: 'Operation could not be authorized',
 };
 
+/** A refusal, or variables that execution would refuse too (BAD_USER_INPUT, its message). */
+export type OperationDenial = AuthDenial | { code: typeof ErrorCode.BadUserInput; message: string };
+
 export interface OperationAuthorizer {
   /** Null when every field of the selected operation is allowed for the principal. */
   authorize(input: {
@@ -47,15 +45,16 @@ export interface OperationAuthorizer {
     operationName?: string | null;
     variables?: Record<string, unknown>;
     principal: Principal;
-  }): AuthDenial | null;
+  }): OperationDenial | null;
 }
 
 /**
  * Reads Portico's directives from the core supergraph SDL (the only place
  * composed directives survive) and checks an operation against them before any
  * subgraph is called: every field the operation can reach, through named and
- * inline fragments, with arguments evaluated from variables. Anything that
- * cannot be evaluated is refused.
+ * inline fragments, with arguments evaluated as execution will evaluate them
+ * (variables coerced, their defaults and the arguments' defaults applied).
+ * Anything that cannot be evaluated is refused.
  */
 export function createOperationAuthorizer(coreSupergraphSdl: string): OperationAuthorizer {
   const schema = buildASTSchema(parse(coreSupergraphSdl), { assumeValidSDL: true });
@@ -64,47 +63,8 @@ export function createOperationAuthorizer(coreSupergraphSdl: string): OperationA
       throw new Error(`supergraph lacks the @${name} directive definition`);
     }
   }
-  const rulesCache = new Map<string, AuthRule[]>();
-
-  const rulesOf = (node: { astNode?: ASTNode | null; extensionASTNodes?: readonly ASTNode[] }) => {
-    const nodes = [node.astNode, ...(node.extensionASTNodes ?? [])];
-    const rules: AuthRule[] = [];
-    for (const ast of nodes) {
-      const directives = (ast as { directives?: readonly DirectiveNode[] } | null | undefined)
-        ?.directives;
-      for (const directive of directives ?? []) {
-        const name = directive.name.value;
-        if (!(AUTHZ_DIRECTIVE_NAMES as readonly string[]).includes(name)) continue;
-        const definition = schema.getDirective(name);
-        if (!definition) throw new Error(`unknown directive @${name}`);
-        const args = getDirectiveValues(definition, { directives: [directive] }) ?? {};
-        rules.push(ruleFromDirective(name, args));
-      }
-    }
-    return rules;
-  };
-
-  /** Rules for one field: its own, its type's, and for abstract parents every implementation's. */
-  const rulesForField = (parent: GraphQLNamedType, fieldName: string): AuthRule[] => {
-    const key = `${parent.name}.${fieldName}`;
-    const cached = rulesCache.get(key);
-    if (cached) return cached;
-    const owners = isAbstractType(parent) ? [parent, ...schema.getPossibleTypes(parent)] : [parent];
-    const rules: AuthRule[] = [];
-    for (const owner of owners) {
-      if (!('getFields' in owner)) continue;
-      rules.push(...rulesOf(owner));
-      const field = owner.getFields()[fieldName] as GraphQLField<unknown, unknown> | undefined;
-      if (field) rules.push(...rulesOf(field));
-      // Object-level rules on the field's return type apply to reading it.
-      if (field) {
-        const returned = getNamedType(field.type);
-        if (isObjectType(returned)) rules.push(...rulesOf(returned));
-      }
-    }
-    rulesCache.set(key, rules);
-    return rules;
-  };
+  // The same reading of the directives as every subgraph's own wall.
+  const { rulesForField } = readSchemaRules(schema);
 
   /** The fields of one operation that carry rules, found once per document (fail-closed marker when one cannot be typed). */
   interface Check {
@@ -112,7 +72,11 @@ export function createOperationAuthorizer(coreSupergraphSdl: string): OperationA
     definition: GraphQLField<unknown, unknown>;
     field: FieldNode;
   }
-  const plan = (document: DocumentNode, operationName?: string | null): Check[] | null => {
+  interface Plan {
+    operation: OperationDefinitionNode;
+    checks: Check[];
+  }
+  const plan = (document: DocumentNode, operationName?: string | null): Plan | null => {
     const operation = selectOperation(document, operationName);
     if (!operation) return null;
     const fragments = new Map<string, FragmentDefinitionNode>();
@@ -140,11 +104,11 @@ export function createOperationAuthorizer(coreSupergraphSdl: string): OperationA
         }),
       );
     }
-    return typed ? checks : null;
+    return typed ? { operation, checks } : null;
   };
   // Apollo Server hands the same DocumentNode for the same query text (its
   // document store), so a document is walked once, not on every request.
-  const plans = new WeakMap<DocumentNode, Map<string, Check[] | null>>();
+  const plans = new WeakMap<DocumentNode, Map<string, Plan | null>>();
   const planFor = (document: DocumentNode, operationName?: string | null) => {
     let byName = plans.get(document);
     if (!byName) plans.set(document, (byName = new Map()));
@@ -156,11 +120,20 @@ export function createOperationAuthorizer(coreSupergraphSdl: string): OperationA
   return {
     authorize({ document, operationName, variables = {}, principal }) {
       try {
-        const checks = planFor(document, operationName);
-        if (!checks) return FAIL_CLOSED;
+        const planned = planFor(document, operationName);
+        if (!planned) return FAIL_CLOSED;
+        const { operation, checks } = planned;
+        if (checks.length === 0) return null;
+        const coerced = coerceVariables(schema, operation, variables);
+        if (!coerced.ok) {
+          return {
+            code: ErrorCode.BadUserInput,
+            message: coerced.errors[0]?.message ?? 'Variables are not valid',
+          };
+        }
         let worst: AuthDenial | null = null;
         for (const { rules, definition, field } of checks) {
-          const args = getArgumentValues(definition, field, variables);
+          const args = fieldArgumentValues(definition, field, coerced.values);
           for (const rule of rules) {
             const denial = evaluateRule(rule, principal, args);
             if (denial && (!worst || SEVERITY[denial.code] > SEVERITY[worst.code])) worst = denial;

@@ -192,7 +192,12 @@ export function createPrincipalStatus(options: PrincipalStatusOptions): Principa
     async check(principal, requestId) {
       if (principal.kind === 'anonymous') return;
       const subjects = revocationSubjectsOf(principal);
-      const key = subjects.join('|');
+      // Tokens of one partner client but different secrets may differ in
+      // status (a rotation can end the older ones): each is its own entry.
+      const key =
+        principal.kind === 'partner' && subjects.length > 0
+          ? `${subjects.join('|')}#${principal.secretGeneration ?? 1}`
+          : subjects.join('|');
       const now = Date.now();
       if (key && follower?.following) {
         const entry = remembered.get(key);

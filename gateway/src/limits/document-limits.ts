@@ -16,6 +16,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { ErrorCode } from '@portico/kit';
+import { coerceVariables, fieldArgumentValues } from '../auth/argument-values';
 
 /** Limits for one class of principal; partners get stricter ones than first-party apps. */
 export interface DocumentLimits {
@@ -116,7 +117,8 @@ export function checkDocumentLimits(
  * Depth, aliases and cost of the operation that would run (fragments
  * followed, a fragment cycle counted once); directives over the whole document.
  * Cost: every field costs 1; a list field multiplies its selection's cost by
- * its `first`/`last`/`limit` argument, or by `defaultListSize`.
+ * its `first`/`last`/`limit` argument (as execution reads it: variables'
+ * and arguments' defaults included), or by `defaultListSize`.
  */
 export function measureDocument(
   document: DocumentNode,
@@ -153,6 +155,10 @@ export function measureDocument(
         : operation.operation === 'subscription'
           ? schema?.getSubscriptionType()
           : schema?.getQueryType();
+    // Page sizes as execution will read them: variables coerced, with their
+    // defaults and the arguments' own defaults (`first: Int! = 20`).
+    const coerced = schema ? coerceVariables(schema, operation, variables) : null;
+    const variableValues = coerced?.ok ? coerced.values : variables;
     const walk = (
       selectionSet: SelectionSetNode,
       parentType: FieldOwner,
@@ -196,7 +202,7 @@ export function measureDocument(
       if (!field.selectionSet) return 1;
       const definition = parentType?.getFields?.()[field.name.value];
       const childType = definition ? getNamedType(definition.type) : undefined;
-      const requested = pageSizeArgument(field, variables);
+      const requested = pageSizeArgument(field, definition, variableValues);
       const walkChildren = (size: number | null) =>
         walk(
           field.selectionSet as SelectionSetNode,
@@ -228,9 +234,30 @@ function returnsList(type: GraphQLOutputType): boolean {
   return isListType(inner);
 }
 
-function pageSizeArgument(field: FieldNode, variables: Record<string, unknown>): number | null {
+const PAGE_SIZE_ARGUMENTS = ['first', 'last', 'limit'];
+
+function pageSizeArgument(
+  field: FieldNode,
+  definition: GraphQLField<unknown, unknown> | undefined,
+  variables: Record<string, unknown>,
+): number | null {
+  if (definition) {
+    let args: Record<string, unknown> | null = null;
+    try {
+      args = fieldArgumentValues(definition, field, variables);
+    } catch {
+      // Arguments execution would refuse: the request fails there; count literals only.
+    }
+    if (args) {
+      for (const name of PAGE_SIZE_ARGUMENTS) {
+        const value = args[name];
+        if (typeof value === 'number' && Number.isInteger(value)) return Math.max(1, value);
+      }
+      return null;
+    }
+  }
   for (const arg of field.arguments ?? []) {
-    if (['first', 'last', 'limit'].includes(arg.name.value)) {
+    if (PAGE_SIZE_ARGUMENTS.includes(arg.name.value)) {
       const value = intValue(arg.value, variables);
       if (value !== null) return Math.max(1, value);
     }

@@ -1,18 +1,39 @@
 import { readFileSync } from 'node:fs';
-import { buildASTSchema, parse } from 'graphql';
+import {
+  astFromValue,
+  buildASTSchema,
+  parse,
+  print,
+  typeFromAST,
+  visit,
+  type ConstValueNode,
+  type GraphQLInputType,
+} from 'graphql';
 import { testing } from '@portico/kit';
 import { startTestStack, SUPERGRAPH_PATH, type TestStack } from '../stack-harness';
+import { PARTNER_SCOPES } from '../../../services/accounts/src/partner/partner-scopes';
 import { ATTEMPTS, type Actor, type ForeignTargets } from './attempts';
+import {
+  NO_SCOPE,
+  reached,
+  scopePaths,
+  unclassified,
+  UNREACHABLE_FOR_PARTNERS,
+  type OwnTargets,
+  type ScopePath,
+} from './scope-attempts';
 
 /**
  * Reads the composed supergraph, makes every defined attempt on every root
  * field through the real gateway, and counts leaks: foreign data in an answer,
  * data for a field the actor may not call, or a foreign row changed.
  */
+function supergraph() {
+  return buildASTSchema(parse(readFileSync(SUPERGRAPH_PATH, 'utf8')), { assumeValidSDL: true });
+}
+
 function rootFields(): string[] {
-  const schema = buildASTSchema(parse(readFileSync(SUPERGRAPH_PATH, 'utf8')), {
-    assumeValidSDL: true,
-  });
+  const schema = supergraph();
   const fields: string[] = [];
   for (const root of [
     schema.getQueryType(),
@@ -23,6 +44,21 @@ function rootFields(): string[] {
     for (const name of Object.keys(root.getFields())) fields.push(`${root.name}.${name}`);
   }
   return fields.sort();
+}
+
+/** The query with each sent variable turned into its variable's default. */
+function withDefaults(query: string, variables: Record<string, unknown>): string {
+  const schema = supergraph();
+  const document = visit(parse(query), {
+    VariableDefinition(definition) {
+      const name = definition.variable.name.value;
+      if (!(name in variables)) return undefined;
+      const type = typeFromAST(schema, definition.type) as GraphQLInputType;
+      const defaultValue = astFromValue(variables[name], type) as ConstValueNode;
+      return { ...definition, defaultValue };
+    },
+  });
+  return print(document);
 }
 
 const sqlite = testing.databaseTargets(process.env).find((t) => t.name === 'sqlite')!;
@@ -118,7 +154,10 @@ describe('cross-customer harness', () => {
   }
 
   beforeAll(async () => {
-    stack = await startTestStack(sqlite);
+    // The scope dimension sends a few hundred requests per partner.
+    stack = await startTestStack(sqlite, {
+      gatewayEnv: { RATE_LIMIT_PARTNER_PER_MINUTE: '100000' },
+    });
     const { demo } = stack.accounts;
     const admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
     const created = await stack.query(
@@ -182,30 +221,53 @@ describe('cross-customer harness', () => {
     for (const field of rootFields()) {
       const fieldName = field.split('.')[1]!;
       for (const attempt of ATTEMPTS[field] ?? []) {
-        attempts += 1;
         // A fresh sign-in per contact attempt: some attempts end their own session.
         const token =
           attempt.as === 'contact'
             ? await stack.signIn('alice@acme.example', 'acme-demo-password')
             : tokens[attempt.as];
-        const response = await stack.query(attempt.query, {
-          token,
-          variables: attempt.variables?.(foreign),
-        });
-        const where = `${field} as ${attempt.as}: ${attempt.label}`;
-        const marker = markers.find((m) => response.text.includes(m));
-        if (marker) leaks.push(`${where} — answer contains ${marker}`);
-        const data = response.body.data as Record<string, unknown> | null | undefined;
-        if (
-          !attempt.permitted &&
-          data &&
-          data[fieldName] !== null &&
-          data[fieldName] !== undefined
-        ) {
-          leaks.push(`${where} — answered with data`);
+        const variables = attempt.variables?.(foreign);
+        // Each attempt with variables is made twice: with them sent, and with
+        // them as the variables' defaults and nothing sent.
+        const variants: Array<[string, string, Record<string, unknown> | undefined]> = [
+          ['', attempt.query, variables],
+        ];
+        if (variables && Object.keys(variables).length > 0) {
+          variants.push([' (as defaults)', withDefaults(attempt.query, variables), undefined]);
         }
-        if (!attempt.permitted && !response.body.errors?.length) {
-          leaks.push(`${where} — answered without an error`);
+        // Both must be answered alike, down to whether a subgraph was asked:
+        // the gateway judges arguments as execution will, defaults included.
+        const answers: string[] = [];
+        for (const [variant, query, sent] of variants) {
+          attempts += 1;
+          const executed = () =>
+            stack.accounts.running.stats.executed + stack.billing.stats.executed;
+          const calls = executed();
+          const response = await stack.query(query, { token, variables: sent });
+          const where = `${field} as ${attempt.as}: ${attempt.label}${variant}`;
+          answers.push(
+            JSON.stringify({
+              subgraphCalled: executed() > calls,
+              codes: response.body.errors?.map((e) => e.extensions?.code) ?? [],
+            }),
+          );
+          if (answers.length === 2 && answers[0] !== answers[1]) {
+            leaks.push(`${where} — answered ${answers[1]}, sent: ${answers[0]}`);
+          }
+          const marker = markers.find((m) => response.text.includes(m));
+          if (marker) leaks.push(`${where} — answer contains ${marker}`);
+          const data = response.body.data as Record<string, unknown> | null | undefined;
+          if (
+            !attempt.permitted &&
+            data &&
+            data[fieldName] !== null &&
+            data[fieldName] !== undefined
+          ) {
+            leaks.push(`${where} — answered with data`);
+          }
+          if (!attempt.permitted && !response.body.errors?.length) {
+            leaks.push(`${where} — answered without an error`);
+          }
         }
       }
     }
@@ -217,5 +279,136 @@ describe('cross-customer harness', () => {
     expect(leaks).toEqual([]);
     expect(after).toEqual(before);
     expect(attempts).toBeGreaterThanOrEqual(rootFields().length);
+  });
+
+  describe('scope dimension', () => {
+    let own: OwnTargets;
+
+    /** Customer A's data as staff sees it, with a refund added so every kind has rows. */
+    async function ownTargets(): Promise<OwnTargets> {
+      const admin = await stack.signIn(
+        'admin@portico.example',
+        'admin-demo-password',
+        'signInStaff',
+      );
+      const q = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+        const response = await stack.query(query, { token: admin, variables });
+        if (response.body.errors) throw new Error(response.text);
+        return response.body.data as T;
+      };
+      const a = stack.accounts.demo.acmeId;
+      const { invoices } = await q<{
+        invoices: {
+          nodes: Array<{
+            id: string;
+            status: string;
+            currency: string;
+            allowPartialPayment: boolean;
+            creditApplications: Array<{ id: string }>;
+          }>;
+        };
+      }>(
+        'query ($a: ID) { invoices(customerId: $a, first: 100) { nodes { id status currency allowPartialPayment creditApplications { id } } } }',
+        { a },
+      );
+      const open = ['SENT', 'PARTIALLY_PAID', 'OVERDUE'];
+      const rich = invoices.nodes.find(
+        (n) => n.creditApplications.length > 0 && open.includes(n.status),
+      );
+      const payable = invoices.nodes.find(
+        (n) => n.allowPartialPayment && open.includes(n.status) && n.id !== rich?.id,
+      );
+      if (!rich || !payable) throw new Error('demo data lacks an invoice the harness needs');
+      // A payment on the credited invoice, partly refunded: every billing kind has a row on one path.
+      const paid = await q<{ recordPayment: { payment: { id: string } } }>(
+        'mutation ($a: ID!, $i: ID!, $c: String!) { recordPayment(input: { customerId: $a, currency: $c, amount: "5.00", method: BANK_TRANSFER, reference: "ACME-SCOPE-REF", receivedOn: "2026-01-03", allocations: [{ invoiceId: $i, amount: "5.00" }] }) { payment { id } } }',
+        { a, i: rich.id, c: rich.currency },
+      );
+      await q(
+        'mutation ($p: ID!) { refundPayment(input: { paymentId: $p, amount: "1.00", reason: "Scope harness" }) { refund { id } } }',
+        { p: paid.recordPayment.payment.id },
+      );
+      return { customerId: a, invoiceId: rich.id, payableInvoiceId: payable.id };
+    }
+
+    let admin: string;
+    beforeAll(async () => {
+      own = await ownTargets();
+      admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
+    });
+
+    /** A partner client of customer A with these scopes, and a token from its credentials. */
+    async function partnerOfA(scopes: string[]): Promise<string> {
+      const created = await stack.query(
+        'mutation ($input: CreatePartnerClientInput!) { createPartnerClient(input: $input) { clientSecret client { id } } }',
+        {
+          token: admin,
+          variables: { input: { name: 'Scope partner', scopes, customerIds: [own.customerId] } },
+        },
+      );
+      const { clientSecret, client } = (
+        created.body.data as {
+          createPartnerClient: { clientSecret: string; client: { id: string } };
+        }
+      ).createPartnerClient;
+      const issued = await stack.query(
+        'mutation ($input: IssuePartnerTokenInput!) { issuePartnerToken(input: $input) { accessToken } }',
+        { variables: { input: { clientId: client.id, clientSecret } } },
+      );
+      return (issued.body.data as { issuePartnerToken: { accessToken: string } }).issuePartnerToken
+        .accessToken;
+    }
+
+    it('classifies every type of the supergraph, and every field of Customer, by scope', () => {
+      expect(unclassified(supergraph())).toEqual([]);
+    });
+
+    it('finds no path into data a partner scope does not grant', async () => {
+      const paths = scopePaths(supergraph());
+      const all = [...PARTNER_SCOPES];
+      const guarded = [...new Set(paths.map((p) => p.kind).filter((k) => k !== NO_SCOPE))];
+      // Each scope alone, and every scope but one that guards data; plus a
+      // control holding every scope, which shows each path reaches data.
+      const partners: Array<{ label: string; scopes: string[] }> = [
+        { label: 'every scope', scopes: all },
+        ...all.map((scope) => ({ label: `only ${scope}`, scopes: [scope] })),
+        ...guarded.map((scope) => ({
+          label: `all but ${scope}`,
+          scopes: all.filter((s) => s !== scope),
+        })),
+      ];
+      const ask = async (token: string, path: ScopePath) => {
+        const response = await stack.query(path.text, { token, variables: path.variables(own) });
+        return response.body.data;
+      };
+      const proven = new Set<string>();
+      const leaks: string[] = [];
+      let attempts = 0;
+      for (const partner of partners) {
+        const token = await partnerOfA(partner.scopes);
+        for (const path of paths) {
+          const granted = path.kind !== NO_SCOPE && partner.scopes.includes(path.kind);
+          const data = await ask(token, path);
+          if (granted) {
+            if (partner.label === 'every scope' && reached(data, path)) proven.add(path.target);
+            continue;
+          }
+          attempts += 1;
+          if (reached(data, path)) {
+            leaks.push(`${partner.label}: ${path.target} (${path.kind}) — ${path.text}`);
+          }
+        }
+      }
+      // A kind no path reaches with data under the control would make its attempts prove nothing.
+      const unproven = [
+        ...new Set(paths.filter((p) => p.kind !== NO_SCOPE).map((p) => p.target)),
+      ].filter((target) => !proven.has(target) && !UNREACHABLE_FOR_PARTNERS[target]);
+      process.stdout.write(
+        `cross-customer harness: ${attempts} scope attempts, ${leaks.length} scope leaks (${paths.length} paths, ${partners.length} partners)\n`,
+      );
+      expect(leaks).toEqual([]);
+      expect(unproven).toEqual([]);
+      expect(attempts).toBeGreaterThan(paths.length);
+    });
   });
 });

@@ -8,6 +8,7 @@ export * from './auth/opaque-token';
 export * from './auth/context';
 export * from './auth/rules';
 export * from './auth/decorators';
+export * from './auth/schema-rules';
 export * from './schema/federated-schema';
 export * from './schema/compose';
 export * from './db/data-source';

@@ -114,7 +114,9 @@ export async function principalStatus(
   if (!principal) return { active: false };
   if (principal.kind === 'anonymous') return { active: true };
   if (principal.kind === 'partner') {
-    return { active: await services.partners.isActive(principal.clientId) };
+    return {
+      active: await services.partners.isActive(principal.clientId, principal.secretGeneration),
+    };
   }
   const subject = sessionSubjectOf(principal);
   if (!subject?.sessionId) return { active: false };

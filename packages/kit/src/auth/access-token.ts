@@ -9,6 +9,7 @@ import { isStaffRole, type Principal } from './principal';
  *   roles staff roles
  *   scope partner scopes, space-separated (RFC 8693 style)
  *   sid   contact/staff: the sign-in session, checked for revocation per request
+ *   gen   partner: the generation of the client secret the token was issued with
  */
 export type SignedInPrincipal = Exclude<Principal, { kind: 'anonymous' }>;
 
@@ -38,7 +39,12 @@ export function accessTokenClaimsFor(principal: SignedInPrincipal): {
     case 'partner':
       return {
         subject: `partner:${principal.clientId}`,
-        claims: { pk: 'partner', scope: principal.scopes.join(' '), cus: principal.customerIds },
+        claims: {
+          pk: 'partner',
+          scope: principal.scopes.join(' '),
+          cus: principal.customerIds,
+          ...(principal.secretGeneration !== undefined ? { gen: principal.secretGeneration } : {}),
+        },
       };
   }
 }
@@ -74,11 +80,19 @@ export function principalFromAccessTokenClaims(
             ? (cus as string[])
             : undefined;
       if (customerIds === undefined || typeof payload.scope !== 'string') return null;
+      const gen = payload.gen;
+      if (
+        gen !== undefined &&
+        !(typeof gen === 'number' && Number.isSafeInteger(gen) && gen >= 1)
+      ) {
+        return null;
+      }
       return {
         kind: 'partner',
         clientId: id,
         scopes: payload.scope.split(' ').filter(Boolean),
         customerIds,
+        ...(gen !== undefined ? { secretGeneration: gen } : {}),
       };
     }
     default:

@@ -28,6 +28,12 @@ export interface PartnerPrincipal {
   clientId: string;
   scopes: string[];
   customerIds: string[] | null;
+  /**
+   * Which of the client's secrets the token was issued with (1 for the
+   * first, one more per rotation). A rotation may end the tokens of older
+   * generations; a token without one counts as generation 1.
+   */
+  secretGeneration?: number;
 }
 
 export type Principal = AnonymousPrincipal | ContactPrincipal | StaffPrincipal | PartnerPrincipal;
@@ -67,6 +73,8 @@ export function parsePrincipal(value: unknown): Principal | null {
   const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
   const isStrList = (x: unknown): x is string[] => Array.isArray(x) && x.every(isStr);
   const optionalStr = (x: unknown) => x === undefined || isStr(x);
+  const optionalGeneration = (x: unknown) =>
+    x === undefined || (typeof x === 'number' && Number.isSafeInteger(x) && x >= 1);
   switch (v.kind) {
     case 'anonymous':
       return ANONYMOUS;
@@ -94,12 +102,16 @@ export function parsePrincipal(value: unknown): Principal | null {
     case 'partner':
       return isStr(v.clientId) &&
         isStrList(v.scopes) &&
-        (v.customerIds === null || isStrList(v.customerIds))
+        (v.customerIds === null || isStrList(v.customerIds)) &&
+        optionalGeneration(v.secretGeneration)
         ? {
             kind: 'partner',
             clientId: v.clientId,
             scopes: [...v.scopes],
             customerIds: v.customerIds === null ? null : [...v.customerIds],
+            ...(v.secretGeneration !== undefined
+              ? { secretGeneration: v.secretGeneration as number }
+              : {}),
           }
         : null;
     default:

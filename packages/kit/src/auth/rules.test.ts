@@ -12,15 +12,15 @@ const partnerAB: Principal = {
 };
 
 describe('authorization rules', () => {
-  it('asks the anonymous to sign in for every rule', () => {
+  it('asks the anonymous to sign in for every rule but scopes, which limit partners only', () => {
     for (const rule of [
       { kind: 'signedIn' } as const,
       { kind: 'staff', roles: [] } as const,
-      { kind: 'scopes', all: ['x'] } as const,
       { kind: 'customerScoped', arg: 'id' } as const,
     ]) {
       expect(evaluateRule(rule, ANONYMOUS, { id: 'A' })?.code).toBe('UNAUTHENTICATED');
     }
+    expect(evaluateRule({ kind: 'scopes', all: ['x'] }, ANONYMOUS)).toBeNull();
   });
 
   it('keeps staff-only fields from contacts and partners, and checks roles', () => {

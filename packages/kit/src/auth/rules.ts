@@ -108,7 +108,10 @@ export function evaluateRule(
   principal: Principal,
   args: Record<string, unknown> = {},
 ): AuthDenial | null {
-  if (principal.kind === 'anonymous') return SIGN_IN_REQUIRED;
+  // Scopes limit partners and say nothing of people: on a type they protect a
+  // kind of data from partners without refusing the anonymous the viewer a
+  // sign-in answers with. A field that needs a signed-in caller says @signedIn.
+  if (principal.kind === 'anonymous') return rule.kind === 'scopes' ? null : SIGN_IN_REQUIRED;
   switch (rule.kind) {
     case 'signedIn':
       return null;

@@ -5,6 +5,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import { AUTHZ_DIRECTIVES_SDL, AUTHZ_DIRECTIVE_NAMES, AUTHZ_SPEC_URL } from '../auth/rules';
+import { enforceSchemaRules } from '../auth/schema-rules';
 
 /** The one place the federation version is pinned for every subgraph. */
 export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.7';
@@ -59,7 +60,8 @@ export interface FederatedSchema {
 /**
  * type-graphql → @apollo/subgraph. graphql-js's `printSchema` drops applied
  * directives (@key and Portico's own), so the type-graphql schema is printed
- * with them kept and rebuilt as a subgraph schema.
+ * with them kept and rebuilt as a subgraph schema, whose every field then
+ * enforces the authorization directives that govern it.
  */
 export async function buildFederatedSchema(
   options: FederatedSchemaOptions,
@@ -80,5 +82,6 @@ export async function buildFederatedSchema(
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as never;
   }
   const schema = buildSubgraphSchema({ typeDefs, resolvers });
+  enforceSchemaRules(schema);
   return { schema, sdl: printSubgraphSchema(schema) };
 }

@@ -1,9 +1,11 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
-import { BooleanColumn, EmailColumn, ExactTokenColumn } from '@portico/kit';
+import { BooleanColumn, EmailColumn, ExactTokenColumn, RequireScopes } from '@portico/kit';
 
 @ObjectType({ description: 'A person of one customer who may sign in to the portal.' })
 @Directive('@key(fields: "id")')
+// The people of a customer are partner data of customers:read, however reached.
+@RequireScopes('customers:read')
 @Entity({ name: 'contacts' })
 export class Contact {
   @Field(() => ID)

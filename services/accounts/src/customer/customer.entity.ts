@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
-import { BooleanColumn, EmailColumn, ExactTokenColumn } from '@portico/kit';
+import { BooleanColumn, EmailColumn, ExactTokenColumn, RequireScopes } from '@portico/kit';
 
 /** A postal address as printed on documents. */
 @ObjectType({ description: 'A postal address as printed on invoices and statements.' })
@@ -24,6 +24,11 @@ export class PostalAddress {
   country!: string;
 }
 
+/**
+ * The customer's profile is partner data of `customers:read`, field by field:
+ * its id is a reference every path to the customer already holds, and other
+ * subgraphs' fields on Customer carry their own scopes.
+ */
 @ObjectType({ description: 'A business customer whose contacts use the portal.' })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'customers' })
@@ -32,23 +37,28 @@ export class Customer {
   @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
+  @RequireScopes('customers:read')
   @Field(() => String, { description: 'Legal company name, as on invoices.' })
   @Index('idx_customers_company_name')
   @Column({ type: 'varchar', length: 200 })
   companyName!: string;
 
+  @RequireScopes('customers:read')
   @Field(() => String, { description: 'Name shown in the portal.' })
   @Column({ type: 'varchar', length: 200 })
   displayName!: string;
 
+  @RequireScopes('customers:read')
   @Field(() => String, { description: 'Billing email address.' })
   @EmailColumn()
   email!: string;
 
+  @RequireScopes('customers:read')
   @Field(() => String, { description: 'ISO 4217 currency code the customer is billed in.' })
   @ExactTokenColumn({ length: 3 })
   currency!: string;
 
+  @RequireScopes('customers:read')
   @Field(() => String, {
     description: 'BCP 47 language tag for documents and messages (e.g. "en", "es").',
   })
@@ -73,16 +83,19 @@ export class Customer {
   @ExactTokenColumn({ length: 2 })
   billingCountry!: string;
 
+  @RequireScopes('customers:read')
   @Field(() => Boolean, {
     description: "Whether the customer's contacts may sign in to the portal.",
   })
   @BooleanColumn()
   portalEnabled!: boolean;
 
+  @RequireScopes('customers:read')
   @Field(() => Date)
   @Column({ type: 'datetime' })
   createdAt!: Date;
 
+  @RequireScopes('customers:read')
   @Field(() => PostalAddress)
   get billingAddress(): PostalAddress {
     return {

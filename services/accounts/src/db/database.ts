@@ -11,6 +11,7 @@ import { PortalAccess1764280000000 } from './migrations/1764280000000-portal-acc
 import { Revocation } from '../session/revocation.entity';
 import { CreateRevocations1764290000000 } from './migrations/1764290000000-create-revocations';
 import { CreateSessions1764270000000 } from './migrations/1764270000000-create-sessions';
+import { PartnerSecretGenerations1764291000000 } from './migrations/1764291000000-partner-secret-generations';
 import { ExactTokenCollation1764330000000 } from './migrations/1764330000000-exact-token-collation';
 
 export const ACCOUNTS_ENTITIES = [
@@ -29,6 +30,7 @@ export const ACCOUNTS_MIGRATIONS = [
   CreateSessions1764270000000,
   PortalAccess1764280000000,
   CreateRevocations1764290000000,
+  PartnerSecretGenerations1764291000000,
   ExactTokenCollation1764330000000,
 ];
 

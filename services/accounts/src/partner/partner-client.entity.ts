@@ -39,6 +39,14 @@ export class PartnerClient {
   @Column({ type: 'datetime' })
   secretIssuedAt!: Date;
 
+  /** 1 for the first secret, one more per rotation; tokens carry it as `gen`. */
+  @Column({ type: 'integer', default: 1 })
+  secretGeneration!: number;
+
+  /** Tokens of an older secret generation are no longer honoured. */
+  @Column({ type: 'integer', default: 1 })
+  tokensFromGeneration!: number;
+
   @Field(() => Date, {
     nullable: true,
     description: 'Set once revoked; a revoked client gets no tokens.',

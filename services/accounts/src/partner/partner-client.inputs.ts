@@ -33,6 +33,36 @@ export class PartnerClientSecretPayload {
   clientSecret!: string;
 }
 
+@InputType()
+export class RotatePartnerClientSecretInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description:
+      'End the access tokens issued with the older secrets at once (their next request is refused). With false they live until they expire (up to 15 minutes).',
+  })
+  endIssuedTokens!: boolean;
+}
+
+@ObjectType({
+  description: 'The client, its new secret (shown here once), and what became of its tokens.',
+})
+export class RotatePartnerClientSecretPayload {
+  @Field(() => PartnerClient)
+  client!: PartnerClient;
+
+  @Field(() => String)
+  clientSecret!: string;
+
+  @Field(() => Boolean, {
+    description:
+      'True when the tokens issued with the older secrets were ended; false when they live until they expire.',
+  })
+  issuedTokensEnded!: boolean;
+}
+
 @ObjectType()
 export class RevokePartnerClientPayload {
   @Field(() => PartnerClient)

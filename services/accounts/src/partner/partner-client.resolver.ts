@@ -9,6 +9,8 @@ import {
   PartnerClientSecretPayload,
   PartnerTokenPayload,
   RevokePartnerClientPayload,
+  RotatePartnerClientSecretInput,
+  RotatePartnerClientSecretPayload,
 } from './partner-client.inputs';
 
 @Resolver(() => PartnerClient)
@@ -31,16 +33,23 @@ export class PartnerClientResolver {
     return { client, clientSecret: secret };
   }
 
-  @Mutation(() => PartnerClientSecretPayload, {
-    description: "Staff admins: replace a client's secret; the old one stops working at once.",
+  @Mutation(() => RotatePartnerClientSecretPayload, {
+    description:
+      "Staff admins: replace a client's secret; the old one gets no more tokens at once, and by default the tokens it issued end too.",
   })
   @StaffOnly('admin')
   async rotatePartnerClientSecret(
-    @Arg('input', () => PartnerClientIdInput) input: PartnerClientIdInput,
+    @Arg('input', () => RotatePartnerClientSecretInput) input: RotatePartnerClientSecretInput,
     @Ctx() ctx: AccountsContext,
-  ): Promise<PartnerClientSecretPayload> {
-    const { client, secret } = await ctx.services.partners.rotateSecret(input.id);
-    return { client, clientSecret: secret };
+  ): Promise<RotatePartnerClientSecretPayload> {
+    const rotated = await ctx.services.partners.rotateSecret(input.id, {
+      endIssuedTokens: input.endIssuedTokens,
+    });
+    return {
+      client: rotated.client,
+      clientSecret: rotated.secret,
+      issuedTokensEnded: rotated.issuedTokensEnded,
+    };
   }
 
   @Mutation(() => RevokePartnerClientPayload, {

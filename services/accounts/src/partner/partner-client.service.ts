@@ -1,8 +1,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import {
   codedError,
   ErrorCode,
+  forUpdate,
   hashOpaqueToken as hashSecret,
   newOpaqueToken,
   notFoundError,
@@ -78,6 +79,8 @@ export class PartnerClientService {
       createdBy: staffUserId,
       createdAt: now,
       secretIssuedAt: now,
+      secretGeneration: 1,
+      tokensFromGeneration: 1,
       revokedAt: null,
       lastTokenAt: null,
     });
@@ -85,16 +88,40 @@ export class PartnerClientService {
     return { client, secret };
   }
 
-  /** A new secret; the old one stops working at once. */
-  async rotateSecret(id: string): Promise<{ client: PartnerClient; secret: string }> {
-    const client = await this.repo().findOneBy({ id });
-    if (!client) throw notFoundError('Partner client');
-    if (client.revokedAt) throw badInput('a revoked client cannot get a new secret', 'id');
+  /**
+   * A new secret; the old one gets no more tokens at once. With
+   * `endIssuedTokens` the tokens already issued with an older secret are
+   * refused from their next request (the gateways hear of it through the
+   * revocation log); without, they live until they expire.
+   */
+  async rotateSecret(
+    id: string,
+    options: { endIssuedTokens: boolean },
+  ): Promise<{ client: PartnerClient; secret: string; issuedTokensEnded: boolean }> {
     const secret = newSecret();
-    client.secretHash = hashSecret(secret);
-    client.secretIssuedAt = new Date();
-    await this.repo().save(client);
-    return { client, secret };
+    const rotate = async (manager: EntityManager): Promise<PartnerClient> => {
+      const repo = manager.getRepository(PartnerClient);
+      // Locked so two rotations cannot hand out one generation twice.
+      const client = await repo.findOne({ where: { id }, ...forUpdate(manager) });
+      if (!client) throw notFoundError('Partner client');
+      if (client.revokedAt) throw badInput('a revoked client cannot get a new secret', 'id');
+      client.secretHash = hashSecret(secret);
+      client.secretIssuedAt = new Date();
+      client.secretGeneration += 1;
+      if (options.endIssuedTokens) client.tokensFromGeneration = client.secretGeneration;
+      await repo.save(client);
+      return client;
+    };
+    let client!: PartnerClient;
+    if (options.endIssuedTokens) {
+      await this.revocations.revoke([revocationSubject.partner(id)], async (manager) => {
+        client = await rotate(manager);
+        return true;
+      });
+    } else {
+      client = await this.db.transaction(rotate);
+    }
+    return { client, secret, issuedTokensEnded: options.endIssuedTokens };
   }
 
   async revoke(id: string): Promise<PartnerClient> {
@@ -110,10 +137,13 @@ export class PartnerClientService {
     return client;
   }
 
-  /** Whether tokens of this client are still honoured (not revoked). */
-  async isActive(clientId: string): Promise<boolean> {
+  /**
+   * Whether a token of this client, issued with the secret of `generation`,
+   * is still honoured: the client is not revoked and no rotation ended it.
+   */
+  async isActive(clientId: string, generation = 1): Promise<boolean> {
     const client = await this.repo().findOneBy({ id: clientId });
-    return !!client && !client.revokedAt;
+    return !!client && !client.revokedAt && generation >= client.tokensFromGeneration;
   }
 
   /** Client-credentials sign-in: one answer for every failure. */
@@ -136,6 +166,7 @@ export class PartnerClientService {
       clientId: client.id,
       scopes: client.scopes,
       customerIds: client.customerIds,
+      secretGeneration: client.secretGeneration,
     });
     return { ...token, client };
   }

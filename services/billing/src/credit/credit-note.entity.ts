@@ -1,10 +1,12 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
-import { ExactTokenColumn, MinorUnitsColumn } from '@portico/kit';
+import { ExactTokenColumn, MinorUnitsColumn, RequireScopes } from '@portico/kit';
 
 /** Credit given to a customer, applied to invoices until used up. */
 @ObjectType({ description: 'Credit given to a customer, applied to invoices until used up.' })
 @Directive('@key(fields: "id")')
+// Partner data of invoices:read, however reached (the rule follows the type).
+@RequireScopes('invoices:read')
 @Entity({ name: 'credit_notes' })
 @Index('idx_credit_notes_customer_issue', ['customerId', 'issueDate'])
 export class CreditNote {
@@ -93,6 +95,8 @@ export class CreditNoteLine {
 }
 
 @ObjectType({ description: 'Credit from a credit note applied to an invoice.' })
+// Partner data of invoices:read, however reached (the rule follows the type).
+@RequireScopes('invoices:read')
 @Entity({ name: 'credit_applications' })
 export class CreditApplication {
   @Field(() => ID)

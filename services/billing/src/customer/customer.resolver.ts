@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { Not } from 'typeorm';
-import { RequireScopes } from '@portico/kit';
+import { RequireScopes, SignedIn } from '@portico/kit';
 import type { BillingContext } from '../context';
 import { CreditNote } from '../credit/credit-note.entity';
 import { InvoicePage } from '../invoice/invoice.inputs';
@@ -23,6 +23,7 @@ const MAX_LIST = 100;
 @Resolver(() => Customer)
 export class CustomerBillingResolver {
   @FieldResolver(() => InvoicePage, { description: "This customer's invoices, newest first." })
+  @SignedIn()
   @RequireScopes('invoices:read')
   invoices(
     @Root() customer: Customer,
@@ -37,6 +38,7 @@ export class CustomerBillingResolver {
   @FieldResolver(() => [CurrencyBalance], {
     description: 'Balance at a glance, one entry per currency used.',
   })
+  @SignedIn()
   @RequireScopes('invoices:read')
   async balance(
     @Root() customer: Customer,
@@ -53,6 +55,7 @@ export class CustomerBillingResolver {
   }
 
   @FieldResolver(() => [Payment], { description: 'Payments, newest first (at most 100).' })
+  @SignedIn()
   @RequireScopes('payments:read')
   payments(
     @Root() customer: Customer,
@@ -69,6 +72,7 @@ export class CustomerBillingResolver {
   }
 
   @FieldResolver(() => Payment, { nullable: true })
+  @SignedIn()
   @RequireScopes('payments:read')
   async lastPayment(
     @Root() customer: Customer,
@@ -81,6 +85,7 @@ export class CustomerBillingResolver {
   }
 
   @FieldResolver(() => [CreditNote], { description: 'Credit notes, newest first (at most 100).' })
+  @SignedIn()
   @RequireScopes('invoices:read')
   creditNotes(
     @Root() customer: Customer,
@@ -100,6 +105,7 @@ export class CustomerBillingResolver {
     description:
       'A link to the statement as PDF or CSV, valid for a few minutes, for this customer only.',
   })
+  @SignedIn()
   @RequireScopes('invoices:read')
   async statementDocumentUrl(
     @Root() customer: Customer,
@@ -126,6 +132,7 @@ export class CustomerBillingResolver {
   @FieldResolver(() => Statement, {
     description: 'Statement of account for a date range in one currency.',
   })
+  @SignedIn()
   @RequireScopes('invoices:read')
   async statement(
     @Root() customer: Customer,

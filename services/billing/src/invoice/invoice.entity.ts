@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
-import { BooleanColumn, ExactTokenColumn, MinorUnitsColumn } from '@portico/kit';
+import { BooleanColumn, ExactTokenColumn, MinorUnitsColumn, RequireScopes } from '@portico/kit';
 
 /**
  * An invoice. `paidMinor` and `creditedMinor` are kept equal to the sums of
@@ -9,6 +9,8 @@ import { BooleanColumn, ExactTokenColumn, MinorUnitsColumn } from '@portico/kit'
  */
 @ObjectType({ description: 'An invoice sent to a customer. Drafts are visible to staff only.' })
 @Directive('@key(fields: "id")')
+// Partner data of invoices:read, however reached (the rule follows the type).
+@RequireScopes('invoices:read')
 @Entity({ name: 'invoices' })
 @Index('idx_invoices_customer_issue', ['customerId', 'issueDate'])
 export class Invoice {

@@ -167,6 +167,7 @@ export class InvoiceResolver {
     description:
       "A link to the invoice as a print-ready PDF, valid for a few minutes, for this invoice's customer only.",
   })
+  @SignedIn()
   @RequireScopes('invoices:read')
   pdfUrl(
     @Root() invoice: Invoice,

@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
-import { ExactTokenColumn, MinorUnitsColumn } from '@portico/kit';
+import { ExactTokenColumn, MinorUnitsColumn, RequireScopes } from '@portico/kit';
 
 export type PaymentMethod = 'card' | 'bank_transfer' | 'cash' | 'check' | 'other';
 export type PaymentState = 'pending' | 'succeeded' | 'failed';
@@ -8,6 +8,8 @@ export type PaymentState = 'pending' | 'succeeded' | 'failed';
 /** Money received from a customer, allocated to one or more invoices. */
 @ObjectType({ description: 'A payment received from a customer and how it was allocated.' })
 @Directive('@key(fields: "id")')
+// Partner data of payments:read, however reached (the rule follows the type).
+@RequireScopes('payments:read')
 @Entity({ name: 'payments' })
 @Index('idx_payments_customer_received', ['customerId', 'receivedOn'])
 @Index('uq_payments_customer_idempotency', ['customerId', 'idempotencyKey'], { unique: true })
@@ -85,6 +87,8 @@ export class Payment {
 @ObjectType({
   description: 'Part of a payment applied to an invoice; negative when a refund reversed it.',
 })
+// Partner data of payments:read, however reached (the rule follows the type).
+@RequireScopes('payments:read')
 @Entity({ name: 'payment_allocations' })
 export class PaymentAllocation {
   @Field(() => ID)
@@ -112,6 +116,8 @@ export class PaymentAllocation {
 }
 
 @ObjectType({ description: 'Money returned to the customer from a payment.' })
+// Partner data of payments:read, however reached (the rule follows the type).
+@RequireScopes('payments:read')
 @Entity({ name: 'refunds' })
 export class Refund {
   @Field(() => ID)
