@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import type { BaseContext, Database, RequestMeta } from '@portico/kit';
+import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
 import { CreditApplication, CreditNote, CreditNoteLine } from './credit/credit-note.entity';
 import type { CreditNoteService } from './credit/credit-note.service';
-import type { OutboxPublisher } from './events/event-bus';
 import type { CustomerDirectory } from './directory/customer-directory';
 import type { Invoice, InvoiceLine } from './invoice/invoice.entity';
 import type { InvoiceService } from './invoice/invoice.service';
@@ -17,7 +16,8 @@ import type { PaymentProvider } from './payment/provider/payment-provider';
 
 export interface BillingServices {
   db: Database;
-  publisher: OutboxPublisher;
+  /** Billing's outbox: events written with each change, numbered after commit. */
+  outbox: Outbox;
   /** Billing's read model of accounts' customers and organisation. */
   directory: CustomerDirectory;
   invoices: InvoiceService;

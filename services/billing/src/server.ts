@@ -3,7 +3,11 @@ import {
   DEMO_CUSTOMER_IDS,
   fetchFeedHead,
   throttledLog,
+  eventFeedRoute,
+  EVENTS_FEED_PATH,
   type EventFollow,
+  type EventTransport,
+  type Stoppable,
   databaseReady,
   startSubgraphServer,
   type Database,
@@ -27,11 +31,11 @@ export interface RunningBilling extends RunningSubgraph {
  * Follows accounts' events into billing's customer directory, and lets the
  * directory catch up with accounts before it refuses a customer.
  */
-function followAccounts(services: BillingServices, config: BillingConfig): EventFollow {
-  const transport = createEventTransport(config.events, {
-    claimsSecret: config.auth.claimsSecret,
-    onError: throttledLog('billing: following accounts events'),
-  });
+function followAccounts(
+  transport: EventTransport,
+  services: BillingServices,
+  config: BillingConfig,
+): EventFollow {
   const follow = transport.follow('accounts', services.directory.consumer);
   const feed = config.events.feeds.accounts as string;
   services.directory.useCatchUp(async () =>
@@ -45,9 +49,19 @@ export async function startBilling(
   options: { onQuery?: (sql: string) => void } = {},
 ): Promise<RunningBilling> {
   const db = await openBillingDatabase(config.db, options);
+  const stops: Stoppable[] = [];
   try {
     const services = createServices(db, config);
-    const follow = followAccounts(services, config);
+    const transport = createEventTransport(config.events, {
+      claimsSecret: config.auth.claimsSecret,
+      onError: throttledLog('billing: events'),
+    });
+    stops.push(followAccounts(transport, services, config));
+    // Billing's own events: numbered after each commit (and at start, for
+    // rows a crash left unnumbered), served on its feed, relayed to Redis
+    // Streams when configured.
+    services.outbox.start();
+    stops.push(services.outbox, transport.publish(services.outbox));
     if (config.seedDemo) {
       if (await services.directory.waitForCustomers(Object.values(DEMO_CUSTOMER_IDS), 60_000)) {
         await seedBillingDemo(services);
@@ -57,10 +71,8 @@ export async function startBilling(
         );
       }
     }
-    // Left behind by a crash: charges to settle from the provider's records,
-    // events committed but not yet published.
+    // Left behind by a crash: charges to settle from the provider's records.
     await services.onlinePayments.reconcile(new Date(), config.paymentsReconcile.pendingAfterMs);
-    await services.publisher.flush();
     const { schema } = await buildSchema();
     const server = await startSubgraphServer({
       name,
@@ -71,6 +83,7 @@ export async function startBilling(
       keepAliveMs: config.http.keepAliveMs,
       createContext: (meta) => createContext(services, meta),
       routes: documentRoutes(services),
+      internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },
       webhookRoutes:
         config.payments.provider === 'stripe' && services.provider instanceof StripePaymentProvider
           ? {
@@ -99,11 +112,12 @@ export async function startBilling(
       close: async () => {
         await reconciling.stop();
         await server.close();
-        await follow.close();
+        for (const stop of stops) await stop.close();
         await db.dataSource.destroy();
       },
     };
   } catch (error) {
+    for (const stop of stops) await stop.close().catch(() => undefined);
     await db.dataSource.destroy();
     throw error;
   }

@@ -1,4 +1,5 @@
 import {
+  Outbox,
   buildFederatedSchema,
   type Database,
   type FederatedSchema,
@@ -13,7 +14,6 @@ import {
 import { CreditNoteService } from './credit/credit-note.service';
 import { resolveCustomerReference } from './customer/customer.reference';
 import { CustomerBillingResolver } from './customer/customer.resolver';
-import { OutboxPublisher } from './events/event-bus';
 import { CustomerDirectory } from './directory/customer-directory';
 import { InvoiceLineResolver, InvoiceResolver } from './invoice/invoice.resolver';
 import { InvoiceService } from './invoice/invoice.service';
@@ -96,12 +96,12 @@ export function createServices(
   config: Pick<BillingConfig, 'auth' | 'documents' | 'payments'>,
   provider?: PaymentProvider,
 ): BillingServices {
-  const publisher = new OutboxPublisher(db);
+  const outbox = new Outbox(db, name);
   const paymentProvider = provider ?? providerFor(db, config);
   const directory = new CustomerDirectory(db);
   return {
     db,
-    publisher,
+    outbox,
     directory,
     documents: new DocumentSigner(
       config.auth.claimsSecret,
@@ -109,10 +109,10 @@ export function createServices(
       config.documents.linkTtlSeconds,
     ),
     provider: paymentProvider,
-    onlinePayments: new OnlinePaymentService(db, publisher, paymentProvider, directory),
-    invoices: new InvoiceService(db, publisher, directory),
-    payments: new PaymentService(db, publisher, directory),
-    credits: new CreditNoteService(db, publisher, directory),
+    onlinePayments: new OnlinePaymentService(db, outbox, paymentProvider, directory),
+    invoices: new InvoiceService(db, outbox, directory),
+    payments: new PaymentService(db, outbox, directory),
+    credits: new CreditNoteService(db, outbox, directory),
     statements: new StatementService(db),
     balances: new BalanceService(db),
   };

@@ -1,5 +1,5 @@
 import { testing } from '@portico/kit';
-import type { BillingEvent } from '../src/events/event-bus';
+import type { EventEnvelope } from '@portico/kit';
 import { Invoice } from '../src/invoice/invoice.entity';
 import { InvoiceStatus, invoiceStatus } from '../src/invoice/invoice.status';
 import { daysFromToday, startTestBilling, type TestBilling } from './billing-harness';
@@ -10,16 +10,21 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
   'billing services on %s',
   (_name, target) => {
     let billing: TestBilling;
-    const events: BillingEvent[] = [];
     beforeAll(async () => {
       billing = await startTestBilling(target);
-      billing.running.services.publisher.subscribe((event) => {
-        events.push(event);
-      });
     });
     afterAll(() => billing?.stop());
 
     const services = () => billing.running.services;
+    /** Billing's events as its feed serves them: committed and numbered. */
+    async function publishedEvents(): Promise<EventEnvelope[]> {
+      const all: EventEnvelope[] = [];
+      for (;;) {
+        const batch = await services().outbox.read(all.length ? all[all.length - 1].position : 0);
+        if (batch.length === 0) return all;
+        all.push(...batch);
+      }
+    }
     const reload = (id: string) =>
       billing.running.db.manager.getRepository(Invoice).findOneByOrFail({ id });
 
@@ -81,10 +86,12 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(a.number).toMatch(new RegExp(`^INV-${year}-\\d{5}$`));
       expect(nb).toBe(na + 1);
       expect(
-        events.filter((e) => e.type === 'invoice.issued').map((e) => e.payload.invoiceId),
+        (await publishedEvents())
+          .filter((e) => e.type === 'invoice.issued')
+          .map((e) => (e.payload as { invoiceId: string }).invoiceId),
       ).toEqual(expect.arrayContaining([a.id, b.id]));
       const unpublished = await billing.running.db.dataSource.query(
-        'SELECT COUNT(*) AS n FROM outbox WHERE publishedAt IS NULL',
+        'SELECT COUNT(*) AS n FROM event_outbox WHERE position IS NULL',
       );
       expect(Number((unpublished as Array<{ n: number }>)[0]!.n)).toBe(0);
     });
@@ -178,7 +185,11 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect([after.creditedMinor, invoiceStatus(after)]).toEqual([5000, InvoiceStatus.PAID]);
       await expectConsistent(invoice.id);
       expect(
-        events.some((e) => e.type === 'credit.applied' && e.payload.invoiceId === invoice.id),
+        (await publishedEvents()).some(
+          (e) =>
+            e.type === 'credit.applied' &&
+            (e.payload as { invoiceId: string }).invoiceId === invoice.id,
+        ),
       ).toBe(true);
     });
 

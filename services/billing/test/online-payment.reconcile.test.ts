@@ -53,11 +53,11 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     ] as const)(
       'settles a payment left pending by a crash %s: %s, reservation released',
       async (mode, state, paid, pendingAfter) => {
-        const { db, publisher, directory } = billing.running.services;
+        const { db, outbox, directory } = billing.running.services;
         const sandbox = new SandboxPaymentProvider(db);
         const crashing = new OnlinePaymentService(
           db,
-          publisher,
+          outbox,
           new CrashingProvider(sandbox, mode),
           directory,
         );
@@ -76,7 +76,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect([reserved.pendingMinor, reserved.paidMinor]).toEqual([7500, 0]);
 
         // While pending, nobody can pay the reserved amount again.
-        const healthy = new OnlinePaymentService(db, publisher, sandbox, directory);
+        const healthy = new OnlinePaymentService(db, outbox, sandbox, directory);
         await expect(
           healthy.pay(principal, {
             invoices: [{ invoiceId: invoice.id }],

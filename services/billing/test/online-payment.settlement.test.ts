@@ -88,8 +88,8 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       billing.running.db.manager.getRepository(Invoice).update({ id }, { state: 'void' });
 
     function service(provider: PaymentProvider) {
-      const { db, publisher, directory } = billing.running.services;
-      return new OnlinePaymentService(db, publisher, provider, directory);
+      const { db, outbox, directory } = billing.running.services;
+      return new OnlinePaymentService(db, outbox, provider, directory);
     }
 
     it('refuses to void an invoice while an online payment is in progress, and voids it once the payment failed', async () => {

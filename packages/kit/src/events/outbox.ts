@@ -46,6 +46,34 @@ export function toEnvelope(producer: string, row: OutboxRow): EventEnvelope {
 }
 
 /**
+ * Writes events into the outbox in the caller's transaction (what
+ * `Outbox.record` does, for code that holds only the transaction); the
+ * process's outbox numbers them after commit.
+ */
+export async function recordEvents(
+  manager: EntityManager,
+  events: NewEvent | NewEvent[],
+): Promise<void> {
+  const list = Array.isArray(events) ? events : [events];
+  if (list.length === 0) return;
+  await manager.getRepository(OutboxRow).insert(
+    list.map((event) => ({
+      id: event.id ?? randomUUID(),
+      position: null,
+      previousPosition: null,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      aggregateType: event.aggregateType,
+      aggregateId: event.aggregateId,
+      customerId: event.customerId,
+      occurredAt: event.occurredAt ?? new Date(),
+      payload: JSON.stringify(event.payload ?? null),
+      sequencedAt: null,
+    })),
+  );
+}
+
+/**
  * A producer's outbox. `record()` writes events inside the caller's
  * transaction, so an event exists exactly when its change does. After commit
  * a sequencer gives committed rows their positions, one batch at a time under
@@ -77,24 +105,8 @@ export class Outbox {
   }
 
   /** Writes the events in the caller's transaction; await `notify()` once it committed. */
-  async record(manager: EntityManager, events: NewEvent | NewEvent[]): Promise<void> {
-    const list = Array.isArray(events) ? events : [events];
-    if (list.length === 0) return;
-    await manager.getRepository(OutboxRow).insert(
-      list.map((event) => ({
-        id: event.id ?? randomUUID(),
-        position: null,
-        previousPosition: null,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        aggregateType: event.aggregateType,
-        aggregateId: event.aggregateId,
-        customerId: event.customerId,
-        occurredAt: event.occurredAt ?? new Date(),
-        payload: JSON.stringify(event.payload ?? null),
-        sequencedAt: null,
-      })),
-    );
+  record(manager: EntityManager, events: NewEvent | NewEvent[]): Promise<void> {
+    return recordEvents(manager, events);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { notFoundError, parseAmount, type Database, forUpdate } from '@portico/kit';
+import { notFoundError, parseAmount, type Database, forUpdate, type Outbox } from '@portico/kit';
 import type { CustomerDirectory } from '../directory/customer-directory';
-import { recordEvent, type OutboxPublisher } from '../events/event-bus';
+import { recordEvent } from '../events/billing-events';
 import { nextDocumentNumber } from '../events/number-sequence';
 import { lineAmounts } from '../invoice/invoice.calc';
 import { Invoice } from '../invoice/invoice.entity';
@@ -14,7 +14,7 @@ import { CreditApplication, CreditNote, CreditNoteLine } from './credit-note.ent
 export class CreditNoteService {
   constructor(
     private readonly db: Database,
-    private readonly publisher: OutboxPublisher,
+    private readonly outbox: Outbox,
     private readonly directory: CustomerDirectory,
   ) {}
 
@@ -116,7 +116,7 @@ export class CreditNoteService {
       });
       return application;
     });
-    await this.publisher.flush();
+    await this.outbox.notify();
     return application;
   }
 }

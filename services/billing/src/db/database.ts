@@ -1,8 +1,9 @@
 import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
 import { DirectoryCustomer, DirectoryOrganisation } from '../directory/directory.entity';
 import { CustomerDirectory1764340000000 } from './migrations/1764340000000-customer-directory';
+import { KitOutbox1764350000000 } from './migrations/1764350000000-kit-outbox';
 import { CreditApplication, CreditNote, CreditNoteLine } from '../credit/credit-note.entity';
-import { NumberSequence, OutboxEvent } from '../events/outbox.entity';
+import { NumberSequence } from '../events/number-sequence.entity';
 import { Invoice, InvoiceLine } from '../invoice/invoice.entity';
 import { Payment, PaymentAllocation, Refund } from '../payment/payment.entity';
 import { CreateBilling1764300000000 } from './migrations/1764300000000-create-billing';
@@ -21,7 +22,6 @@ export const BILLING_ENTITIES = [
   CreditNote,
   CreditNoteLine,
   CreditApplication,
-  OutboxEvent,
   NumberSequence,
   SandboxCharge,
   ProviderEvent,
@@ -35,6 +35,7 @@ export const BILLING_MIGRATIONS = [
   ProviderEvents1764320000000,
   ExactTokenCollation1764330000000,
   CustomerDirectory1764340000000,
+  KitOutbox1764350000000,
 ];
 
 export function openBillingDatabase(

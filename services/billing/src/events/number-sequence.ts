@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { forUpdate } from '@portico/kit';
-import { NumberSequence } from './outbox.entity';
+import { NumberSequence } from './number-sequence.entity';
 
 /**
  * The next document number in a gap-free series (INV-2026-00001), taken

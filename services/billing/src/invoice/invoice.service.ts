@@ -8,8 +8,9 @@ import {
   type Database,
   type Principal,
   forUpdate,
+  type Outbox,
 } from '@portico/kit';
-import { recordEvent, type OutboxPublisher } from '../events/event-bus';
+import { recordEvent } from '../events/billing-events';
 import { nextDocumentNumber } from '../events/number-sequence';
 import { invoiceTotals, lineAmounts } from './invoice.calc';
 import type { CustomerDirectory } from '../directory/customer-directory';
@@ -94,7 +95,7 @@ function decodeCursor(cursor: string): [string, string] {
 export class InvoiceService {
   constructor(
     private readonly db: Database,
-    private readonly publisher: OutboxPublisher,
+    private readonly outbox: Outbox,
     private readonly directory: CustomerDirectory,
   ) {}
 
@@ -301,7 +302,7 @@ export class InvoiceService {
       });
       return invoice;
     });
-    await this.publisher.flush();
+    await this.outbox.notify();
     return invoice;
   }
 
@@ -341,7 +342,7 @@ export class InvoiceService {
       });
       return invoice;
     });
-    await this.publisher.flush();
+    await this.outbox.notify();
     return invoice;
   }
 

@@ -8,9 +8,10 @@ import {
   type Database,
   type Principal,
   forUpdate,
+  type Outbox,
 } from '@portico/kit';
 import type { CustomerDirectory } from '../directory/customer-directory';
-import { recordEvent, type OutboxPublisher } from '../events/event-bus';
+import { recordEvent } from '../events/billing-events';
 import { Invoice } from '../invoice/invoice.entity';
 import { badInput } from '../invoice/invoice.rules';
 import { balanceDueMinor, payableMinor, todayUtc } from '../invoice/invoice.status';
@@ -73,7 +74,7 @@ async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise
 export class OnlinePaymentService {
   constructor(
     private readonly db: Database,
-    private readonly publisher: OutboxPublisher,
+    private readonly outbox: Outbox,
     private readonly provider: PaymentProvider,
     private readonly directory: CustomerDirectory,
   ) {}
@@ -356,7 +357,7 @@ export class OnlinePaymentService {
       );
       return payment;
     });
-    await this.publisher.flush();
+    await this.outbox.notify();
     return payment;
   }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
-import { notFoundError, parseAmount, type Database, forUpdate } from '@portico/kit';
+import { notFoundError, parseAmount, type Database, forUpdate, type Outbox } from '@portico/kit';
 import type { CustomerDirectory } from '../directory/customer-directory';
-import { recordEvent, type OutboxPublisher } from '../events/event-bus';
+import { recordEvent } from '../events/billing-events';
 import { Invoice } from '../invoice/invoice.entity';
 import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
 import { payableMinor, todayUtc } from '../invoice/invoice.status';
@@ -45,7 +45,7 @@ export async function lockInvoices(
 export class PaymentService {
   constructor(
     private readonly db: Database,
-    private readonly publisher: OutboxPublisher,
+    private readonly outbox: Outbox,
     private readonly directory: CustomerDirectory,
   ) {}
 
@@ -128,7 +128,7 @@ export class PaymentService {
       });
       return payment;
     });
-    await this.publisher.flush();
+    await this.outbox.notify();
     return payment;
   }
 
@@ -212,7 +212,7 @@ export class PaymentService {
       });
       return refund;
     });
-    await this.publisher.flush();
+    await this.outbox.notify();
     return refund;
   }
 }
