@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { codedError, ErrorCode, notFoundError, type Database } from '@portico/kit';
-import { normalizeEmail } from '../auth/sign-in.service';
 import { assertPasswordAcceptable } from '../auth/password-policy';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { Customer } from '../customer/customer.entity';
@@ -16,8 +14,6 @@ export interface PortalLinks {
   portalName: string;
   invitationTtlMs: number;
 }
-
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function badInput(message: string, field: string) {
   return codedError(ErrorCode.BadUserInput, message, { extensions: { field } });
@@ -40,45 +36,12 @@ export class ContactAccessService {
     return contact;
   }
 
-  /** Creates the contact (no password yet) and mails a single-use invitation. */
-  async invite(
-    staffUserId: string,
-    input: { customerId: string; name: string; email: string },
-  ): Promise<Contact> {
-    const name = input.name.trim();
-    const email = normalizeEmail(input.email);
-    if (!name || name.length > 200) throw badInput('name must be 1 to 200 characters', 'name');
-    if (!EMAIL_PATTERN.test(email) || email.length > 320)
-      throw badInput('email is not valid', 'email');
-    const customer = await this.db.manager
-      .getRepository(Customer)
-      .findOneBy({ id: input.customerId });
-    if (!customer) throw badInput('unknown customer', 'customerId');
-    if (!customer.portalEnabled) throw badInput("the customer's portal is disabled", 'customerId');
-    const repo = this.db.manager.getRepository(Contact);
-    if (await repo.findOneBy({ email })) {
-      throw badInput('a contact with this email exists; re-invite that contact instead', 'email');
-    }
-    const contact = repo.create({
-      id: randomUUID(),
-      customerId: customer.id,
-      name,
-      email,
-      passwordHash: null,
-      portalAccess: true,
-      lastSignInAt: null,
-      createdAt: new Date(),
-      disabledAt: null,
-    });
-    await repo.save(contact);
-    await this.sendInvitation(contact, customer, staffUserId);
-    return contact;
-  }
-
   /** A new invitation; the earlier link stops working. Restores portal access. */
   async reinvite(staffUserId: string, contactId: string): Promise<Contact> {
     const contact = await this.contactOrNotFound(contactId);
-    if (contact.disabledAt) throw badInput('the contact is disabled', 'contactId');
+    if (contact.disabledAt || contact.removedAt) {
+      throw badInput('the contact is disabled', 'contactId');
+    }
     const customer = await this.db.manager
       .getRepository(Customer)
       .findOneByOrFail({ id: contact.customerId });
@@ -89,7 +52,8 @@ export class ContactAccessService {
     return contact;
   }
 
-  private async sendInvitation(contact: Contact, customer: Customer, staffUserId: string) {
+  /** Mails a new single-use invitation; earlier links of the contact stop working. */
+  async sendInvitation(contact: Contact, customer: Customer, staffUserId: string) {
     const token = await this.actionTokens.issue(
       'invitation',
       { kind: 'contact', id: contact.id },
@@ -113,9 +77,10 @@ export class ContactAccessService {
   /** Sets the password from an invitation link; returns the contact to sign in. */
   async acceptInvitation(token: string, password: string): Promise<Contact> {
     const stored = await this.actionTokens.peek('invitation', token);
+    if (stored.subjectKind !== 'contact') throw invalidToken();
     const contact = await this.contactOrNotFound(stored.subjectId);
     assertPasswordAcceptable(password, 'password', contact.email);
-    if (contact.disabledAt || !contact.portalAccess) throw invalidToken();
+    if (contact.disabledAt || contact.removedAt || !contact.portalAccess) throw invalidToken();
     const passwordHash = await this.hasher.hash(password);
     await this.actionTokens.consume(stored);
     await this.db.manager.getRepository(Contact).update({ id: contact.id }, { passwordHash });

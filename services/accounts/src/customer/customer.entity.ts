@@ -79,9 +79,38 @@ export class Customer {
   @BooleanColumn()
   portalEnabled!: boolean;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Tax identification number (e.g. a VAT number), as printed on invoices.',
+  })
+  @Index('idx_customers_tax_id')
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  taxId!: string | null;
+
+  /** Staff-only; exposed through a field resolver that refuses everyone else. */
+  @Column({ type: 'text', nullable: true })
+  notes!: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When staff archived the customer. Archived customers keep their history and their contacts can still sign in and read; nothing new is issued to them.',
+  })
+  @Column({ type: 'datetime', nullable: true })
+  archivedAt!: Date | null;
+
   @Field(() => Date)
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Last change made by staff.' })
+  @Column({ type: 'datetime', nullable: true })
+  updatedAt!: Date | null;
+
+  @Field(() => Boolean, { description: 'Whether the customer is archived.' })
+  get archived(): boolean {
+    return this.archivedAt !== null && this.archivedAt !== undefined;
+  }
 
   @Field(() => PostalAddress)
   get billingAddress(): PostalAddress {

@@ -1,4 +1,8 @@
-import { openDatabase, type Database, type DbConfig } from '@portico/kit';
+import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { OrganisationProfile } from '../organisation/organisation.entity';
+import { CreateEventTables1764330000000 } from './migrations/1764330000000-create-event-tables';
+import { BusinessData1764340000000 } from './migrations/1764340000000-business-data';
 import { Contact } from '../contact/contact.entity';
 import { Customer } from '../customer/customer.entity';
 import { StaffUser } from '../staff/staff-user.entity';
@@ -21,6 +25,9 @@ export const ACCOUNTS_ENTITIES = [
   RefreshToken,
   ActionToken,
   Revocation,
+  OrganisationProfile,
+  AuditEntry,
+  ...EVENT_ENTITIES,
 ];
 export const ACCOUNTS_MIGRATIONS = [
   CreateAccounts1764250000000,
@@ -28,6 +35,8 @@ export const ACCOUNTS_MIGRATIONS = [
   CreateSessions1764270000000,
   PortalAccess1764280000000,
   CreateRevocations1764290000000,
+  CreateEventTables1764330000000,
+  BusinessData1764340000000,
 ];
 
 /** Opens the accounts database and applies pending migrations. */
