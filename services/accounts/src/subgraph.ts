@@ -88,11 +88,19 @@ export function createServices(parts: ServiceParts): AccountsServices {
   const portal = config.portal;
   const { outbox } = parts;
   const audit = new AuditService(db);
-  const contactAccess = new ContactAccessService(db, hasher, sessions, actionTokens, mail, {
-    portalUrl: portal.url,
-    portalName: portal.name,
-    invitationTtlMs: portal.invitationTtlMs,
-  });
+  const contactAccess = new ContactAccessService(
+    db,
+    hasher,
+    revocations,
+    audit,
+    actionTokens,
+    mail,
+    {
+      portalUrl: portal.url,
+      portalName: portal.name,
+      invitationTtlMs: portal.invitationTtlMs,
+    },
+  );
   return {
     outbox,
     audit,

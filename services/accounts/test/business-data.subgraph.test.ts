@@ -588,6 +588,34 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect(await written()).toEqual(before);
       });
 
+      it('records who invited, revoked and disabled a contact in the audit log', async () => {
+        const added = await addContact({
+          customerId: accounts.demo.globexId,
+          name: 'Elena Ortiz',
+          email: 'elena@globex.example',
+        });
+        const id = (added.body.data as { addContact: { contact: { id: string } } }).addContact
+          .contact.id;
+        for (const mutation of ['reinviteContact', 'revokePortalAccess', 'disableContact']) {
+          const response = await accounts.post(
+            `mutation ($id: ID!) { ${mutation}(input: { contactId: $id }) { contact { id } } }`,
+            { principal: admin, variables: { id } },
+          );
+          expect(response.body.errors).toBeUndefined();
+        }
+        const entries = await sql(
+          "SELECT action, actorKind, actorId, changes FROM audit_entries WHERE entityType = 'contact' AND entityId = ? ORDER BY occurredAt, action",
+          [id],
+        );
+        expect(entries.map((e) => [e.action, e.actorKind, e.actorId])).toEqual([
+          ['contact.add', 'staff', accounts.demo.admin.id],
+          ['contact.invite', 'staff', accounts.demo.admin.id],
+          ['contact.revokePortalAccess', 'staff', accounts.demo.admin.id],
+          ['contact.disable', 'staff', accounts.demo.admin.id],
+        ]);
+        expect(Object.keys(JSON.parse(String(entries[3]!.changes)))).toEqual(['disabledAt']);
+      });
+
       it('keeps the contact mutations from contacts and partners', async () => {
         const before = await written();
         const partner: Principal = {

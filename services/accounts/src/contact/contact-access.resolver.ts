@@ -99,7 +99,11 @@ export class ContactAccessResolver {
     @Ctx() ctx: AccountsContext,
   ): Promise<ContactPayload> {
     return {
-      contact: await ctx.services.contactAccess.reinvite(requireStaffUserId(ctx), input.contactId),
+      contact: await ctx.services.contactAccess.reinvite(
+        actorOf(ctx.principal),
+        requireStaffUserId(ctx),
+        input.contactId,
+      ),
     };
   }
 
@@ -111,7 +115,12 @@ export class ContactAccessResolver {
     @Arg('input', () => ContactIdInput) input: ContactIdInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<ContactPayload> {
-    return { contact: await ctx.services.contactAccess.revokePortalAccess(input.contactId) };
+    return {
+      contact: await ctx.services.contactAccess.revokePortalAccess(
+        actorOf(ctx.principal),
+        input.contactId,
+      ),
+    };
   }
 
   @Mutation(() => ContactPayload, {
@@ -122,7 +131,9 @@ export class ContactAccessResolver {
     @Arg('input', () => ContactIdInput) input: ContactIdInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<ContactPayload> {
-    return { contact: await ctx.services.contactAccess.disable(input.contactId) };
+    return {
+      contact: await ctx.services.contactAccess.disable(actorOf(ctx.principal), input.contactId),
+    };
   }
 
   @Mutation(() => ContactPayload, {

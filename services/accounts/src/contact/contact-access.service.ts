@@ -1,10 +1,19 @@
-import { codedError, ErrorCode, notFoundError, type Database } from '@portico/kit';
+import {
+  codedError,
+  ErrorCode,
+  forUpdate,
+  notFoundError,
+  revocationSubject,
+  type Database,
+} from '@portico/kit';
+import { diff, type AuditActor, type AuditService } from '../audit/audit.service';
 import { assertPasswordAcceptable } from '../auth/password-policy';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { Customer } from '../customer/customer.entity';
 import { invitationMail } from '../mail/mail-templates';
 import type { MailTransport } from '../mail/mail-transport';
-import type { SessionService } from '../session/session.service';
+import type { RevocationLog } from '../session/revocation-log';
+import { endSessionsAndLinks } from '../session/session.service';
 import { invalidToken, type ActionTokenService } from './action-token.service';
 import { Contact } from './contact.entity';
 
@@ -24,7 +33,8 @@ export class ContactAccessService {
   constructor(
     private readonly db: Database,
     private readonly hasher: PasswordHasher,
-    private readonly sessions: SessionService,
+    private readonly revocations: RevocationLog,
+    private readonly audit: AuditService,
     private readonly actionTokens: ActionTokenService,
     private readonly mail: MailTransport,
     private readonly links: PortalLinks,
@@ -37,17 +47,30 @@ export class ContactAccessService {
   }
 
   /** A new invitation; the earlier link stops working. Restores portal access. */
-  async reinvite(staffUserId: string, contactId: string): Promise<Contact> {
-    const contact = await this.contactOrNotFound(contactId);
-    if (contact.disabledAt || contact.removedAt) {
-      throw badInput('the contact is disabled', 'contactId');
-    }
-    const customer = await this.db.manager
-      .getRepository(Customer)
-      .findOneByOrFail({ id: contact.customerId });
-    if (!customer.portalEnabled) throw badInput("the customer's portal is disabled", 'contactId');
-    contact.portalAccess = true;
-    await this.db.manager.getRepository(Contact).save(contact);
+  async reinvite(actor: AuditActor, staffUserId: string, contactId: string): Promise<Contact> {
+    const { contact, customer } = await this.db.transaction(async (manager) => {
+      const repo = manager.getRepository(Contact);
+      const current = await repo.findOne({ where: { id: contactId }, ...forUpdate(manager) });
+      if (!current) throw notFoundError('Contact');
+      if (current.disabledAt || current.removedAt) {
+        throw badInput('the contact is disabled', 'contactId');
+      }
+      const customer = await manager
+        .getRepository(Customer)
+        .findOneByOrFail({ id: current.customerId });
+      if (!customer.portalEnabled) {
+        throw badInput("the customer's portal is disabled", 'contactId');
+      }
+      const next = repo.create({ ...current, portalAccess: true });
+      await repo.save(next);
+      await this.audit.record(manager, actor, {
+        action: 'contact.invite',
+        entityType: 'contact',
+        entityId: contactId,
+        changes: diff(auditedContact(current), auditedContact(next)),
+      });
+      return { contact: next, customer };
+    });
     await this.sendInvitation(contact, customer, staffUserId);
     return contact;
   }
@@ -88,20 +111,65 @@ export class ContactAccessService {
   }
 
   /** Ends portal access now: sessions and outstanding links stop working. Re-invite to restore. */
-  async revokePortalAccess(contactId: string): Promise<Contact> {
-    const contact = await this.contactOrNotFound(contactId);
-    contact.portalAccess = false;
-    await this.db.manager.getRepository(Contact).save(contact);
-    await this.sessions.revokeAll({ kind: 'contact', id: contact.id }, 'access-revoked');
-    await this.actionTokens.revokeAll({ kind: 'contact', id: contact.id });
-    return contact;
+  revokePortalAccess(actor: AuditActor, contactId: string): Promise<Contact> {
+    return this.endAccess(actor, contactId, 'contact.revokePortalAccess', false);
   }
 
   /** Disables the contact altogether (e.g. they left the company). */
-  async disable(contactId: string): Promise<Contact> {
-    const contact = await this.revokePortalAccess(contactId);
-    contact.disabledAt ??= new Date();
-    await this.db.manager.getRepository(Contact).save(contact);
-    return contact;
+  disable(actor: AuditActor, contactId: string): Promise<Contact> {
+    return this.endAccess(actor, contactId, 'contact.disable', true);
   }
+
+  /** One revoking transaction: the contact's row, its sessions and links, and the audit entry. */
+  private async endAccess(
+    actor: AuditActor,
+    contactId: string,
+    action: string,
+    disable: boolean,
+  ): Promise<Contact> {
+    let ended: Contact | null = null;
+    await this.revocations.revoke(
+      [revocationSubject.person('contact', contactId)],
+      async (manager) => {
+        const repo = manager.getRepository(Contact);
+        const current = await repo.findOne({ where: { id: contactId }, ...forUpdate(manager) });
+        if (!current) throw notFoundError('Contact');
+        const next = repo.create({
+          ...current,
+          portalAccess: false,
+          disabledAt: disable ? (current.disabledAt ?? new Date()) : current.disabledAt,
+        });
+        await repo.save(next);
+        const sessions = await endSessionsAndLinks(
+          manager,
+          { kind: 'contact', id: contactId },
+          'access-revoked',
+        );
+        const changes = diff(auditedContact(current), auditedContact(next));
+        if (Object.keys(changes).length > 0) {
+          await this.audit.record(manager, actor, {
+            action,
+            entityType: 'contact',
+            entityId: contactId,
+            changes,
+          });
+        }
+        ended = next;
+        return sessions;
+      },
+    );
+    return ended!;
+  }
+}
+
+/** What the audit log compares of a contact. */
+export function auditedContact(contact: Contact): Record<string, unknown> {
+  return {
+    customerId: contact.customerId,
+    name: contact.name,
+    email: contact.email,
+    portalAccess: contact.portalAccess,
+    disabledAt: contact.disabledAt ? contact.disabledAt.toISOString() : null,
+    removedAt: contact.removedAt ? contact.removedAt.toISOString() : null,
+  };
 }

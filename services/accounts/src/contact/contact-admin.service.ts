@@ -6,7 +6,7 @@ import type { RevocationLog } from '../session/revocation-log';
 import { endSessionsAndLinks } from '../session/session.service';
 import * as rules from '../validation/input-rules';
 import { isUniqueViolation } from '../validation/unique-violation';
-import type { ContactAccessService } from './contact-access.service';
+import { auditedContact, type ContactAccessService } from './contact-access.service';
 import { Contact } from './contact.entity';
 
 export interface NewContact {
@@ -15,16 +15,6 @@ export interface NewContact {
   email: string;
   /** Mail a portal invitation at once. */
   invite?: boolean | null;
-}
-
-function audited(contact: Contact): Record<string, unknown> {
-  return {
-    customerId: contact.customerId,
-    name: contact.name,
-    email: contact.email,
-    portalAccess: contact.portalAccess,
-    removedAt: contact.removedAt ? contact.removedAt.toISOString() : null,
-  };
 }
 
 function emailTaken() {
@@ -90,7 +80,7 @@ export class ContactAdminService {
           action: existing ? 'contact.restore' : 'contact.add',
           entityType: 'contact',
           entityId: contact.id,
-          changes: diff(existing ? audited(existing) : null, audited(contact)),
+          changes: diff(existing ? auditedContact(existing) : null, auditedContact(contact)),
         });
         return { contact, customer };
       });
@@ -125,7 +115,7 @@ export class ContactAdminService {
           throw emailTaken();
         }
         const next = repo.create({ ...current, ...set });
-        const changes = diff(audited(current), audited(next));
+        const changes = diff(auditedContact(current), auditedContact(next));
         if (Object.keys(changes).length === 0) return current;
         await repo.save(next);
         await this.audit.record(manager, actor, {
@@ -158,7 +148,7 @@ export class ContactAdminService {
           action: 'contact.remove',
           entityType: 'contact',
           entityId: contactId,
-          changes: diff(audited(current), audited(next)),
+          changes: diff(auditedContact(current), auditedContact(next)),
         });
         removed = next;
         return true;
