@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
  * Data staff manage: the organisation profile, customers' tax id, notes and
  * archiving, removed contacts, invited and disabled staff users, and the
- * audit log of every change.
+ * audit log of every change. Customers that exist already get their
+ * customer.created event, so that a consumer starting now learns them.
  */
 export class BusinessData1764340000000 implements MigrationInterface {
   name = 'BusinessData1764340000000';
@@ -84,6 +86,48 @@ export class BusinessData1764340000000 implements MigrationInterface {
         ],
       }),
     );
+    await this.publishExistingCustomers(queryRunner);
+  }
+
+  /** customer.created (schema version 1) for every customer, as the outbox would record it. */
+  private async publishExistingCustomers(queryRunner: QueryRunner): Promise<void> {
+    const rows = (await queryRunner.query(
+      'SELECT * FROM customers ORDER BY createdAt, id',
+    )) as Array<Record<string, string | null>>;
+    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    for (const row of rows) {
+      const payload = {
+        id: row.id,
+        companyName: row.companyName,
+        displayName: row.displayName,
+        email: row.email,
+        billingAddress: {
+          line1: row.billingLine1,
+          line2: row.billingLine2,
+          city: row.billingCity,
+          region: row.billingRegion,
+          postalCode: row.billingPostalCode,
+          country: row.billingCountry,
+        },
+        taxId: null,
+        locale: row.locale,
+        currency: row.currency,
+        archived: false,
+        archivedAt: null,
+      };
+      await queryRunner.query(
+        'INSERT INTO event_outbox (id, position, previousPosition, type, schemaVersion, aggregateType, aggregateId, customerId, occurredAt, payload, sequencedAt) VALUES (?, NULL, NULL, ?, 1, ?, ?, ?, ?, ?, NULL)',
+        [
+          randomUUID(),
+          'customer.created',
+          'customer',
+          row.id,
+          row.id,
+          now,
+          JSON.stringify(payload),
+        ],
+      );
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
