@@ -98,7 +98,8 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         ...before,
         customers: before.customers + 1,
         contacts: before.contacts + 1,
-        audit: before.audit + 2,
+        // created, added, invited
+        audit: before.audit + 3,
         events: before.events + 1,
       });
       const [event] = await sql(
