@@ -37,9 +37,7 @@ export class CustomerResolver {
       first,
       after,
       search,
-      // An omitted argument arrives as the enum's name: the subgraph schema is
-      // rebuilt from SDL, whose defaults are read before enum values are mapped.
-      status: String(status).toLowerCase() as CustomerStatusFilter,
+      status,
     });
     for (const node of page.nodes) ctx.loaders.customer.prime(node.id, node);
     return {
