@@ -271,6 +271,13 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(JSON.parse(archivedEvent.payload).archivedAt).toEqual(
         customerOf(archive, 'archiveCustomer').archivedAt,
       );
+      const reread = await accounts.post('query ($id: ID!) { customer(id: $id) { archivedAt } }', {
+        principal: admin,
+        variables: { id: created.id },
+      });
+      expect((reread.body.data as { customer: { archivedAt: string } }).customer.archivedAt).toBe(
+        JSON.parse(archivedEvent.payload).archivedAt,
+      );
       // Archiving twice changes nothing.
       const before = await written();
       await accounts.post(

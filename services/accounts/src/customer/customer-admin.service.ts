@@ -139,7 +139,8 @@ export class CustomerAdminService {
 
   archive(actor: AuditActor, id: string): Promise<Customer> {
     return this.change(actor, id, 'customer.archive', 'customer.archived', (current) =>
-      current.archivedAt ? {} : { archivedAt: new Date() },
+      // Whole seconds, as the DATETIME column keeps it: the event says what a later read says.
+      current.archivedAt ? {} : { archivedAt: new Date(Math.floor(Date.now() / 1000) * 1000) },
     );
   }
 
