@@ -595,6 +595,23 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect(await written()).toEqual(before);
       });
 
+      it('adds one contact when two staff add the same email at once', async () => {
+        for (let round = 0; round < 3; round += 1) {
+          const email = `twin${round}@acme.example`;
+          const answers = await Promise.all([
+            addContact({ customerId: accounts.demo.acmeId, name: 'Twin A', email }),
+            addContact({ customerId: accounts.demo.acmeId, name: 'Twin B', email }),
+          ]);
+          const refused = answers.filter((a) => a.body.errors);
+          expect(refused).toHaveLength(1);
+          expect(refused[0]!.body.errors?.[0]?.extensions).toEqual({
+            code: 'BAD_USER_INPUT',
+            field: 'email',
+          });
+          expect(await sql('SELECT id FROM contacts WHERE email = ?', [email])).toHaveLength(1);
+        }
+      });
+
       it('records who invited, revoked and disabled a contact in the audit log', async () => {
         const added = await addContact({
           customerId: accounts.demo.globexId,

@@ -132,6 +132,51 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(code(asContact)).toBe('BAD_USER_INPUT');
     });
 
+    it('invites again someone who has not accepted: a new link with the new roles, the old link dead', async () => {
+      await invite({ email: 'sam@portico.example', name: 'Sam', roles: ['SALES'] });
+      const first = await invitationTokenFor(accounts.mailFolder, 'sam@portico.example');
+      const again = await invite({
+        email: 'sam@portico.example',
+        name: 'Sam Stone',
+        roles: ['SUPPORT'],
+      });
+      expect(
+        (again.body.data as { inviteStaffUser: { staffUser: unknown } }).inviteStaffUser.staffUser,
+      ).toMatchObject({ roles: ['SUPPORT'], status: 'INVITED' });
+      const second = await invitationTokenFor(accounts.mailFolder, 'sam@portico.example');
+      expect(second).not.toBe(first);
+      const accept = (token: string | null) =>
+        accounts.post(
+          'mutation ($input: AcceptStaffInvitationInput!) { acceptStaffInvitation(input: $input) { viewer { staffUser { name roles } } } }',
+          { variables: { input: { token, password: 'sam has a long passphrase' } } },
+        );
+      expect(ext(await accept(first)).reason).toBe('invalid-token');
+      expect((await accept(second)).body.data).toEqual({
+        acceptStaffInvitation: { viewer: { staffUser: { name: 'Sam Stone', roles: ['SUPPORT'] } } },
+      });
+      // Accepted: the email is taken now.
+      const taken = await invite({ email: 'sam@portico.example', name: 'Sam', roles: ['ADMIN'] });
+      expect(ext(taken)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
+    });
+
+    it('invites one user when two admins invite the same email at once', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const email = `twin${round}@portico.example`;
+        const answers = await Promise.all([
+          invite({ email, name: 'Twin A', roles: ['SALES'] }),
+          invite({ email, name: 'Twin B', roles: ['SUPPORT'] }),
+        ]);
+        // Either both land (the second re-invites) or the second meets the unique email.
+        for (const answer of answers) {
+          if (answer.body.errors) {
+            expect(ext(answer)).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
+          }
+        }
+        expect(answers.some((a) => !a.body.errors)).toBe(true);
+        expect(await sql('SELECT id FROM staff_users WHERE email = ?', [email])).toHaveLength(1);
+      }
+    });
+
     it.each([
       ['email', { email: 'nope', name: 'X', roles: ['SALES'] }],
       ['email', { email: 'admin@portico.example', name: 'X', roles: ['SALES'] }],

@@ -5,7 +5,7 @@ import { Customer } from '../customer/customer.entity';
 import type { RevocationLog } from '../session/revocation-log';
 import { endSessionsAndLinks } from '../session/session.service';
 import * as rules from '../validation/input-rules';
-import { isUniqueViolation } from '../validation/unique-violation';
+import { isUniqueViolation, lockedByEmail } from '../validation/unique-violation';
 import { auditedContact, type ContactAccessService } from './contact-access.service';
 import { Contact } from './contact.entity';
 
@@ -56,7 +56,7 @@ export class ContactAdminService {
           throw rules.badInput("the customer's portal is disabled", 'customerId');
         }
         const repo = manager.getRepository(Contact);
-        const existing = await repo.findOne({ where: { email }, ...forUpdate(manager) });
+        const existing = await lockedByEmail(manager, Contact, email);
         if (existing && !(existing.removedAt && existing.customerId === customer.id)) {
           throw emailTaken();
         }

@@ -69,7 +69,8 @@ export class StaffAdminResolver {
   }
 
   @Mutation(() => StaffUserPayload, {
-    description: 'Staff admins: invite a staff user by email, with roles; they choose a password.',
+    description:
+      'Staff admins: invite a staff user by email, with roles; they choose a password. Inviting a user who has not accepted yet mails a new link (the old one stops working).',
   })
   @StaffOnly('admin')
   async inviteStaffUser(

@@ -20,7 +20,7 @@ import { ORGANISATION_ROW_ID, OrganisationProfile } from '../organisation/organi
 import type { RevocationLog } from '../session/revocation-log';
 import { endSessionsAndLinks } from '../session/session.service';
 import * as rules from '../validation/input-rules';
-import { isUniqueViolation } from '../validation/unique-violation';
+import { isUniqueViolation, lockedByEmail } from '../validation/unique-violation';
 import { parseRoles, StaffUser, StaffUserStatus } from './staff-user.entity';
 
 export interface StaffInvitationLinks {
@@ -97,7 +97,21 @@ export class StaffAdminService {
     try {
       staff = await this.db.transaction(async (manager) => {
         const repo = manager.getRepository(StaffUser);
-        if (await repo.findOneBy({ email })) throw emailTaken();
+        const existing = await lockedByEmail(manager, StaffUser, email);
+        if (existing && existing.status !== StaffUserStatus.INVITED) throw emailTaken();
+        if (existing) {
+          // Inviting someone who has not accepted yet sends a new link (the
+          // old one stops working) with the roles and name given now.
+          const next = repo.create({ ...existing, name, roleList: roles.join(',') });
+          await repo.update({ id: existing.id }, { name, roleList: next.roleList });
+          await this.audit.record(manager, actor, {
+            action: 'staffUser.reinvite',
+            entityType: 'staffUser',
+            entityId: existing.id,
+            changes: diff(audited(existing), audited(next)),
+          });
+          return next;
+        }
         const created = repo.create({
           id: randomUUID(),
           name,
