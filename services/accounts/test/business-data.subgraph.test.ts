@@ -483,6 +483,48 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect(await written()).toEqual(before);
       });
 
+      it('creates the first profile once when two admins save it at once; it needs every required field', async () => {
+        await sql('DELETE FROM organisation_profile');
+        const first = {
+          legalName: 'Fresh Start Ltd',
+          address: { line1: '2 New Street', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' },
+          supportEmail: 'help@fresh.example',
+          defaultCurrency: 'GBP',
+          defaultLocale: 'en-GB',
+          portalUrl: 'https://portal.fresh.example',
+        };
+        const before = await written();
+        const partial = await update({ legalName: 'Fresh Start Ltd' });
+        expect(code(partial)).toBe('BAD_USER_INPUT');
+        expect(field(partial)).toBe('address');
+        expect(await written()).toEqual(before);
+        const answers = await Promise.all(
+          ['Fresh', 'Fresher', 'Freshest', 'Fresh Too'].map((tradingName) =>
+            update({ ...first, tradingName }),
+          ),
+        );
+        expect(answers.map((a) => a.body.errors)).toEqual([
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+        ]);
+        const rows = await sql('SELECT tradingName FROM organisation_profile');
+        expect(rows).toHaveLength(1);
+        const actions = await sql(
+          "SELECT action FROM audit_entries WHERE entityType = 'organisation' ORDER BY occurredAt DESC LIMIT 4",
+        );
+        expect(actions.map((a) => a.action).sort()).toEqual([
+          'organisation.create',
+          'organisation.update',
+          'organisation.update',
+          'organisation.update',
+        ]);
+        const last = await lastEvent();
+        expect(last.type).toBe('organisation.updated');
+        expect(JSON.parse(last.payload).tradingName).toBe(rows[0]!.tradingName);
+      });
+
       it('lets only admins change it', async () => {
         const before = await written();
         for (const principal of [

@@ -114,7 +114,10 @@ export class OrganisationService {
       });
       const changes = diff(audited(current), audited(next)!);
       if (current && Object.keys(changes).length === 0) return current;
-      await repo.save(next);
+      // The first save inserts: the row lock above makes a concurrent first
+      // save wait, and then it finds this row and updates it.
+      if (current) await repo.save(next);
+      else await repo.insert(next);
       await this.audit.record(manager, actor, {
         action: current ? 'organisation.update' : 'organisation.create',
         entityType: 'organisation',
