@@ -13,6 +13,7 @@ export interface ForeignTargets {
   contactId: string;
   contactEmail: string;
   staffEmail: string;
+  staffUserId: string;
   partnerClientId: string;
   /** Customer B's issued invoice, draft, payment and credit note. */
   invoiceId: string;
@@ -389,6 +390,23 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
       variables: byId(''),
     },
     {
+      as: 'contact',
+      label: "reads its own customer's staff-only notes",
+      query: 'query ($id: ID!) { customer(id: $id) { id notes } }',
+      variables: (f) => ({ id: f.ownCustomerId }),
+    },
+    {
+      as: 'partner',
+      label: 'reads the staff-only notes of a customer it may see',
+      query: 'query ($id: ID!) { customer(id: $id) { id notes } }',
+      variables: (f) => ({ id: f.ownCustomerId }),
+    },
+    {
+      as: 'contact',
+      label: 'lists archived customers',
+      query: '{ customers(first: 100, status: ALL) { nodes { id notes } } }',
+    },
+    {
       as: 'partner',
       label: 'reads customer B outside its customer list',
       query: 'query ($id: ID!) { customer(id: $id) { id companyName } }',
@@ -477,6 +495,222 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
       query:
         'mutation ($id: ID!) { issuePartnerToken(input: { clientId: $id, clientSecret: "pcs_guess" }) { accessToken } }',
       variables: (f) => ({ id: f.partnerClientId }),
+    },
+  ],
+  'Query.organisation': [
+    {
+      as: 'contact',
+      label: 'reads the issuer details (nothing of customer B)',
+      query:
+        '{ organisation { legalName tradingName taxId supportEmail address { line1 city country } logoUrl defaultCurrency portalUrl } }',
+      permitted: true,
+    },
+    {
+      as: 'contact',
+      label: 'reads the staff-only side of the profile',
+      query: '{ organisation { legalName updatedAt updatedByStaffUserId } }',
+    },
+    {
+      as: 'partner',
+      label: 'reads the staff-only side of the profile',
+      query: '{ organisation { updatedAt } }',
+    },
+    { as: 'anonymous', label: 'reads the profile', query: '{ organisation { legalName } }' },
+  ],
+  'Mutation.updateOrganisationProfile': [
+    {
+      as: 'contact',
+      label: "rewrites the issuer on every customer's invoices",
+      query:
+        'mutation { updateOrganisationProfile(input: { legalName: "Mallory Ltd" }) { organisation { legalName } } }',
+    },
+    {
+      as: 'partner',
+      label: 'rewrites the issuer',
+      query:
+        'mutation { updateOrganisationProfile(input: { legalName: "Mallory Ltd" }) { organisation { legalName } } }',
+    },
+  ],
+  'Mutation.createCustomer': [
+    {
+      as: 'contact',
+      label: 'creates a customer',
+      query:
+        'mutation { createCustomer(input: { companyName: "Mallory Ltd", email: "m@evil.example", billingAddress: { line1: "x", city: "y", postalCode: "z", country: "GB" }, currency: "GBP", locale: "en" }) { customer { id } } }',
+    },
+    {
+      as: 'partner',
+      label: 'creates a customer',
+      query:
+        'mutation { createCustomer(input: { companyName: "Mallory Ltd", email: "m@evil.example", billingAddress: { line1: "x", city: "y", postalCode: "z", country: "GB" }, currency: "GBP", locale: "en" }) { customer { id } } }',
+    },
+  ],
+  'Mutation.updateCustomer': [
+    {
+      as: 'contact',
+      label: "redirects customer B's billing email",
+      query:
+        'mutation ($id: ID!) { updateCustomer(input: { id: $id, email: "m@evil.example" }) { customer { id notes } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'contact',
+      label: 'edits its own customer',
+      query:
+        'mutation ($id: ID!) { updateCustomer(input: { id: $id, companyName: "Renamed" }) { customer { id } } }',
+      variables: (f) => ({ id: f.ownCustomerId }),
+    },
+    {
+      as: 'partner',
+      label: "edits customer B's details",
+      query:
+        'mutation ($id: ID!) { updateCustomer(input: { id: $id, taxId: "X1" }) { customer { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.archiveCustomer': [
+    {
+      as: 'contact',
+      label: 'archives customer B',
+      query: 'mutation ($id: ID!) { archiveCustomer(input: { id: $id }) { customer { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'partner',
+      label: 'archives customer B',
+      query: 'mutation ($id: ID!) { archiveCustomer(input: { id: $id }) { customer { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.unarchiveCustomer': [
+    {
+      as: 'contact',
+      label: 'unarchives customer B',
+      query: 'mutation ($id: ID!) { unarchiveCustomer(input: { id: $id }) { customer { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'partner',
+      label: 'unarchives customer B',
+      query: 'mutation ($id: ID!) { unarchiveCustomer(input: { id: $id }) { customer { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.addContact': [
+    {
+      as: 'contact',
+      label: 'adds itself a contact at customer B',
+      query:
+        'mutation ($id: ID!) { addContact(input: { customerId: $id, name: "Mallory", email: "mallory3@evil.example", invite: true }) { contact { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'partner',
+      label: 'adds a contact at customer B',
+      query:
+        'mutation ($id: ID!) { addContact(input: { customerId: $id, name: "Mallory", email: "mallory4@evil.example" }) { contact { id } } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.updateContact': [
+    {
+      as: 'contact',
+      label: "takes over customer B's contact by changing its email",
+      query:
+        'mutation ($id: ID!) { updateContact(input: { contactId: $id, email: "mallory5@evil.example" }) { contact { id email } } }',
+      variables: contactTarget,
+    },
+    {
+      as: 'partner',
+      label: "renames customer B's contact",
+      query:
+        'mutation ($id: ID!) { updateContact(input: { contactId: $id, name: "x" }) { contact { id } } }',
+      variables: contactTarget,
+    },
+  ],
+  'Mutation.removeContact': [
+    {
+      as: 'contact',
+      label: "removes customer B's contact",
+      query: 'mutation ($id: ID!) { removeContact(input: { contactId: $id }) { contact { id } } }',
+      variables: contactTarget,
+    },
+    {
+      as: 'partner',
+      label: "removes customer B's contact",
+      query: 'mutation ($id: ID!) { removeContact(input: { contactId: $id }) { contact { id } } }',
+      variables: contactTarget,
+    },
+  ],
+  'Query.staffUsers': [
+    { as: 'contact', label: 'lists staff', query: '{ staffUsers { id email roles } }' },
+    { as: 'partner', label: 'lists staff', query: '{ staffUsers { id email } }' },
+    { as: 'anonymous', label: 'lists staff', query: '{ staffUsers { id } }' },
+  ],
+  'Mutation.inviteStaffUser': [
+    {
+      as: 'contact',
+      label: 'invites itself as an admin',
+      query:
+        'mutation { inviteStaffUser(input: { email: "mallory@evil.example", name: "M", roles: [ADMIN] }) { staffUser { id } } }',
+    },
+    {
+      as: 'partner',
+      label: 'invites itself as an admin',
+      query:
+        'mutation { inviteStaffUser(input: { email: "mallory@evil.example", name: "M", roles: [ADMIN] }) { staffUser { id } } }',
+    },
+  ],
+  'Mutation.updateStaffUserRoles': [
+    {
+      as: 'contact',
+      label: "demotes the business's admin",
+      query:
+        'mutation ($id: ID!) { updateStaffUserRoles(input: { staffUserId: $id, roles: [SUPPORT] }) { staffUser { id } } }',
+      variables: (f) => ({ id: f.staffUserId }),
+    },
+    {
+      as: 'partner',
+      label: "demotes the business's admin",
+      query:
+        'mutation ($id: ID!) { updateStaffUserRoles(input: { staffUserId: $id, roles: [SUPPORT] }) { staffUser { id } } }',
+      variables: (f) => ({ id: f.staffUserId }),
+    },
+  ],
+  'Mutation.disableStaffUser': [
+    {
+      as: 'contact',
+      label: "disables the business's admin",
+      query:
+        'mutation ($id: ID!) { disableStaffUser(input: { staffUserId: $id }) { staffUser { id } } }',
+      variables: (f) => ({ id: f.staffUserId }),
+    },
+    {
+      as: 'partner',
+      label: "disables the business's admin",
+      query:
+        'mutation ($id: ID!) { disableStaffUser(input: { staffUserId: $id }) { staffUser { id } } }',
+      variables: (f) => ({ id: f.staffUserId }),
+    },
+  ],
+  'Mutation.acceptStaffInvitation': [
+    {
+      as: 'anonymous',
+      label: 'becomes staff with a guessed token',
+      query:
+        'mutation { acceptStaffInvitation(input: { token: "inv_guess", password: "a long enough passphrase" }) { accessToken } }',
+    },
+  ],
+  'Query.auditLog': [
+    {
+      as: 'contact',
+      label: "reads the audit log (customer B's changes)",
+      query: '{ auditLog(first: 100) { nodes { entityId changes { field to } } } }',
+    },
+    {
+      as: 'partner',
+      label: 'reads the audit log',
+      query: '{ auditLog(first: 100) { nodes { entityId } } }',
     },
   ],
 };

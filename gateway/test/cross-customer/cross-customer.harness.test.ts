@@ -81,6 +81,9 @@ describe('cross-customer harness', () => {
       ]),
       staff: await q('SELECT * FROM staff_users ORDER BY id'),
       partners: await q('SELECT * FROM partner_clients ORDER BY id'),
+      organisation: await q('SELECT * FROM organisation_profile'),
+      audit: await q('SELECT COUNT(*) AS n FROM audit_entries'),
+      events: await q('SELECT COUNT(*) AS n FROM event_outbox'),
       sessions: await q(
         "SELECT * FROM sessions WHERE subjectKind = 'contact' AND subjectId IN (SELECT id FROM contacts WHERE customerId = ?) ORDER BY id",
         [foreign.customerId],
@@ -154,9 +157,11 @@ describe('cross-customer harness', () => {
   }
 
   beforeAll(async () => {
-    // The scope dimension sends a few hundred requests per partner.
+    // The scope dimension sends a few hundred requests per partner, and a
+    // fresh contact sign-in per attempt is more than the per-address hourly limit.
     stack = await startTestStack(sqlite, {
       gatewayEnv: { RATE_LIMIT_PARTNER_PER_MINUTE: '100000' },
+      accountsEnv: { SIGNIN_LIMIT_PER_ADDRESS: '500' },
     });
     const { demo } = stack.accounts;
     const admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
@@ -170,6 +175,7 @@ describe('cross-customer harness', () => {
       contactId: demo.lucia.id,
       contactEmail: demo.lucia.email,
       staffEmail: demo.admin.email,
+      staffUserId: demo.admin.id,
       partnerClientId: (created.body.data as { createPartnerClient: { client: { id: string } } })
         .createPartnerClient.client.id,
       ...billing,

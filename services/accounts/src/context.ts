@@ -1,5 +1,10 @@
 import type DataLoader from 'dataloader';
-import type { BaseContext, Database, RequestMeta } from '@portico/kit';
+import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
+import type { AuditService } from './audit/audit.service';
+import type { ContactAdminService } from './contact/contact-admin.service';
+import type { CustomerAdminService } from './customer/customer-admin.service';
+import type { OrganisationService } from './organisation/organisation.service';
+import type { StaffAdminService } from './staff/staff-admin.service';
 import type { TokenIssuer } from './auth/token-issuer';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { SignInService } from './auth/sign-in.service';
@@ -27,6 +32,13 @@ export interface AccountsServices {
   revocations: RevocationLog;
   contactAccess: ContactAccessService;
   passwords: PasswordService;
+  /** accounts' one outbox: customer and organisation events, written with their changes. */
+  outbox: Outbox;
+  audit: AuditService;
+  organisation: OrganisationService;
+  customerAdmin: CustomerAdminService;
+  contactAdmin: ContactAdminService;
+  staffAdmin: StaffAdminService;
 }
 
 export interface AccountsContext extends BaseContext {

@@ -1,5 +1,8 @@
 import {
   createCounterStore,
+  EVENTS_FEED_PATH,
+  eventFeedRoute,
+  Outbox,
   sendJson,
   databaseReady,
   startSubgraphServer,
@@ -40,6 +43,8 @@ export async function startAccounts(
   options: { onQuery?: (sql: string) => void } = {},
 ): Promise<RunningAccounts> {
   const db = await openAccountsDatabase(config.db, options);
+  // One outbox per process: every customer and organisation event goes through it.
+  const outbox = new Outbox(db, 'accounts');
   try {
     const tokenOptions = {
       issuer: config.auth.issuer,
@@ -49,7 +54,9 @@ export async function startAccounts(
     const tokens = config.auth.signingKeyPem
       ? await TokenIssuer.fromPem(config.auth.signingKeyPem, tokenOptions)
       : await TokenIssuer.fromFile(config.auth.signingKeyFile, tokenOptions);
-    if (config.seedDemo) await seedDemoData(db, new PasswordHasher());
+    if (config.seedDemo) {
+      await seedDemoData(db, new PasswordHasher(), outbox, { portalUrl: config.portal.url });
+    }
     const counters = createCounterStore(config.redisUrl, `${config.redisPrefix}accounts:`);
     if (!(await counters.ready(5_000))) {
       process.stderr.write('accounts: Redis not reachable yet; sign-in is refused until it is\n');
@@ -60,6 +67,7 @@ export async function startAccounts(
       tokens,
       counters,
       mail,
+      outbox,
       config,
       onMailError: (error) =>
         process.stderr.write(`accounts: a mail could not be sent: ${String(error)}\n`),
@@ -82,6 +90,7 @@ export async function startAccounts(
           status: 200,
           body: await readRevocations(services, body),
         }),
+        [EVENTS_FEED_PATH]: eventFeedRoute(outbox),
       },
       routes: {
         '/.well-known/jwks.json': (_req, res) =>
@@ -89,6 +98,7 @@ export async function startAccounts(
       },
       isReady: databaseReady(db),
     });
+    outbox.start();
     return {
       ...server,
       db,
@@ -98,12 +108,14 @@ export async function startAccounts(
       close: async () => {
         services.revocations.close();
         await server.close();
+        await outbox.close();
         await counters.close();
         mail.close();
         await db.dataSource.destroy();
       },
     };
   } catch (error) {
+    await outbox.close();
     await db.dataSource.destroy();
     throw error;
   }

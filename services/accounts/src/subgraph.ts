@@ -19,7 +19,15 @@ import { PartnerClientResolver } from './partner/partner-client.resolver';
 import { resolvePartnerClientReference } from './partner/partner-client.reference';
 import { StaffUser } from './staff/staff-user.entity';
 import { resolveStaffUserReference } from './staff/staff-user.reference';
-import type { CounterStore, Database } from '@portico/kit';
+import type { CounterStore, Database, Outbox } from '@portico/kit';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuditService } from './audit/audit.service';
+import { ContactAdminService } from './contact/contact-admin.service';
+import { CustomerAdminService } from './customer/customer-admin.service';
+import { OrganisationResolver } from './organisation/organisation.resolver';
+import { OrganisationService } from './organisation/organisation.service';
+import { StaffAdminResolver } from './staff/staff-admin.resolver';
+import { StaffAdminService } from './staff/staff-admin.service';
 import { SignInGuard } from './auth/sign-in-guard';
 import { PasswordService } from './auth/password.service';
 import { PasswordResolver } from './auth/password.resolver';
@@ -45,6 +53,9 @@ export function buildSchema(): Promise<FederatedSchema> {
       CustomerResolver,
       ContactResolver,
       PartnerClientResolver,
+      OrganisationResolver,
+      StaffAdminResolver,
+      AuditResolver,
     ],
     orphanedTypes: [StaffUser],
     referenceResolvers: {
@@ -61,6 +72,8 @@ export interface ServiceParts {
   tokens: TokenIssuer;
   counters: CounterStore;
   mail: MailTransport;
+  /** The process's one accounts outbox (started and closed by the server). */
+  outbox: Outbox;
   config: Pick<AccountsConfig, 'signInLimits' | 'portal'>;
   onMailError?: (error: unknown) => void;
 }
@@ -73,7 +86,32 @@ export function createServices(parts: ServiceParts): AccountsServices {
   const guard = new SignInGuard(counters, config.signInLimits);
   const actionTokens = new ActionTokenService(db);
   const portal = config.portal;
+  const { outbox } = parts;
+  const audit = new AuditService(db);
+  const contactAccess = new ContactAccessService(
+    db,
+    hasher,
+    revocations,
+    audit,
+    actionTokens,
+    mail,
+    {
+      portalUrl: portal.url,
+      portalName: portal.name,
+      invitationTtlMs: portal.invitationTtlMs,
+    },
+  );
   return {
+    outbox,
+    audit,
+    organisation: new OrganisationService(db, outbox, audit),
+    customerAdmin: new CustomerAdminService(db, outbox, audit),
+    contactAdmin: new ContactAdminService(db, audit, revocations, contactAccess),
+    staffAdmin: new StaffAdminService(db, hasher, audit, revocations, actionTokens, mail, {
+      portalUrl: portal.url,
+      portalName: portal.name,
+      invitationTtlMs: portal.invitationTtlMs,
+    }),
     db,
     tokens,
     hasher,
@@ -82,11 +120,7 @@ export function createServices(parts: ServiceParts): AccountsServices {
     customers: new CustomerService(db),
     partners: new PartnerClientService(db, tokens, revocations),
     revocations,
-    contactAccess: new ContactAccessService(db, hasher, sessions, actionTokens, mail, {
-      portalUrl: portal.url,
-      portalName: portal.name,
-      invitationTtlMs: portal.invitationTtlMs,
-    }),
+    contactAccess,
     passwords: new PasswordService(
       db,
       hasher,

@@ -58,7 +58,8 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           'sandbox_charges.chargeId',
         ]),
       );
-      // Billing's own 54, the events kit's 18, the directory's 6 and the frozen parties' 4.
+      // Billing's own 54 (number_sequences.name included), the events kit's 17, the
+      // directory's 7 and the frozen parties' 4.
       expect(checked).toHaveLength(82);
     });
   },

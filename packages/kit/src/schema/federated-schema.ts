@@ -2,7 +2,16 @@ import 'reflect-metadata';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  parse,
+  type GraphQLEnumType,
+  type GraphQLSchema,
+} from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import { AUTHZ_DIRECTIVES_SDL, AUTHZ_DIRECTIVE_NAMES, AUTHZ_SPEC_URL } from '../auth/rules';
 import { enforceSchemaRules } from '../auth/schema-rules';
@@ -82,6 +91,35 @@ export async function buildFederatedSchema(
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as never;
   }
   const schema = buildSubgraphSchema({ typeDefs, resolvers });
+  mapEnumDefaults(schema);
   enforceSchemaRules(schema);
   return { schema, sdl: printSubgraphSchema(schema) };
+}
+
+/**
+ * Default values of enum arguments and input fields were read from the SDL
+ * before the resolvers gave the enum its internal values, so an omitted
+ * argument would reach the resolver as the value's name ("ACTIVE") while a
+ * given one arrives as its internal value ("active"). Map the defaults too.
+ */
+function mapEnumDefaults(schema: GraphQLSchema): void {
+  const toInternal = (value: unknown, type: GraphQLEnumType): unknown => {
+    if (Array.isArray(value)) return value.map((v) => toInternal(v, type));
+    if (typeof value !== 'string') return value;
+    const named = type.getValue(value);
+    return named ? named.value : value;
+  };
+  const fix = (holder: { type: Parameters<typeof getNamedType>[0]; defaultValue?: unknown }) => {
+    const named = getNamedType(holder.type);
+    if (holder.defaultValue !== undefined && isEnumType(named)) {
+      holder.defaultValue = toInternal(holder.defaultValue, named);
+    }
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) field.args.forEach(fix);
+    } else if (isInputObjectType(type)) {
+      Object.values(type.getFields()).forEach(fix);
+    }
+  }
 }

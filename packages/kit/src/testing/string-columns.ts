@@ -134,6 +134,7 @@ function valueFor(column: ColumnMetadata, distinct: boolean): unknown {
   if (/int|bigint|number/i.test(type)) return 0;
   if (/bool/i.test(type)) return false;
   if (/date|time/i.test(type)) return new Date();
+  if (/blob|binary/i.test(type)) return column.isNullable ? null : Buffer.from('test');
   throw new Error(`no test value for ${column.databaseName} (${type})`);
 }
 

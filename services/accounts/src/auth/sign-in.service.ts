@@ -80,14 +80,20 @@ export class SignInService {
     const normalized = normalizeEmail(email);
     await this.guard.admit('staff', normalized, address);
     const staff = await this.db.manager.getRepository(StaffUser).findOneBy({ email: normalized });
-    if (!staff) {
+    if (!staff?.passwordHash) {
       await this.hasher.verifyNothing(password);
       throw invalidCredentials();
     }
     if (!(await this.hasher.verify(staff.passwordHash, password))) throw invalidCredentials();
     await this.guard.succeeded('staff', normalized, address);
     const roles = parseRoles(staff.roleList);
-    if (roles.length === 0) throw invalidCredentials();
+    if (roles.length === 0 || staff.disabledAt) throw invalidCredentials();
+    return this.startStaffSession(staff, address);
+  }
+
+  /** Starts a session for a staff user whose credentials were just proven. */
+  async startStaffSession(staff: StaffUser, address: string): Promise<SignInResult> {
+    const roles = parseRoles(staff.roleList);
     await this.db.manager
       .getRepository(StaffUser)
       .update({ id: staff.id }, { lastSignInAt: new Date() });
@@ -133,7 +139,7 @@ export class SignInService {
         .getRepository(StaffUser)
         .findOneBy({ id: session.subjectId });
       const roles = staff ? parseRoles(staff.roleList) : [];
-      if (staff && roles.length > 0) {
+      if (staff && roles.length > 0 && !staff.disabledAt) {
         principal = { kind: 'staff', staffUserId: staff.id, roles, sessionId: session.id };
       }
     }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { requireStaffUserId, StaffOnly } from '@portico/kit';
+import { actorOf } from '../audit/audit.service';
 import { SignInPayload } from '../auth/sign-in.inputs';
 import { toSignInPayload } from '../auth/viewer.resolver';
 import type { AccountsContext } from '../context';
@@ -34,6 +35,36 @@ export class AcceptInvitationInput {
   password!: string;
 }
 
+@InputType()
+export class AddContactInput {
+  @Field(() => ID)
+  customerId!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'Sign-in email; unique among contacts.' })
+  email!: string;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Mail a portal invitation now; otherwise `reinviteContact` invites later.',
+  })
+  invite!: boolean;
+}
+
+@InputType({ description: 'Fields left out stay as they are.' })
+export class UpdateContactInput {
+  @Field(() => ID)
+  contactId!: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A new sign-in email.' })
+  email?: string | null;
+}
+
 @ObjectType()
 export class ContactPayload {
   @Field(() => Contact)
@@ -50,7 +81,12 @@ export class ContactAccessResolver {
     @Arg('input', () => InviteContactInput) input: InviteContactInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<ContactPayload> {
-    return { contact: await ctx.services.contactAccess.invite(requireStaffUserId(ctx), input) };
+    return {
+      contact: await ctx.services.contactAdmin.add(actorOf(ctx.principal), {
+        ...input,
+        invite: true,
+      }),
+    };
   }
 
   @Mutation(() => ContactPayload, {
@@ -63,7 +99,11 @@ export class ContactAccessResolver {
     @Ctx() ctx: AccountsContext,
   ): Promise<ContactPayload> {
     return {
-      contact: await ctx.services.contactAccess.reinvite(requireStaffUserId(ctx), input.contactId),
+      contact: await ctx.services.contactAccess.reinvite(
+        actorOf(ctx.principal),
+        requireStaffUserId(ctx),
+        input.contactId,
+      ),
     };
   }
 
@@ -75,7 +115,12 @@ export class ContactAccessResolver {
     @Arg('input', () => ContactIdInput) input: ContactIdInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<ContactPayload> {
-    return { contact: await ctx.services.contactAccess.revokePortalAccess(input.contactId) };
+    return {
+      contact: await ctx.services.contactAccess.revokePortalAccess(
+        actorOf(ctx.principal),
+        input.contactId,
+      ),
+    };
   }
 
   @Mutation(() => ContactPayload, {
@@ -86,7 +131,47 @@ export class ContactAccessResolver {
     @Arg('input', () => ContactIdInput) input: ContactIdInput,
     @Ctx() ctx: AccountsContext,
   ): Promise<ContactPayload> {
-    return { contact: await ctx.services.contactAccess.disable(input.contactId) };
+    return {
+      contact: await ctx.services.contactAccess.disable(actorOf(ctx.principal), input.contactId),
+    };
+  }
+
+  @Mutation(() => ContactPayload, {
+    description:
+      'Staff: add a contact to a customer, with a portal invitation when `invite` is true.',
+  })
+  @StaffOnly('admin', 'support')
+  async addContact(
+    @Arg('input', () => AddContactInput) input: AddContactInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<ContactPayload> {
+    return { contact: await ctx.services.contactAdmin.add(actorOf(ctx.principal), input) };
+  }
+
+  @Mutation(() => ContactPayload, { description: "Staff: change a contact's name or email." })
+  @StaffOnly('admin', 'support')
+  async updateContact(
+    @Arg('input', () => UpdateContactInput) input: UpdateContactInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<ContactPayload> {
+    const { contactId, ...changes } = input;
+    return {
+      contact: await ctx.services.contactAdmin.update(actorOf(ctx.principal), contactId, changes),
+    };
+  }
+
+  @Mutation(() => ContactPayload, {
+    description:
+      'Staff: remove a contact from its customer. Its sessions and links end now; what it did keeps its author.',
+  })
+  @StaffOnly('admin', 'support')
+  async removeContact(
+    @Arg('input', () => ContactIdInput) input: ContactIdInput,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<ContactPayload> {
+    return {
+      contact: await ctx.services.contactAdmin.remove(actorOf(ctx.principal), input.contactId),
+    };
   }
 
   @Mutation(() => SignInPayload, {

@@ -1,12 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { codedError, ErrorCode, notFoundError, type Database } from '@portico/kit';
-import { normalizeEmail } from '../auth/sign-in.service';
+import {
+  codedError,
+  ErrorCode,
+  forUpdate,
+  notFoundError,
+  revocationSubject,
+  type Database,
+} from '@portico/kit';
+import { diff, type AuditActor, type AuditService } from '../audit/audit.service';
 import { assertPasswordAcceptable } from '../auth/password-policy';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { Customer } from '../customer/customer.entity';
 import { invitationMail } from '../mail/mail-templates';
 import type { MailTransport } from '../mail/mail-transport';
-import type { SessionService } from '../session/session.service';
+import type { RevocationLog } from '../session/revocation-log';
+import { endSessionsAndLinks } from '../session/session.service';
 import { invalidToken, type ActionTokenService } from './action-token.service';
 import { Contact } from './contact.entity';
 
@@ -17,8 +24,6 @@ export interface PortalLinks {
   invitationTtlMs: number;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 function badInput(message: string, field: string) {
   return codedError(ErrorCode.BadUserInput, message, { extensions: { field } });
 }
@@ -28,7 +33,8 @@ export class ContactAccessService {
   constructor(
     private readonly db: Database,
     private readonly hasher: PasswordHasher,
-    private readonly sessions: SessionService,
+    private readonly revocations: RevocationLog,
+    private readonly audit: AuditService,
     private readonly actionTokens: ActionTokenService,
     private readonly mail: MailTransport,
     private readonly links: PortalLinks,
@@ -40,56 +46,37 @@ export class ContactAccessService {
     return contact;
   }
 
-  /** Creates the contact (no password yet) and mails a single-use invitation. */
-  async invite(
-    staffUserId: string,
-    input: { customerId: string; name: string; email: string },
-  ): Promise<Contact> {
-    const name = input.name.trim();
-    const email = normalizeEmail(input.email);
-    if (!name || name.length > 200) throw badInput('name must be 1 to 200 characters', 'name');
-    if (!EMAIL_PATTERN.test(email) || email.length > 320)
-      throw badInput('email is not valid', 'email');
-    const customer = await this.db.manager
-      .getRepository(Customer)
-      .findOneBy({ id: input.customerId });
-    if (!customer) throw badInput('unknown customer', 'customerId');
-    if (!customer.portalEnabled) throw badInput("the customer's portal is disabled", 'customerId');
-    const repo = this.db.manager.getRepository(Contact);
-    if (await repo.findOneBy({ email })) {
-      throw badInput('a contact with this email exists; re-invite that contact instead', 'email');
-    }
-    const contact = repo.create({
-      id: randomUUID(),
-      customerId: customer.id,
-      name,
-      email,
-      passwordHash: null,
-      portalAccess: true,
-      lastSignInAt: null,
-      createdAt: new Date(),
-      disabledAt: null,
-    });
-    await repo.save(contact);
-    await this.sendInvitation(contact, customer, staffUserId);
-    return contact;
-  }
-
   /** A new invitation; the earlier link stops working. Restores portal access. */
-  async reinvite(staffUserId: string, contactId: string): Promise<Contact> {
-    const contact = await this.contactOrNotFound(contactId);
-    if (contact.disabledAt) throw badInput('the contact is disabled', 'contactId');
-    const customer = await this.db.manager
-      .getRepository(Customer)
-      .findOneByOrFail({ id: contact.customerId });
-    if (!customer.portalEnabled) throw badInput("the customer's portal is disabled", 'contactId');
-    contact.portalAccess = true;
-    await this.db.manager.getRepository(Contact).save(contact);
+  async reinvite(actor: AuditActor, staffUserId: string, contactId: string): Promise<Contact> {
+    const { contact, customer } = await this.db.transaction(async (manager) => {
+      const repo = manager.getRepository(Contact);
+      const current = await repo.findOne({ where: { id: contactId }, ...forUpdate(manager) });
+      if (!current) throw notFoundError('Contact');
+      if (current.disabledAt || current.removedAt) {
+        throw badInput('the contact is disabled', 'contactId');
+      }
+      const customer = await manager
+        .getRepository(Customer)
+        .findOneByOrFail({ id: current.customerId });
+      if (!customer.portalEnabled) {
+        throw badInput("the customer's portal is disabled", 'contactId');
+      }
+      const next = repo.create({ ...current, portalAccess: true });
+      await repo.save(next);
+      await this.audit.record(manager, actor, {
+        action: 'contact.invite',
+        entityType: 'contact',
+        entityId: contactId,
+        changes: diff(auditedContact(current), auditedContact(next)),
+      });
+      return { contact: next, customer };
+    });
     await this.sendInvitation(contact, customer, staffUserId);
     return contact;
   }
 
-  private async sendInvitation(contact: Contact, customer: Customer, staffUserId: string) {
+  /** Mails a new single-use invitation; earlier links of the contact stop working. */
+  async sendInvitation(contact: Contact, customer: Customer, staffUserId: string) {
     const token = await this.actionTokens.issue(
       'invitation',
       { kind: 'contact', id: contact.id },
@@ -113,9 +100,10 @@ export class ContactAccessService {
   /** Sets the password from an invitation link; returns the contact to sign in. */
   async acceptInvitation(token: string, password: string): Promise<Contact> {
     const stored = await this.actionTokens.peek('invitation', token);
+    if (stored.subjectKind !== 'contact') throw invalidToken();
     const contact = await this.contactOrNotFound(stored.subjectId);
     assertPasswordAcceptable(password, 'password', contact.email);
-    if (contact.disabledAt || !contact.portalAccess) throw invalidToken();
+    if (contact.disabledAt || contact.removedAt || !contact.portalAccess) throw invalidToken();
     const passwordHash = await this.hasher.hash(password);
     await this.actionTokens.consume(stored);
     await this.db.manager.getRepository(Contact).update({ id: contact.id }, { passwordHash });
@@ -123,20 +111,65 @@ export class ContactAccessService {
   }
 
   /** Ends portal access now: sessions and outstanding links stop working. Re-invite to restore. */
-  async revokePortalAccess(contactId: string): Promise<Contact> {
-    const contact = await this.contactOrNotFound(contactId);
-    contact.portalAccess = false;
-    await this.db.manager.getRepository(Contact).save(contact);
-    await this.sessions.revokeAll({ kind: 'contact', id: contact.id }, 'access-revoked');
-    await this.actionTokens.revokeAll({ kind: 'contact', id: contact.id });
-    return contact;
+  revokePortalAccess(actor: AuditActor, contactId: string): Promise<Contact> {
+    return this.endAccess(actor, contactId, 'contact.revokePortalAccess', false);
   }
 
   /** Disables the contact altogether (e.g. they left the company). */
-  async disable(contactId: string): Promise<Contact> {
-    const contact = await this.revokePortalAccess(contactId);
-    contact.disabledAt ??= new Date();
-    await this.db.manager.getRepository(Contact).save(contact);
-    return contact;
+  disable(actor: AuditActor, contactId: string): Promise<Contact> {
+    return this.endAccess(actor, contactId, 'contact.disable', true);
   }
+
+  /** One revoking transaction: the contact's row, its sessions and links, and the audit entry. */
+  private async endAccess(
+    actor: AuditActor,
+    contactId: string,
+    action: string,
+    disable: boolean,
+  ): Promise<Contact> {
+    let ended: Contact | null = null;
+    await this.revocations.revoke(
+      [revocationSubject.person('contact', contactId)],
+      async (manager) => {
+        const repo = manager.getRepository(Contact);
+        const current = await repo.findOne({ where: { id: contactId }, ...forUpdate(manager) });
+        if (!current) throw notFoundError('Contact');
+        const next = repo.create({
+          ...current,
+          portalAccess: false,
+          disabledAt: disable ? (current.disabledAt ?? new Date()) : current.disabledAt,
+        });
+        await repo.save(next);
+        const sessions = await endSessionsAndLinks(
+          manager,
+          { kind: 'contact', id: contactId },
+          'access-revoked',
+        );
+        const changes = diff(auditedContact(current), auditedContact(next));
+        if (Object.keys(changes).length > 0) {
+          await this.audit.record(manager, actor, {
+            action,
+            entityType: 'contact',
+            entityId: contactId,
+            changes,
+          });
+        }
+        ended = next;
+        return sessions;
+      },
+    );
+    return ended!;
+  }
+}
+
+/** What the audit log compares of a contact. */
+export function auditedContact(contact: Contact): Record<string, unknown> {
+  return {
+    customerId: contact.customerId,
+    name: contact.name,
+    email: contact.email,
+    portalAccess: contact.portalAccess,
+    disabledAt: contact.disabledAt ? contact.disabledAt.toISOString() : null,
+    removedAt: contact.removedAt ? contact.removedAt.toISOString() : null,
+  };
 }

@@ -49,4 +49,17 @@ export class Contact {
   })
   @Column({ type: 'datetime', nullable: true })
   disabledAt!: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'Set when staff removed the contact from its customer; a removed contact cannot sign in.',
+  })
+  /**
+   * Set when staff removed the contact from its customer. The row stays so
+   * that what the contact did keeps its author; it no longer appears among
+   * the customer's contacts and cannot sign in.
+   */
+  @Column({ type: 'datetime', nullable: true })
+  removedAt!: Date | null;
 }

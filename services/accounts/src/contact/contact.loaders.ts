@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { canSeeCustomer, visibleCustomerIds, type Database, type Principal } from '@portico/kit';
 import { Contact } from './contact.entity';
 
@@ -15,8 +15,12 @@ export function createContactLoaders(db: Database, principal: Principal): Contac
     byId: new DataLoader(async (ids: readonly string[]) => {
       if (principal.kind === 'anonymous') return ids.map(() => null);
       const rows = await repo().findBy({ id: In([...new Set(ids)]) });
+      // Removed contacts stay readable to staff only (authors of what they did).
       const byId = new Map(
-        rows.filter((row) => canSeeCustomer(principal, row.customerId)).map((row) => [row.id, row]),
+        rows
+          .filter((row) => canSeeCustomer(principal, row.customerId))
+          .filter((row) => !row.removedAt || principal.kind === 'staff')
+          .map((row) => [row.id, row]),
       );
       return ids.map((id) => byId.get(id) ?? null);
     }),
@@ -26,7 +30,7 @@ export function createContactLoaders(db: Database, principal: Principal): Contac
         visible === null ? [...customerIds] : customerIds.filter((id) => visible.includes(id));
       const rows = wanted.length
         ? await repo().find({
-            where: { customerId: In([...new Set(wanted)]) },
+            where: { customerId: In([...new Set(wanted)]), removedAt: IsNull() },
             order: { name: 'ASC', id: 'ASC' },
           })
         : [];

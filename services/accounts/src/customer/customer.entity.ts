@@ -91,9 +91,42 @@ export class Customer {
   portalEnabled!: boolean;
 
   @RequireScopes('customers:read')
+  @Field(() => String, {
+    nullable: true,
+    description: 'Tax identification number (e.g. a VAT number), as printed on invoices.',
+  })
+  @Index('idx_customers_tax_id')
+  @ExactTokenColumn({ length: 50, nullable: true })
+  taxId!: string | null;
+
+  /** Staff-only; exposed through a field resolver that refuses everyone else. */
+  @Column({ type: 'text', nullable: true })
+  notes!: string | null;
+
+  @RequireScopes('customers:read')
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When staff archived the customer. Archived customers keep their history and their contacts can still sign in and read; nothing new is issued to them.',
+  })
+  @Column({ type: 'datetime', nullable: true })
+  archivedAt!: Date | null;
+
+  @RequireScopes('customers:read')
   @Field(() => Date)
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  @RequireScopes('customers:read')
+  @Field(() => Date, { nullable: true, description: 'Last change made by staff.' })
+  @Column({ type: 'datetime', nullable: true })
+  updatedAt!: Date | null;
+
+  @RequireScopes('customers:read')
+  @Field(() => Boolean, { description: 'Whether the customer is archived.' })
+  get archived(): boolean {
+    return this.archivedAt !== null && this.archivedAt !== undefined;
+  }
 
   @RequireScopes('customers:read')
   @Field(() => PostalAddress)

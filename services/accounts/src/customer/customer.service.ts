@@ -14,6 +14,8 @@ export interface CustomerListOptions {
   first: number;
   after?: string | null;
   search?: string | null;
+  /** Active customers by default. */
+  status?: 'active' | 'archived' | 'all';
 }
 
 interface Cursor {
@@ -72,6 +74,9 @@ export class CustomerService {
       if (visible.length === 0) return { nodes: [], endCursor: null, hasNextPage: false };
       query.andWhere('c.id IN (:...visible)', { visible });
     }
+    const status = options.status ?? 'active';
+    if (status === 'active') query.andWhere('c.archivedAt IS NULL');
+    if (status === 'archived') query.andWhere('c.archivedAt IS NOT NULL');
     const search = options.search?.trim();
     if (search) {
       // '!' as the LIKE escape: the same literal on SQLite and MySQL, where a
@@ -81,7 +86,8 @@ export class CustomerService {
         new Brackets((q) => {
           q.where("LOWER(c.companyName) LIKE :pattern ESCAPE '!'", { pattern })
             .orWhere("LOWER(c.displayName) LIKE :pattern ESCAPE '!'", { pattern })
-            .orWhere("LOWER(c.email) LIKE :pattern ESCAPE '!'", { pattern });
+            .orWhere("LOWER(c.email) LIKE :pattern ESCAPE '!'", { pattern })
+            .orWhere("LOWER(c.taxId) LIKE :pattern ESCAPE '!'", { pattern });
         }),
       );
     }

@@ -1,4 +1,9 @@
-import { openDatabase, type Database, type DbConfig } from '@portico/kit';
+import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { OrganisationProfile } from '../organisation/organisation.entity';
+import { CreateEventTables1764335000000 } from './migrations/1764335000000-create-event-tables';
+import { BusinessData1764340000000 } from './migrations/1764340000000-business-data';
+import { BusinessDataCollation1764360000000 } from './migrations/1764360000000-business-data-collation';
 import { Contact } from '../contact/contact.entity';
 import { Customer } from '../customer/customer.entity';
 import { StaffUser } from '../staff/staff-user.entity';
@@ -23,6 +28,9 @@ export const ACCOUNTS_ENTITIES = [
   RefreshToken,
   ActionToken,
   Revocation,
+  OrganisationProfile,
+  AuditEntry,
+  ...EVENT_ENTITIES,
 ];
 export const ACCOUNTS_MIGRATIONS = [
   CreateAccounts1764250000000,
@@ -32,6 +40,9 @@ export const ACCOUNTS_MIGRATIONS = [
   CreateRevocations1764290000000,
   PartnerSecretGenerations1764291000000,
   ExactTokenCollation1764330000000,
+  CreateEventTables1764335000000,
+  BusinessData1764340000000,
+  BusinessDataCollation1764360000000,
 ];
 
 /** Opens the accounts database and applies pending migrations. */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO_CUSTOMER_IDS, type Database } from '@portico/kit';
+import { DEMO_CUSTOMER_IDS, type Database, type Outbox } from '@portico/kit';
+import { customerEvent, organisationEvent } from '../events/accounts-events';
+import { ORGANISATION_ROW_ID, OrganisationProfile } from '../organisation/organisation.entity';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { Contact } from '../contact/contact.entity';
 import { Customer } from '../customer/customer.entity';
@@ -33,8 +35,17 @@ export const DEMO_SIGN_INS = [
   },
 ] as const;
 
-/** Seeds two customers with contacts and a staff admin into an empty database. */
-export async function seedDemoData(db: Database, hasher: PasswordHasher): Promise<boolean> {
+/**
+ * Seeds the organisation profile, two customers with contacts and a staff
+ * admin into an empty database, with the events a consumer starting on a
+ * fresh database learns them from (customer.created, organisation.updated).
+ */
+export async function seedDemoData(
+  db: Database,
+  hasher: PasswordHasher,
+  outbox: Outbox,
+  options: { portalUrl?: string } = {},
+): Promise<boolean> {
   if ((await db.manager.getRepository(Customer).count()) > 0) return false;
   const now = new Date();
   const passwords = new Map<string, string>();
@@ -42,6 +53,29 @@ export async function seedDemoData(db: Database, hasher: PasswordHasher): Promis
     passwords.set(signIn.email, await hasher.hash(signIn.password));
   }
   await db.transaction(async (manager) => {
+    const profile = manager.getRepository(OrganisationProfile).create({
+      id: ORGANISATION_ROW_ID,
+      legalName: 'Northwind Components Ltd',
+      tradingName: 'Northwind',
+      addressLine1: '1 Market Square',
+      addressLine2: null,
+      addressCity: 'Cambridge',
+      addressRegion: null,
+      addressPostalCode: 'CB2 3QJ',
+      addressCountry: 'GB',
+      taxId: 'GB123456789',
+      supportEmail: 'support@northwind.example',
+      defaultCurrency: 'GBP',
+      defaultLocale: 'en',
+      portalUrl: options.portalUrl ?? 'http://127.0.0.1:3000',
+      logo: null,
+      logoType: null,
+      logoSha256: null,
+      updatedAt: now,
+      updatedByKind: 'system',
+      updatedById: null,
+    });
+    await manager.getRepository(OrganisationProfile).insert(profile);
     const acme = manager.getRepository(Customer).create({
       id: DEMO_CUSTOMER_IDS.acme,
       companyName: 'Acme Supplies Ltd',
@@ -55,8 +89,12 @@ export async function seedDemoData(db: Database, hasher: PasswordHasher): Promis
       billingRegion: null,
       billingPostalCode: 'BS1 4RN',
       billingCountry: 'GB',
+      taxId: 'GB987654321',
+      notes: 'Prefers invoices at the start of the month.',
+      archivedAt: null,
       portalEnabled: true,
       createdAt: now,
+      updatedAt: null,
     });
     const globex = manager.getRepository(Customer).create({
       id: DEMO_CUSTOMER_IDS.globex,
@@ -71,10 +109,19 @@ export async function seedDemoData(db: Database, hasher: PasswordHasher): Promis
       billingRegion: 'Madrid',
       billingPostalCode: '28014',
       billingCountry: 'ES',
+      taxId: 'ESB12345678',
+      notes: null,
+      archivedAt: null,
       portalEnabled: true,
       createdAt: now,
+      updatedAt: null,
     });
     await manager.getRepository(Customer).save([acme, globex]);
+    await outbox.record(manager, [
+      organisationEvent(profile),
+      customerEvent('customer.created', acme),
+      customerEvent('customer.created', globex),
+    ]);
     const contact = (customer: Customer, name: string, email: string) =>
       manager.getRepository(Contact).create({
         id: randomUUID(),
@@ -86,6 +133,7 @@ export async function seedDemoData(db: Database, hasher: PasswordHasher): Promis
         lastSignInAt: null,
         createdAt: now,
         disabledAt: null,
+        removedAt: null,
       });
     await manager
       .getRepository(Contact)
@@ -103,8 +151,11 @@ export async function seedDemoData(db: Database, hasher: PasswordHasher): Promis
         roleList: 'admin',
         lastSignInAt: null,
         createdAt: now,
+        disabledAt: null,
+        invitedBy: null,
       }),
     );
   });
+  await outbox.notify();
   return true;
 }

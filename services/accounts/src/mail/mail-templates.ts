@@ -77,3 +77,41 @@ export function passwordResetMail(input: {
     ].join('\n'),
   };
 }
+
+export function staffInvitationMail(input: {
+  locale?: string;
+  portalName: string;
+  staffName: string;
+  organisationName: string;
+  link: string;
+  validDays: number;
+}): { subject: string; text: string } {
+  if (languageOf(input.locale) === 'es') {
+    return {
+      subject: `Invitación al equipo de ${input.organisationName} en ${input.portalName}`,
+      text: [
+        `Hola, ${input.staffName}:`,
+        '',
+        `Le invitamos a unirse al equipo de ${input.organisationName} en ${input.portalName}.`,
+        'Para activar su cuenta, elija una contraseña en este enlace:',
+        '',
+        input.link,
+        '',
+        `El enlace sirve una sola vez y caduca en ${input.validDays} días.`,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: `Join the ${input.organisationName} team on ${input.portalName}`,
+    text: [
+      `Hello ${input.staffName},`,
+      '',
+      `You have been invited to join the ${input.organisationName} team on ${input.portalName}.`,
+      'To activate your account, choose a password at this link:',
+      '',
+      input.link,
+      '',
+      `The link works once and expires in ${input.validDays} days.`,
+    ].join('\n'),
+  };
+}

@@ -52,7 +52,7 @@ interface Waiter {
  */
 export class RevocationLog {
   private readonly waiters = new Set<Waiter>();
-  /** Followers that name themselves: when their last read began and answered. */
+  /** Followers that name themselves: when their last read began and answered (performance.now()). */
   private readonly followers = new Map<string, { readAt: number; answeredAt: number }>();
   private closed = false;
   private lastPrunedAt = 0;
@@ -95,7 +95,9 @@ export class RevocationLog {
    */
   private async committed(subjects: string[]): Promise<void> {
     this.prune();
-    const since = Date.now();
+    // Sub-millisecond clock: a read that began in the same millisecond as the
+    // commit, but before it, has not seen the rows.
+    const since = performance.now();
     const handed = new Set<string>();
     for (;;) {
       for (const waiter of [...this.waiters]) {
@@ -103,12 +105,12 @@ export class RevocationLog {
         handed.add(waiter.follower);
         waiter.wake(subjects);
       }
-      const now = Date.now();
+      const now = performance.now();
       const behind = [...this.followers].some(
         ([id, f]) =>
           !handed.has(id) &&
           // a read begun after the commit has seen the rows once it answered
-          !(f.readAt >= since && f.answeredAt >= f.readAt) &&
+          !(f.readAt > since && f.answeredAt >= f.readAt) &&
           now - f.readAt < this.options.maxWaitMs + 10_000,
       );
       if (!behind || this.closed || now - since >= this.options.handoffMs) break;
@@ -135,7 +137,7 @@ export class RevocationLog {
    * returns them again from the table, in order.
    */
   async read(after: number | null, waitMs: number, follower?: string): Promise<RevocationBatch> {
-    const known = follower ? { readAt: Date.now(), answeredAt: 0 } : undefined;
+    const known = follower ? { readAt: performance.now(), answeredAt: 0 } : undefined;
     if (follower && known) {
       this.followers.set(follower, known);
       if (this.followers.size > 1_000) this.forgetIdleFollowers();
@@ -143,7 +145,7 @@ export class RevocationLog {
     try {
       return await this.readAfter(after, waitMs, follower ?? randomUUID());
     } finally {
-      if (known) known.answeredAt = Date.now();
+      if (known) known.answeredAt = performance.now();
     }
   }
 
@@ -191,7 +193,7 @@ export class RevocationLog {
   }
 
   private forgetIdleFollowers(): void {
-    const now = Date.now();
+    const now = performance.now();
     for (const [id, f] of this.followers) {
       if (now - f.readAt > this.options.maxWaitMs + 10_000) this.followers.delete(id);
     }

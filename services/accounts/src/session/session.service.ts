@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import {
   codedError,
   ErrorCode,
@@ -9,6 +9,7 @@ import {
   revocationSubject,
   type Principal,
 } from '@portico/kit';
+import { ActionToken } from '../contact/action-token.entity';
 import { RefreshToken, Session } from './session.entity';
 import type { RevocationLog } from './revocation-log';
 
@@ -172,4 +173,29 @@ export class SessionService {
     const now = new Date();
     return sessions.filter((s) => s.expiresAt > now);
   }
+}
+
+/**
+ * Inside a revoking transaction (RevocationLog.revoke): ends every session of
+ * a person and every link mailed to them that is still unused.
+ */
+export async function endSessionsAndLinks(
+  manager: EntityManager,
+  subject: SessionSubject,
+  reason: string,
+): Promise<number> {
+  const now = new Date();
+  const result = await manager
+    .getRepository(Session)
+    .update(
+      { subjectKind: subject.kind, subjectId: subject.id, revokedAt: IsNull() },
+      { revokedAt: now, revokedReason: reason },
+    );
+  await manager
+    .getRepository(ActionToken)
+    .update(
+      { subjectKind: subject.kind, subjectId: subject.id, usedAt: IsNull(), revokedAt: IsNull() },
+      { revokedAt: now },
+    );
+  return result.affected ?? 0;
 }

@@ -18,6 +18,16 @@ registerEnumType(StaffRole, {
   description: "What a member of the business's staff may do; ADMIN may do everything.",
 });
 
+export enum StaffUserStatus {
+  INVITED = 'invited',
+  ACTIVE = 'active',
+  DISABLED = 'disabled',
+}
+registerEnumType(StaffUserStatus, {
+  name: 'StaffUserStatus',
+  description: 'Whether a staff user can sign in.',
+});
+
 /** Roles are stored as a comma-separated list in one column: few values, read together. */
 export function parseRoles(stored: string): StaffRoleName[] {
   return stored
@@ -43,8 +53,9 @@ export class StaffUser {
   @EmailColumn()
   email!: string;
 
-  @ExactTokenColumn({ length: 255 })
-  passwordHash!: string;
+  /** Argon2id PHC string; null while the invitation is not accepted. */
+  @ExactTokenColumn({ length: 255, nullable: true })
+  passwordHash!: string | null;
 
   @ExactTokenColumn({ length: 200 })
   roleList!: string;
@@ -56,6 +67,25 @@ export class StaffUser {
   @Field(() => Date)
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Set when an admin disabled the user; a disabled user cannot sign in.',
+  })
+  @Column({ type: 'datetime', nullable: true })
+  disabledAt!: Date | null;
+
+  /** The admin who invited this user; null for users created otherwise (demo data). */
+  @ExactTokenColumn({ length: 36, nullable: true })
+  invitedBy!: string | null;
+
+  @Field(() => StaffUserStatus, {
+    description: 'INVITED until the invitation is accepted, then ACTIVE; DISABLED once disabled.',
+  })
+  get status(): StaffUserStatus {
+    if (this.disabledAt) return StaffUserStatus.DISABLED;
+    return this.passwordHash ? StaffUserStatus.ACTIVE : StaffUserStatus.INVITED;
+  }
 
   @Field(() => [StaffRole])
   get roles(): StaffRole[] {
