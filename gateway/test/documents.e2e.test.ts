@@ -121,16 +121,21 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(lines[lines.length - 1]).toBe(
         `${today()};Saldo final;;;${customer.statement.closingBalance.amount.replace('.', ',')}`,
       );
-      const english = await stack.query(
-        `query ($id: ID!, $from: String!, $to: String!) { customer(id: $id) { statementDocumentUrl(from: $from, to: $to, currency: "EUR", format: CSV) } }`,
-        {
-          token: lucia,
-          variables: { id: DEMO_CUSTOMER_IDS.globex, from: daysAgo(30), to: today() },
-        },
-      );
-      const url = (english.body.data as { customer: { statementDocumentUrl: string } }).customer
-        .statementDocumentUrl;
-      expect((await (await fetch(viaGateway(url))).text()).split('\r\n')[0]).toBe(
+      // Without a locale, the customer's own language (Globex: Spanish); asked for, English.
+      const firstLine = async (locale: string) => {
+        const response = await stack.query(
+          `query ($id: ID!, $from: String!, $to: String!) { customer(id: $id) { statementDocumentUrl(from: $from, to: $to, currency: "EUR", format: CSV${locale}) } }`,
+          {
+            token: lucia,
+            variables: { id: DEMO_CUSTOMER_IDS.globex, from: daysAgo(30), to: today() },
+          },
+        );
+        const url = (response.body.data as { customer: { statementDocumentUrl: string } }).customer
+          .statementDocumentUrl;
+        return (await (await fetch(viaGateway(url))).text()).split('\r\n')[0];
+      };
+      expect(await firstLine('')).toBe('Fecha;Documento;Referencia;Importe (EUR);Saldo (EUR)');
+      expect(await firstLine(', locale: "en"')).toBe(
         'Date,Document,Reference,Amount (EUR),Balance (EUR)',
       );
     });

@@ -24,6 +24,11 @@ export const SUPERGRAPH_PATH = join(__dirname, '..', '..', 'schema', 'supergraph
 export interface TestStack {
   accounts: TestAccounts;
   billing: RunningBilling;
+  /**
+   * Stops billing, runs `whileDown`, then starts billing again on the same
+   * database and port (a crash and restart, as far as its events go).
+   */
+  restartBilling(whileDown?: () => Promise<void>): Promise<void>;
   /** Every SQL statement the billing driver ran, in order. */
   billingQueries: string[];
   gateway: RunningGateway;
@@ -68,19 +73,20 @@ export async function startTestStack(
   const accounts = await startTestAccounts(target, options.accountsEnv);
   const billingDb = await target.create('billing');
   const billingQueries: string[] = [];
-  const billing = await startBilling(
+  const billingConfig = (port: string) =>
     loadBillingConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
-      HTTP_PORT: '0',
+      HTTP_PORT: port,
       SEED_DEMO: 'true',
       EVENTS_FEED_ACCOUNTS_URL: accounts.running.url.replace(/\/graphql$/, EVENTS_FEED_PATH),
       ...(billingDb.config.driver === 'mysql'
         ? { DB_URL: billingDb.config.url }
         : { DB_SQLITE_PATH: billingDb.config.path }),
       ...options.billingEnv,
-    }),
-    { onQuery: (sql) => billingQueries.push(sql) },
-  );
+    });
+  let billing = await startBilling(billingConfig('0'), {
+    onQuery: (sql) => billingQueries.push(sql),
+  });
   const gateway = await startGateway(
     loadConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
@@ -128,7 +134,17 @@ export async function startTestStack(
   };
   return {
     accounts,
-    billing,
+    get billing() {
+      return billing;
+    },
+    async restartBilling(whileDown) {
+      const port = String(billing.port);
+      await billing.close();
+      await whileDown?.();
+      billing = await startBilling(billingConfig(port), {
+        onQuery: (sql) => billingQueries.push(sql),
+      });
+    },
     billingQueries,
     gateway,
     query,

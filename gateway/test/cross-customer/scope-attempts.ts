@@ -52,10 +52,17 @@ export const TYPE_KINDS: Record<string, Kind> = {
   ApplyCreditNotePayload: FREE,
   PayInvoicesPayload: FREE,
   PaymentFailure: FREE,
+  CustomerPayload: FREE,
+  OrganisationProfilePayload: FREE,
+  StaffUserPayload: FREE,
+  // The business's own issuer details, printed on every invoice: any signed-in principal reads them.
+  OrganisationProfile: FREE,
 
   Customer: BY_FIELD,
   Contact: 'customers:read',
-  PostalAddress: 'customers:read',
+  // An address is the kind of what leads to it: Customer.billingAddress (customers:read)
+  // or OrganisationProfile.address (the business's own).
+  PostalAddress: FREE,
 
   Invoice: 'invoices:read',
   InvoiceLine: 'invoices:read',
@@ -65,6 +72,9 @@ export const TYPE_KINDS: Record<string, Kind> = {
   Statement: 'invoices:read',
   StatementEntry: 'invoices:read',
   AgingBuckets: 'invoices:read',
+  // The parties frozen on an invoice or credit note are part of that document.
+  DocumentParty: 'invoices:read',
+  PartyAddress: 'invoices:read',
   CurrencyBalance: 'invoices:read',
 
   Payment: 'payments:read',
@@ -74,6 +84,9 @@ export const TYPE_KINDS: Record<string, Kind> = {
   StaffUser: NO_SCOPE,
   PartnerClient: NO_SCOPE,
   Session: NO_SCOPE,
+  AuditEntry: NO_SCOPE,
+  AuditEntryPage: NO_SCOPE,
+  AuditFieldChange: NO_SCOPE,
 };
 
 /** Customer is every subgraph's meeting point: its id is a reference, each field its own kind. */
@@ -87,6 +100,12 @@ export const FIELD_KINDS: Record<string, Kind> = {
   'Customer.portalEnabled': 'customers:read',
   'Customer.createdAt': 'customers:read',
   'Customer.billingAddress': 'customers:read',
+  'Customer.taxId': 'customers:read',
+  'Customer.archived': 'customers:read',
+  'Customer.archivedAt': 'customers:read',
+  'Customer.updatedAt': 'customers:read',
+  // Staff notes: no partner scope grants them.
+  'Customer.notes': NO_SCOPE,
   'Customer.contacts': 'customers:read',
   'Customer.invoices': 'invoices:read',
   'Customer.balance': 'invoices:read',
@@ -100,6 +119,10 @@ export const FIELD_KINDS: Record<string, Kind> = {
 /** Targets no partner reaches with data by construction, and why; their attempts still run. */
 export const UNREACHABLE_FOR_PARTNERS: Record<string, string> = {
   'Viewer.contact': "a partner's viewer is no contact",
+  // Null for the harness's customers (never archived, never changed by staff); the
+  // same customers:read rule as their siblings guards them.
+  'Customer.archivedAt': 'the harness archives no customer',
+  'Customer.updatedAt': 'the harness changes no customer',
 };
 
 /** The partner's own objects (customer A), for the arguments a path needs. */

@@ -61,8 +61,8 @@ function unknownCustomer(field: string, why = 'unknown customer') {
 /**
  * Who billing may bill: its local copy of accounts' customers and of the
  * organisation profile, kept by applying accounts' events once each. Before
- * refusing a customer it has not heard of (or heard archived), it catches up
- * with accounts, so a customer created a moment ago is found.
+ * deciding on a customer it catches up with accounts, so a customer created,
+ * changed or archived a moment ago is seen as it now is.
  */
 export class CustomerDirectory {
   readonly consumer: EventConsumer;
@@ -93,10 +93,11 @@ export class CustomerDirectory {
    * archived customer is refused alike, saying so).
    */
   async requireActive(customerId: string, field = 'customerId'): Promise<DirectoryCustomer> {
-    let customer = await this.find(customerId);
-    if (!customer || customer.archived) {
-      if (await this.catchUp().catch(() => false)) customer = await this.find(customerId);
-    }
+    // Whatever accounts committed before this request (a customer just
+    // created, renamed or archived) is applied first. When accounts cannot
+    // be reached, billing decides on what it last heard.
+    await this.catchUp().catch(() => false);
+    const customer = await this.find(customerId);
     if (!customer) throw unknownCustomer(field);
     if (customer.archived)
       throw unknownCustomer(field, 'unknown customer: the customer is archived');
