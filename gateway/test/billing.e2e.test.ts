@@ -44,12 +44,17 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
 
     it('shows a contact its own issued invoices with lines, payments, credits and the customer from accounts', async () => {
       const nodes = await invoicesOf(alice);
-      expect(nodes).toHaveLength(3);
+      // Five months of demo billing: paid, partly paid, overdue in every aging bucket, current.
+      expect(nodes).toHaveLength(7);
       expect(nodes.every((n) => n.customer.companyName === 'Acme Supplies Ltd')).toBe(true);
       expect(nodes.map((n) => [n.total.amount, n.balanceDue.amount, n.status]).sort()).toEqual([
+        ['1008.00', '1008.00', 'OVERDUE'],
         ['1152.00', '652.00', 'PARTIALLY_PAID'],
         ['1440.00', '1440.00', 'SENT'],
-        ['1725.00', '1665.00', 'PARTIALLY_PAID'],
+        ['1725.00', '1665.00', 'OVERDUE'],
+        ['2580.00', '0.00', 'PAID'],
+        ['300.00', '300.00', 'OVERDUE'],
+        ['912.00', '612.00', 'OVERDUE'],
       ]);
       const partlyPaid = (
         await stack.query(`query ($id: ID!) { invoice(id: $id) { ${INVOICE_FIELDS} } }`, {
@@ -78,14 +83,15 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
 
     it('never shows drafts to a contact, and filters by status and number', async () => {
       const globex = await invoicesOf(lucia);
-      expect(globex.map((n) => n.status)).toEqual(['SENT']);
+      expect(globex.map((n) => n.status)).toEqual(['SENT', 'OVERDUE', 'PAID']);
       const staffView = await invoicesOf(
         admin,
         `customerId: "${DEMO_CUSTOMER_IDS.globex}", first: 50`,
       );
-      expect(staffView.map((n) => n.status).sort()).toEqual(['DRAFT', 'SENT']);
+      expect(staffView.map((n) => n.status).sort()).toEqual(['DRAFT', 'OVERDUE', 'PAID', 'SENT']);
       const partly = await invoicesOf(alice, 'status: [PARTIALLY_PAID], first: 50');
-      expect(partly).toHaveLength(2);
+      // The partly paid invoice past its due date counts as overdue.
+      expect(partly).toHaveLength(1);
       const byNumber = await invoicesOf(
         alice,
         `search: "${partly[0]!.number.slice(-5)}", first: 50`,
@@ -247,25 +253,27 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(customer.balance).toEqual([
         {
           currency: 'GBP',
-          outstanding: { amount: '3757.00' },
-          overdue: { amount: '0.00' },
+          outstanding: { amount: '5677.00' },
+          overdue: { amount: '3585.00' },
           unusedCredits: { amount: '60.00' },
           unappliedPayments: { amount: '0.00' },
         },
       ]);
       expect(customer.lastPayment).toEqual({
         reference: 'ACME-TRX-5531',
-        amount: { amount: '500.00', currency: 'GBP' },
+        amount: { amount: '600.00', currency: 'GBP' },
       });
       const statement = customer.statement as Record<string, { amount: string }>;
-      // 0 + 4317.00 invoiced − 500.00 paid − 120.00 credited (the whole note, 60 of it unapplied)
+      // Opening 3645.00: 6525.00 invoiced before the period (July to November) less 2880.00
+      // paid; then 2592.00 invoiced, 600.00 paid, 120.00 credited (the whole note, 60.00 of it
+      // unapplied) and 100.00 refunded: 3645 + 2592 − 600 − 120 + 100 = 5617.00.
       expect([
         statement.openingBalance!.amount,
         statement.invoiced!.amount,
         statement.paid!.amount,
         statement.credited!.amount,
         statement.closingBalance!.amount,
-      ]).toEqual(['0.00', '4317.00', '500.00', '120.00', '3697.00']);
+      ]).toEqual(['3645.00', '2592.00', '600.00', '120.00', '5617.00']);
     });
   },
 );

@@ -60,7 +60,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const { text } = await pdfText(await (await fetch(viaGateway(node.pdfUrl))).arrayBuffer());
       expect(text).toContain(`Factura ${node.number}`);
       expect(text).toContain('Saldo pendiente');
-      expect(text).toMatch(/1076,90\s€/);
+      expect(text).toMatch(/363,00\s€/);
       expect(text).toMatch(/\d{1,2} de [a-z]+ de \d{4}/);
     });
 
