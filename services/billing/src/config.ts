@@ -1,5 +1,7 @@
 import {
   readBool,
+  readLogLevel,
+  type LogLevel,
   readClaimsSecret,
   readDbConfig,
   readEnum,
@@ -25,6 +27,7 @@ export interface BillingConfig {
     | { provider: 'sandbox' }
     | { provider: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string };
   seedDemo: boolean;
+  logLevel: LogLevel;
 }
 
 export function loadConfig(env: Env): BillingConfig {
@@ -50,5 +53,6 @@ export function loadConfig(env: Env): BillingConfig {
           }
         : { provider: 'sandbox' },
     seedDemo: readBool(env, 'SEED_DEMO', false),
+    logLevel: readLogLevel(env),
   };
 }
