@@ -3,6 +3,8 @@ import {
   isListType,
   isNonNullType,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   parse,
   visit,
   type DocumentNode,
@@ -194,18 +196,27 @@ export function measureDocument(
     ): number => {
       if (field.alias) aliases += 1;
       if (!field.selectionSet) return 1;
-      const definition = parentType?.getFields?.()[field.name.value];
+      const definition = fieldDefinition(parentType, field.name.value);
       const childType = definition ? getNamedType(definition.type) : undefined;
       const requested = pageSizeArgument(field, variables);
+      // `__Type.ofType` unwraps a list or non-null wrapper: a chain of them
+      // ends after as many steps as the type has wrappers, whatever the
+      // document asks. The standard introspection query nests it nine deep
+      // (graphql-js's getIntrospectionQuery), which a plain depth count
+      // refused for every IDE and code generator.
+      const unwrapsType = field.name.value === 'ofType' && typeName(parentType) === '__Type';
       const walkChildren = (size: number | null) =>
         walk(
           field.selectionSet as SelectionSetNode,
           childType as FieldOwner,
-          level + 1,
+          unwrapsType ? level : level + 1,
           seen,
           size,
         );
-      if (definition && returnsList(definition.type)) {
+      // Introspection lists are not priced by length (the schema bounds
+      // them, and the standard query would cost more than a partner may
+      // spend); depth still bounds how they nest.
+      if (definition && returnsList(definition.type) && !typeName(parentType).startsWith('__')) {
         // A list's length: its own page argument, else the page size asked
         // for on the connection field above it, else the default.
         return 1 + (requested ?? pageSize ?? defaultListSize) * walkChildren(null);
@@ -222,6 +233,20 @@ export function measureDocument(
 /** A type whose fields can be looked up (object or interface), when the schema knows it. */
 type FieldOwner =
   { getFields?: () => Record<string, GraphQLField<unknown, unknown>> } | null | undefined;
+
+/** The field's definition, the introspection entry points included (they are in no type's fields). */
+function fieldDefinition(
+  parentType: FieldOwner,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
+  if (name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+  if (name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+  return parentType?.getFields?.()[name];
+}
+
+function typeName(type: FieldOwner): string {
+  return (type as { name?: string } | null | undefined)?.name ?? '';
+}
 
 function returnsList(type: GraphQLOutputType): boolean {
   const inner = isNonNullType(type) ? type.ofType : type;
