@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
-import { startTestStack, type TestStack } from './stack-harness';
+import { TEST_CLAIMS_SECRET } from '../../services/accounts/test/accounts-harness';
+import { loadConfig } from '../src/config';
+import { startGateway } from '../src/server';
+import { startTestStack, SUPERGRAPH_PATH, type TestStack } from './stack-harness';
 
 // What frontend teams, mobile apps and partners meet first: CORS, the IDE,
 // introspection, GraphQL-shaped refusals, logs. The database is not what is
@@ -160,6 +166,20 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         for (let i = 0; i < 8; i += 1) inner = `fields { type { ${inner} } }`;
         const response = await stack.query(`{ __schema { types { ${inner} } } }`, { token: admin });
         expect(response.body.errors?.[0]?.extensions?.code).toBe('DEPTH_LIMIT_EXCEEDED');
+      });
+    });
+
+    describe('limits', () => {
+      it('holds callers without a token to 1,000 tokens, and signed-in apps to their own limit', async () => {
+        const fields = (n: number) => `{ viewer { ${'kind '.repeat(n - 5)}} }`;
+        const anonymous = await stack.query(fields(1_001));
+        expect(anonymous.status).toBe(400);
+        expect(anonymous.body.errors?.[0]?.extensions).toEqual({
+          code: 'TOKEN_LIMIT_EXCEEDED',
+          limit: 1_000,
+        });
+        expect((await stack.query(fields(1_000))).body.errors).toBeUndefined();
+        expect((await stack.query(fields(1_001), { token: admin })).body.errors).toBeUndefined();
       });
     });
 
@@ -342,3 +362,35 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
   },
 );
+
+describe("a supergraph without Portico's directive definitions", () => {
+  it('fails the start with the reason instead of refusing every request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-supergraph-'));
+    try {
+      const path = join(dir, 'supergraph.graphql');
+      // Composed without the kit's directives: valid for Apollo, unreadable for the authorizer.
+      const names = '(?:signedIn|staff|scopes|customerScoped)';
+      const withoutDefinitions = readFileSync(SUPERGRAPH_PATH, 'utf8')
+        .replace(
+          new RegExp(`(?:"""(?:(?!""")[\\s\\S])*"""\\s*)?^directive @${names}\\b.*$`, 'gm'),
+          '',
+        )
+        .replace(new RegExp(` @${names}\\b(?:\\([^)]*\\))?`, 'g'), '')
+        .replace(/^.*@link\(url: "https:\/\/portico\.dev\/authz.*$/m, '');
+      expect(withoutDefinitions).not.toMatch(/portico\.dev|@signedIn/);
+      writeFileSync(path, withoutDefinitions);
+      await expect(
+        startGateway(
+          loadConfig({
+            AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+            HTTP_PORT: '0',
+            GATEWAY_SUPERGRAPH_PATH: path,
+            LOG_LEVEL: 'silent',
+          }),
+        ),
+      ).rejects.toThrow(/cannot be authorized against: .*@signedIn/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -48,6 +48,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   keepAliveMs?: number;
   /** `LOG_LEVEL` of the JSON log on stdout; masked errors are logged at `error`. */
   logLevel?: LogLevel;
+  /** Where log lines go; stdout by default. */
+  writeLog?: (line: string) => void;
 }
 
 export interface SubgraphStats {
@@ -70,7 +72,7 @@ export interface RunningSubgraph {
 export async function startSubgraphServer<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningSubgraph> {
-  const logger = createLogger(options.name, options.logLevel ?? 'info');
+  const logger = createLogger(options.name, options.logLevel ?? 'info', options.writeLog);
   const apollo = new ApolloServer<C>({
     schema: options.schema,
     formatError: maskError,
