@@ -76,6 +76,7 @@ function readDocumentLimits(env: Env, prefix: string, defaults: DocumentLimits):
     tokens: read('TOKENS', defaults.tokens),
     cost: read('COST', defaults.cost),
     defaultListSize: read('DEFAULT_LIST_SIZE', defaults.defaultListSize),
+    maxPageSize: read('MAX_PAGE_SIZE', defaults.maxPageSize),
   };
 }
 
@@ -152,6 +153,7 @@ export function loadConfig(env: Env): GatewayConfig {
         // customer) prices at about 25,000 with lists assumed 10 long.
         cost: 100_000,
         defaultListSize: 10,
+        maxPageSize: 100,
       }),
       partner: readDocumentLimits(env, 'LIMITS_PARTNER_', {
         depth: 8,
@@ -160,6 +162,7 @@ export function loadConfig(env: Env): GatewayConfig {
         tokens: 1_500,
         cost: 25_000,
         defaultListSize: 10,
+        maxPageSize: 100,
       }),
       // What a caller without a token needs is sign-in, refresh and the
       // other public mutations (and, outside production, introspection):
@@ -171,6 +174,7 @@ export function loadConfig(env: Env): GatewayConfig {
         tokens: 1_000,
         cost: 5_000,
         defaultListSize: 10,
+        maxPageSize: 100,
       }),
       rate: {
         anonymous: rate('ANONYMOUS', 120),

@@ -183,6 +183,56 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       });
     });
 
+    describe('messages', () => {
+      const createInvoice = (line: Record<string, string>) =>
+        stack.query(
+          'mutation ($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id } } }',
+          {
+            token: admin,
+            variables: {
+              input: {
+                customerId: DEMO_CUSTOMER_IDS.acme,
+                currency: 'EUR',
+                dueDate: '2030-01-31',
+                lines: [{ description: 'Widgets', quantity: '1', unitPrice: '10.00', ...line }],
+              },
+            },
+          },
+        );
+
+      it.each([
+        [{ quantity: '-1' }, 'lines[0].quantity must not be negative'],
+        [{ quantity: '1.2345' }, 'lines[0].quantity has at most 3 decimals'],
+        [{ quantity: 'two' }, 'lines[0].quantity must be a decimal number like "1.5"'],
+        [{ taxPercent: '-5' }, 'lines[0].taxPercent must not be negative'],
+        [{ taxPercent: '150' }, 'lines[0].taxPercent must be at most 100'],
+        [{ discountPercent: '10.005' }, 'lines[0].discountPercent has at most 2 decimals'],
+      ])('says what is wrong with an invoice line %j', async (line, message) => {
+        const response = await createInvoice(line);
+        expect(response.body.errors?.[0]?.message).toBe(message);
+        expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      });
+
+      it('answers an oversized page with the page rule, not with the cost limit', async () => {
+        const tooMany = await stack.query('{ customers(first: 500) { nodes { id } } }', {
+          token: admin,
+        });
+        expect(tooMany.body.errors?.[0]).toEqual(
+          expect.objectContaining({
+            message: 'first must be between 1 and 100',
+            extensions: { code: 'BAD_USER_INPUT', field: 'first' },
+          }),
+        );
+        const notAnInt = await stack.query('{ customers(first: 99999999999) { nodes { id } } }', {
+          token: admin,
+        });
+        expect(notAnInt.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(notAnInt.body.errors?.[0]?.message).toMatch(
+          /^Int cannot represent non 32-bit signed integer value: 99999999999/,
+        );
+      });
+    });
+
     describe('refusals', () => {
       it('answers a missing variable as a variable error, before authorization and any subgraph call', async () => {
         const before = stack.billing.stats.executed;

@@ -28,6 +28,12 @@ export interface DocumentLimits {
   cost: number;
   /** Assumed length of a list field without a `first`/`last` argument, for cost. */
   defaultListSize: number;
+  /**
+   * The largest page any list field serves (Portico's lists take 1 to 100).
+   * A larger `first` is priced at this size and left to the subgraph, whose
+   * "first must be between 1 and 100" says what is wrong; a cost refusal did not.
+   */
+  maxPageSize: number;
 }
 
 export interface LimitViolation {
@@ -99,6 +105,7 @@ export function checkDocumentLimits(
     schema,
     limits.defaultListSize,
     variables,
+    limits.maxPageSize,
   );
   const checks: Array<[keyof DocumentMeasure, ErrorCode, string]> = [
     ['depth', ErrorCode.DepthLimitExceeded, 'Query is nested deeper than'],
@@ -126,6 +133,7 @@ export function measureDocument(
   schema: GraphQLSchema | undefined,
   defaultListSize: number,
   variables: Record<string, unknown> = {},
+  maxPageSize = Number.MAX_SAFE_INTEGER,
 ): DocumentMeasure {
   let directives = 0;
   visit(document, {
@@ -198,7 +206,7 @@ export function measureDocument(
       if (!field.selectionSet) return 1;
       const definition = fieldDefinition(parentType, field.name.value);
       const childType = definition ? getNamedType(definition.type) : undefined;
-      const requested = pageSizeArgument(field, variables);
+      const requested = pageSizeArgument(field, variables, maxPageSize);
       // `__Type.ofType` unwraps a list or non-null wrapper: a chain of them
       // ends after as many steps as the type has wrappers, whatever the
       // document asks. The standard introspection query nests it nine deep
@@ -253,11 +261,20 @@ function returnsList(type: GraphQLOutputType): boolean {
   return isListType(inner);
 }
 
-function pageSizeArgument(field: FieldNode, variables: Record<string, unknown>): number | null {
+/** GraphQL's Int: a value outside it is a validation error, reported as such by Apollo Server. */
+const MAX_GRAPHQL_INT = 2 ** 31 - 1;
+
+function pageSizeArgument(
+  field: FieldNode,
+  variables: Record<string, unknown>,
+  maxPageSize: number,
+): number | null {
   for (const arg of field.arguments ?? []) {
     if (['first', 'last', 'limit'].includes(arg.name.value)) {
       const value = intValue(arg.value, variables);
-      if (value !== null) return Math.max(1, value);
+      if (value !== null && Math.abs(value) <= MAX_GRAPHQL_INT) {
+        return Math.min(maxPageSize, Math.max(1, value));
+      }
     }
   }
   return null;
