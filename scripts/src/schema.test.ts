@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSchema } from 'graphql';
 import { buildSchemaFiles } from './schema';
 
 const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
@@ -26,5 +27,16 @@ describe('checked-in schema files', () => {
     }
     expect(supergraph).toMatch(/customer\(id: ID!\): Customer! .*@customerScoped\(arg: "id"\)/);
     expect(supergraph).toMatch(/customers\([^)]*\): CustomerPage! .*@staff/s);
+  });
+
+  it('publish the client schema without federation internals, for code generators', () => {
+    const api = readFileSync(join(SCHEMA_DIR, 'api.graphql'), 'utf8');
+    expect(api).not.toMatch(/join__|link__|_Entity|_Service|@link|@key/);
+    const schema = buildSchema(api);
+    expect(schema.getQueryType()?.getFields()).toHaveProperty('invoice');
+    expect(schema.getMutationType()?.getFields()).toHaveProperty('signIn');
+    expect(schema.getType('Invoice')?.description).toBe(
+      'An invoice sent to a customer. Drafts are visible to staff only.',
+    );
   });
 });
