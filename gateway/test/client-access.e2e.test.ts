@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { getIntrospectionQuery } from 'graphql';
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import { TEST_CLAIMS_SECRET } from '../../services/accounts/test/accounts-harness';
@@ -304,6 +305,39 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           );
           expect(mixed.status).toBe(401);
         }
+      });
+
+      it('gives Apollo Client the code of a refusal (401, document limits) as GraphQL errors', async () => {
+        const client = (headers: Record<string, string>) =>
+          new ApolloClient({
+            link: new HttpLink({ uri: stack.gateway.url, headers }),
+            cache: new InMemoryCache(),
+          });
+        const codeOf = async (
+          apollo: ApolloClient,
+          query: string,
+        ): Promise<{ code: unknown; graphQLErrors: boolean }> => {
+          try {
+            await apollo.query({ query: gql(query), fetchPolicy: 'no-cache' });
+            return { code: undefined, graphQLErrors: false };
+          } catch (error) {
+            return {
+              graphQLErrors: CombinedGraphQLErrors.is(error),
+              code: CombinedGraphQLErrors.is(error) ? error.errors[0]?.extensions?.code : undefined,
+            };
+          }
+        };
+        expect(
+          await codeOf(client({ authorization: 'Bearer not-a-jwt' }), '{ viewer { kind } }'),
+        ).toEqual({
+          code: 'UNAUTHENTICATED',
+          graphQLErrors: true,
+        });
+        let inner = 'id';
+        for (let i = 0; i < 8; i += 1) inner = `customer { contacts { ${inner} } }`;
+        expect(
+          await codeOf(client({ authorization: `Bearer ${admin}` }), `{ viewer { ${inner} } }`),
+        ).toEqual({ code: 'DEPTH_LIMIT_EXCEEDED', graphQLErrors: true });
       });
 
       it('serves refusals as application/graphql-response+json to clients that accept it', async () => {
