@@ -25,7 +25,7 @@ import { applyCors } from './http/cors';
 import { createIde } from './http/ide';
 import { sendRefusal } from './http/refusal';
 import { checkDocumentLimits } from './limits/document-limits';
-import { usesIntrospection } from './limits/introspection';
+import { usesIntrospection, withoutSuggestions } from './limits/introspection';
 import { RateLimiter } from './limits/rate-limiter';
 import { variableErrors } from './limits/variables';
 
@@ -277,10 +277,18 @@ export async function startGateway(
         const invalid = variableErrors(apiSchema(), checked.document, operationName, variables);
         if (invalid) {
           trace.errorCodes.push(ErrorCode.BadUserInput);
-          sendRefusal(req, res, 400, {
-            message: invalid[0] ?? 'Variables are not valid',
-            extensions: { code: ErrorCode.BadUserInput },
-          });
+          // graphql-js suggests field names ("Did you mean …?"); only to
+          // principals allowed suggestions, as on every other error.
+          const suggest = config.limits.suggestionsFor.has(principal.kind);
+          sendRefusal(
+            req,
+            res,
+            400,
+            invalid.map((message) => ({
+              message: suggest ? message : withoutSuggestions(message),
+              extensions: { code: ErrorCode.BadUserInput },
+            })),
+          );
           return;
         }
       }

@@ -25,7 +25,10 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     let admin: string;
     beforeAll(async () => {
       stack = await startTestStack(target, {
-        gatewayEnv: { HTTP_CORS_ORIGINS: `${APP_ORIGIN}, https://admin.portico.test` },
+        gatewayEnv: {
+          HTTP_CORS_ORIGINS: `${APP_ORIGIN}, https://admin.portico.test`,
+          GATEWAY_SUGGESTIONS_FOR: 'staff,partner',
+        },
         gatewayLog: (line) => logLines.push(JSON.parse(line) as Record<string, unknown>),
       });
       admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
@@ -261,6 +264,26 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           /^Variable "\$first" got invalid value "ten"/,
         );
         expect(stack.billing.stats.executed).toBe(before);
+      });
+
+      it('spells out field suggestions in variable errors only to principals allowed suggestions', async () => {
+        const ask = (token?: string) =>
+          stack.query('mutation ($input: SignInInput!) { signIn(input: $input) { accessToken } }', {
+            token,
+            variables: { input: { emial: 'alice@acme.example', password: 'x' } },
+          });
+        const unknownField = (response: Awaited<ReturnType<typeof ask>>) =>
+          response.body.errors?.find((e) => e.message.includes('"emial"'));
+        const staff = await ask(admin);
+        expect(staff.body.errors).toHaveLength(2);
+        expect(unknownField(staff)?.message).toMatch(
+          /Field "emial" is not defined by type "SignInInput"\. Did you mean "email"\?$/,
+        );
+        const anonymous = await ask();
+        expect(unknownField(anonymous)?.message).toMatch(
+          /Field "emial" is not defined by type "SignInInput"\.$/,
+        );
+        expect(unknownField(anonymous)?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
       });
 
       it('lets a client holding an expired or broken token sign in and refresh, and refuses it everything else', async () => {
