@@ -161,14 +161,19 @@ export async function startGateway(
     const clientAddress = clientAddressOf(req, config.http.trustProxy);
     const trace: RequestTrace = { subgraphCalls: [], errorCodes: [] };
     const context: GatewayContext = { principal: ANONYMOUS, requestId, clientAddress, trace };
-    res.once('finish', () => {
+    // 'close' rather than 'finish': a client that hangs up is logged too.
+    res.once('close', () => {
       logger.info('request', {
         requestId,
         operationName: trace.operationName,
         principal: context.principal.kind,
         principalId: principalId(context.principal),
         status: res.statusCode,
-        outcome: trace.errorCodes.length > 0 ? trace.errorCodes.join(',') : 'ok',
+        outcome: !res.writableFinished
+          ? 'aborted'
+          : trace.errorCodes.length > 0
+            ? trace.errorCodes.join(',')
+            : 'ok',
         ms: Math.round(performance.now() - started),
         subgraphCalls: trace.subgraphCalls,
       });
