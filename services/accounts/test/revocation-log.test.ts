@@ -117,7 +117,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     // timeout, so only the event under test can end the wait (a sub-second
     // bound failed on a loaded 2-core machine).
     it('waits for a known follower that is between two polls, until that follower has read', async () => {
-      const handoff = new RevocationLog(db, { ...OPTIONS, handoffMs: 60_000 });
+      const handoff = new RevocationLog(db, { ...OPTIONS, handoffMs: 600_000 });
       const { cursor } = await handoff.read(null, 0, 'follower-between');
       let revoked = false;
       const revoking = revoke(handoff, ['session:between']).then(() => {
@@ -136,9 +136,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('ends every wait on close', async () => {
-      const closing = new RevocationLog(db, { ...OPTIONS, maxWaitMs: 60_000 });
+      const closing = new RevocationLog(db, { ...OPTIONS, maxWaitMs: 600_000 });
       const { cursor } = await closing.read(null, 0);
-      const waiting = closing.read(cursor, 60_000);
+      const waiting = closing.read(cursor, 600_000);
       closing.close();
       expect(await waiting).toEqual({ cursor, subjects: [] });
     });
