@@ -8,6 +8,8 @@ import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import { TEST_CLAIMS_SECRET } from '../../services/accounts/test/accounts-harness';
 import { loadConfig } from '../src/config';
 import { startGateway } from '../src/server';
+import { PortalClient, PortalError } from '../../examples/portal-client/src/client';
+import { apiSchema, generateClientTypes, introspectSchema } from '../../scripts/src/client-types';
 import { startTestStack, SUPERGRAPH_PATH, type TestStack } from './stack-harness';
 
 // What frontend teams, mobile apps and partners meet first: CORS, the IDE,
@@ -165,11 +167,46 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         },
       );
 
+      it('lets GraphQL Code Generator build the typed client from the running gateway as staff', async () => {
+        const live = await generateClientTypes(await introspectSchema(stack.gateway.url, admin));
+        // The same types as from the published client schema.
+        expect(live).toEqual(await generateClientTypes(apiSchema()));
+      });
+
       it('still bounds nesting that is not the unwrapping of a type', async () => {
         let inner = 'name';
         for (let i = 0; i < 8; i += 1) inner = `fields { type { ${inner} } }`;
         const response = await stack.query(`{ __schema { types { ${inner} } } }`, { token: admin });
         expect(response.body.errors?.[0]?.extensions?.code).toBe('DEPTH_LIMIT_EXCEEDED');
+      });
+    });
+
+    describe('the typed example client', () => {
+      it('signs in and loads the dashboard', async () => {
+        const client = new PortalClient(stack.gateway.url);
+        await client.signIn('alice@acme.example', 'acme-demo-password');
+        const { viewer } = await client.dashboard();
+        expect(viewer.kind).toBe('CONTACT');
+        expect(viewer.customer?.companyName).toBe('Acme Supplies Ltd');
+        expect(viewer.customer?.invoices.nodes.length).toBeGreaterThan(0);
+        for (const invoice of viewer.customer?.invoices.nodes ?? []) {
+          expect(invoice.balanceDue.amount).toMatch(/^-?\d+\.\d{2}$/);
+        }
+      });
+
+      it("surfaces a refusal's code", async () => {
+        const client = new PortalClient(stack.gateway.url);
+        const refused = await client.dashboard().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(refused).toBeInstanceOf(PortalError);
+        expect((refused as PortalError).code).toBe('UNAUTHENTICATED');
+        const wrong = await client.signIn('alice@acme.example', 'not-her-password').then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect((wrong as PortalError).code).toBe('INVALID_CREDENTIALS');
       });
     });
 
