@@ -22,7 +22,10 @@ module.exports = {
   roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/gateway', '<rootDir>/scripts'],
   testMatch: ['**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
-  transform: { '^.+\\.ts$': swc },
+  // GraphQL Code Generator's visitors require auto-bind, published as ES
+  // modules only: compiled like the sources so jest can load it.
+  transform: { '^.+\\.ts$': swc, '/node_modules/auto-bind/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!auto-bind/)'],
   moduleNameMapper: {
     '^@portico/kit$': '<rootDir>/packages/kit/src/index.ts',
     '^@portico/accounts$': '<rootDir>/services/accounts/src/subgraph.ts',

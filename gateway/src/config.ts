@@ -2,12 +2,15 @@ import {
   ConfigError,
   readBool,
   readClaimsSecret,
+  readLogLevel,
+  type LogLevel,
   readInt,
   readOptionalString,
   readString,
   type Env,
   type Principal,
 } from '@portico/kit';
+import { readCorsOrigins } from './http/cors';
 import type { DocumentLimits } from './limits/document-limits';
 import type { RateLimits } from './limits/rate-limiter';
 
@@ -22,7 +25,12 @@ export interface GatewayConfig {
     bodyLimitBytes: number;
     /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
     trustProxy: boolean;
+    /** Origins whose browser apps may call the gateway (HTTP_CORS_ORIGINS). */
+    corsOrigins: ReadonlySet<string>;
   };
+  /** GraphiQL at /graphql for browsers (GATEWAY_IDE; on by default outside production). */
+  ide: boolean;
+  logLevel: LogLevel;
   /** The checked-in composed supergraph; no runtime introspection of subgraphs. */
   supergraphPath: string;
   /** Routing URL per subgraph name (SUBGRAPH_<NAME>_URL); unset names keep the supergraph's URL. */
@@ -41,9 +49,11 @@ export interface GatewayConfig {
     audience: string;
   };
   limits: {
-    /** Contacts, staff and the anonymous: the business's own apps. */
+    /** Signed-in contacts and staff: the business's own apps. */
     firstParty: DocumentLimits;
     partner: DocumentLimits;
+    /** Callers without a token: the strictest. */
+    anonymous: DocumentLimits;
     rate: RateLimits;
     introspectionFor: ReadonlySet<PrincipalKind>;
     suggestionsFor: ReadonlySet<PrincipalKind>;
@@ -66,6 +76,7 @@ function readDocumentLimits(env: Env, prefix: string, defaults: DocumentLimits):
     tokens: read('TOKENS', defaults.tokens),
     cost: read('COST', defaults.cost),
     defaultListSize: read('DEFAULT_LIST_SIZE', defaults.defaultListSize),
+    maxPageSize: read('MAX_PAGE_SIZE', defaults.maxPageSize),
   };
 }
 
@@ -107,7 +118,10 @@ export function loadConfig(env: Env): GatewayConfig {
       port: readInt(env, 'HTTP_PORT', 4000, { min: 0, max: 65535 }),
       bodyLimitBytes: readInt(env, 'HTTP_BODY_LIMIT_BYTES', 256 * 1024, { min: 1024 }),
       trustProxy: readBool(env, 'HTTP_TRUST_PROXY', false),
+      corsOrigins: readCorsOrigins(env),
     },
+    ide: readBool(env, 'GATEWAY_IDE', !production),
+    logLevel: readLogLevel(env),
     supergraphPath: readString(env, 'GATEWAY_SUPERGRAPH_PATH', './schema/supergraph.graphql'),
     subgraphUrls,
     subgraphTimeoutMs: readInt(env, 'GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000, { min: 100 }),
@@ -139,6 +153,7 @@ export function loadConfig(env: Env): GatewayConfig {
         // customer) prices at about 25,000 with lists assumed 10 long.
         cost: 100_000,
         defaultListSize: 10,
+        maxPageSize: 100,
       }),
       partner: readDocumentLimits(env, 'LIMITS_PARTNER_', {
         depth: 8,
@@ -147,6 +162,19 @@ export function loadConfig(env: Env): GatewayConfig {
         tokens: 1_500,
         cost: 25_000,
         defaultListSize: 10,
+        maxPageSize: 100,
+      }),
+      // What a caller without a token needs is sign-in, refresh and the
+      // other public mutations (and, outside production, introspection):
+      // graphql-armor's default of 1,000 tokens, nothing deep.
+      anonymous: readDocumentLimits(env, 'LIMITS_ANONYMOUS_', {
+        depth: 8,
+        aliases: 10,
+        directives: 10,
+        tokens: 1_000,
+        cost: 5_000,
+        defaultListSize: 10,
+        maxPageSize: 100,
       }),
       rate: {
         anonymous: rate('ANONYMOUS', 120),

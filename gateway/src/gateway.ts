@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { maskError } from '@portico/kit';
+import { maskedErrorLogPlugin, maskError, type Logger } from '@portico/kit';
 import { authorizationPlugin } from './auth/authorization-plugin';
 import { createPrincipalStatus, type PrincipalStatus } from './auth/principal-status';
 import { createOperationAuthorizer, type OperationAuthorizer } from './auth/operation-authorizer';
@@ -10,6 +10,7 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { SignedClaimsDataSource } from './subgraph-data-source';
 import { suggestionsPlugin } from './limits/suggestions-plugin';
+import { responseErrorsPlugin } from './response-errors-plugin';
 import type { GraphQLSchema } from 'graphql';
 
 export interface PorticoGateway {
@@ -20,10 +21,14 @@ export interface PorticoGateway {
   /** The client-facing schema once loaded (document cost needs field types). */
   apiSchema(): GraphQLSchema | undefined;
   principalStatus: PrincipalStatus;
+  /** The directive checker once the supergraph is loaded. */
+  authorizer(): OperationAuthorizer | undefined;
+  /** Why the supergraph's directives could not be read, if they could not. */
+  authorizerError(): Error | undefined;
 }
 
 /** Apollo Server 5 + @apollo/gateway on the checked-in supergraph, with Portico's authorization. */
-export function createGateway(config: GatewayConfig): PorticoGateway {
+export function createGateway(config: GatewayConfig, logger: Logger): PorticoGateway {
   if (config.telemetryDisabled) {
     // @apollo/gateway ≥ 2.14 reads this variable itself when constructed, so
     // the setting from loadConfig is handed over through the environment.
@@ -47,9 +52,17 @@ export function createGateway(config: GatewayConfig): PorticoGateway {
     },
   });
   let authorizer: OperationAuthorizer | undefined;
+  let authorizerError: Error | undefined;
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema: loaded }) => {
-    authorizer = createOperationAuthorizer(coreSupergraphSdl);
+    // A supergraph without Portico's directive definitions would leave every
+    // request refused; the error is kept so the start can fail with it.
+    try {
+      authorizer = createOperationAuthorizer(coreSupergraphSdl);
+      authorizerError = undefined;
+    } catch (error) {
+      authorizerError = error instanceof Error ? error : new Error(String(error));
+    }
     apiSchema = loaded;
   });
   const principalStatus = createPrincipalStatus({
@@ -67,8 +80,18 @@ export function createGateway(config: GatewayConfig): PorticoGateway {
     plugins: [
       authorizationPlugin(() => authorizer, principalStatus.check),
       suggestionsPlugin(config.limits.suggestionsFor),
+      responseErrorsPlugin(logger),
+      maskedErrorLogPlugin<GatewayContext>(logger),
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  return { apollo, gateway, subgraphUrls, apiSchema: () => apiSchema, principalStatus };
+  return {
+    apollo,
+    gateway,
+    subgraphUrls,
+    apiSchema: () => apiSchema,
+    principalStatus,
+    authorizer: () => authorizer,
+    authorizerError: () => authorizerError,
+  };
 }

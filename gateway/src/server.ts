@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import {
+  ANONYMOUS,
   closeGracefully,
   createCounterStore,
+  createLogger,
   ErrorCode,
   executeGraphQLRequest,
   httpStatusFor,
@@ -13,14 +15,19 @@ import {
   sendJson,
   type Principal,
 } from '@portico/kit';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
 import type { GatewayConfig } from './config';
+import type { GatewayContext, RequestTrace } from './context';
 import { createGateway } from './gateway';
 import type { PrincipalStatusStats } from './auth/principal-status';
+import { applyCors } from './http/cors';
+import { createIde } from './http/ide';
+import { sendRefusal } from './http/refusal';
 import { checkDocumentLimits } from './limits/document-limits';
-import { usesIntrospection } from './limits/introspection';
+import { usesIntrospection, withoutSuggestions } from './limits/introspection';
 import { RateLimiter } from './limits/rate-limiter';
+import { variableErrors } from './limits/variables';
 
 export interface RunningGateway {
   url: string;
@@ -60,81 +67,169 @@ function serviceUnavailable(res: ServerResponse, subgraph: string | undefined): 
   );
 }
 
-function refuse(
-  res: ServerResponse,
-  code: ErrorCode,
-  message: string,
-  extra: object = {},
-  headers: Record<string, string> = {},
-) {
-  const body = { errors: [{ message, extensions: { code, ...extra } }] };
-  sendJson(res, httpStatusFor(code), body, headers);
+/** The id a log line names a principal by (the anonymous have none). */
+function principalId(principal: Principal): string | undefined {
+  switch (principal.kind) {
+    case 'contact':
+      return principal.contactId;
+    case 'staff':
+      return principal.staffUserId;
+    case 'partner':
+      return principal.clientId;
+    default:
+      return undefined;
+  }
+}
+
+/** GET carries variables as a JSON string; anything that does not decode is left to Apollo Server. */
+function variablesOf(raw: unknown): Record<string, unknown> {
+  let value = raw;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return {};
+    }
+  }
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 /**
  * The gateway's HTTP server. Order of checks on /graphql, cheapest first and
- * all before any subgraph is called: token → rate limit → body size →
+ * all before any subgraph is called: CORS → token → rate limit → body size →
  * batching → document limits (tokens, depth, aliases, directives, cost) →
- * introspection policy → Apollo (directive authorization, planning, execution).
+ * variables → introspection policy → Apollo (directive authorization,
+ * planning, execution). Every refusal is a GraphQL response with
+ * `extensions.code`, and every request leaves one log line.
  */
 export async function startGateway(
   config: GatewayConfig,
-  options: { verifyToken?: TokenVerifier } = {},
+  options: { verifyToken?: TokenVerifier; writeLog?: (line: string) => void } = {},
 ): Promise<RunningGateway> {
-  const { apollo, subgraphUrls, apiSchema, principalStatus } = createGateway(config);
+  const logger = createLogger('gateway', config.logLevel, options.writeLog);
+  const ide = config.ide ? createIde() : undefined;
+  const gatewayParts = createGateway(config, logger);
+  const { apollo, subgraphUrls, apiSchema, principalStatus } = gatewayParts;
   await apollo.start();
+  const authorizerError = gatewayParts.authorizerError();
+  if (authorizerError || !gatewayParts.authorizer()) {
+    principalStatus.close();
+    await apollo.stop();
+    throw new Error(
+      `${config.supergraphPath} cannot be authorized against: ${authorizerError?.message ?? 'no schema loaded'}`,
+    );
+  }
   const verifyToken = options.verifyToken ?? createTokenVerifier(config.auth);
   const counters = createCounterStore(config.redisUrl, `${config.redisPrefix}gateway:`);
   if (!(await counters.ready(5_000))) {
-    process.stderr.write('gateway: Redis not reachable yet; rate limits are off until it is\n');
+    logger.warn('Redis not reachable yet; rate limits are off until it is');
   }
   const rateLimiter = new RateLimiter(counters, config.limits.rate, (error) => {
-    process.stderr.write(
-      `gateway: rate-limit store unavailable, letting request through: ${String(error)}\n`,
-    );
+    logger.warn('rate-limit store unavailable, letting request through', {
+      error: String(error),
+    });
   });
   let draining = false;
 
+  /** A mutation every root field of which anonymous callers may run (sign-in, refresh, …). */
+  const needsNoSignIn = (
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown>,
+  ): boolean => {
+    const operations = document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    const operation = operationName
+      ? operations.find((op) => op.name?.value === operationName)
+      : operations.length === 1
+        ? operations[0]
+        : undefined;
+    const authorizer = gatewayParts.authorizer();
+    if (operation?.operation !== 'mutation' || !authorizer) return false;
+    return (
+      authorizer.authorize({ document, operationName, variables, principal: ANONYMOUS }) === null
+    );
+  };
+
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
+    const started = performance.now();
     res.setHeader('x-request-id', requestId);
     const clientAddress = clientAddressOf(req, config.http.trustProxy);
-    let principal: Principal;
+    const trace: RequestTrace = { subgraphCalls: [], errorCodes: [] };
+    const context: GatewayContext = { principal: ANONYMOUS, requestId, clientAddress, trace };
+    // 'close' rather than 'finish': a client that hangs up is logged too.
+    res.once('close', () => {
+      logger.info('request', {
+        requestId,
+        operationName: trace.operationName,
+        principal: context.principal.kind,
+        principalId: principalId(context.principal),
+        status: res.statusCode,
+        outcome: !res.writableFinished
+          ? 'aborted'
+          : trace.errorCodes.length > 0
+            ? trace.errorCodes.join(',')
+            : 'ok',
+        ms: Math.round(performance.now() - started),
+        subgraphCalls: trace.subgraphCalls,
+      });
+    });
+    const refuse = (
+      status: number,
+      code: string,
+      message: string,
+      extra: object = {},
+      headers: Record<string, string> = {},
+    ) => {
+      trace.errorCodes.push(code);
+      sendRefusal(req, res, status, { message, extensions: { code, ...extra } }, headers);
+    };
+
+    // A token that does not verify is refused, except on the operations that
+    // need no sign-in: a client holding an expired access token must still
+    // be able to refresh it or sign in again. Those run as anonymous.
+    let tokenRefusal: GraphQLError | undefined;
     try {
-      principal = await verifyToken(req.headers.authorization);
+      context.principal = await verifyToken(req.headers.authorization);
     } catch (error) {
-      req.resume();
-      if (error instanceof GraphQLError) {
+      if (!(error instanceof GraphQLError)) throw error;
+      if (error.extensions.code !== ErrorCode.Unauthenticated) {
+        req.resume();
         const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 401;
-        sendGraphQLError(res, status, String(error.extensions.code), error.message);
+        refuse(status, String(error.extensions.code), error.message);
         return;
       }
-      throw error;
+      tokenRefusal = error;
     }
+    const { principal } = context;
     const rate = await rateLimiter.check(principal, clientAddress);
     if (!rate.allowed) {
       req.resume();
       refuse(
-        res,
+        429,
         ErrorCode.RateLimited,
         `Too many requests; retry in ${rate.retryAfterSeconds} s`,
-        {
-          limit: rate.limit,
-          retryAfter: rate.retryAfterSeconds,
-        },
+        { limit: rate.limit, retryAfter: rate.retryAfterSeconds },
         { 'retry-after': String(rate.retryAfterSeconds) },
       );
       return;
     }
+    const refuseToken = () => {
+      refuse(401, ErrorCode.Unauthenticated, tokenRefusal?.message ?? 'Access token is not valid');
+    };
     const read = await readGraphQLBody(req, config.http.bodyLimitBytes);
     if (!read.ok) {
-      sendGraphQLError(res, read.status, read.code, read.message);
+      refuse(read.status, read.code, read.message);
       return;
     }
     const body = read.body;
     if (Array.isArray(body)) {
       refuse(
-        res,
+        400,
         ErrorCode.BatchingDisabled,
         'Batched requests are not accepted; send one operation per request',
       );
@@ -144,15 +239,22 @@ export async function startGateway(
       body && typeof body === 'object'
         ? (body as { query?: unknown; operationName?: unknown; variables?: unknown })
         : Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams);
-    if (typeof params.query === 'string') {
+    const operationName =
+      typeof params.operationName === 'string' ? params.operationName : undefined;
+    trace.operationName = operationName;
+    if (typeof params.query !== 'string') {
+      if (tokenRefusal) {
+        refuseToken();
+        return;
+      }
+    } else {
       const limits =
-        principal.kind === 'partner' ? config.limits.partner : config.limits.firstParty;
-      const variables =
-        params.variables && typeof params.variables === 'object'
-          ? (params.variables as Record<string, unknown>)
-          : {};
-      const operationName =
-        typeof params.operationName === 'string' ? params.operationName : undefined;
+        principal.kind === 'partner'
+          ? config.limits.partner
+          : principal.kind === 'anonymous'
+            ? config.limits.anonymous
+            : config.limits.firstParty;
+      const variables = variablesOf(params.variables);
       const checked = checkDocumentLimits(
         params.query,
         operationName,
@@ -161,9 +263,39 @@ export async function startGateway(
         apiSchema(),
       );
       if ('violation' in checked) {
+        if (tokenRefusal) {
+          refuseToken();
+          return;
+        }
         const { code, message, limit } = checked.violation;
-        refuse(res, code, message, { limit });
+        refuse(httpStatusFor(code), code, message, { limit });
         return;
+      }
+      if (
+        tokenRefusal &&
+        !(checked.document && needsNoSignIn(checked.document, operationName, variables))
+      ) {
+        refuseToken();
+        return;
+      }
+      if (checked.document) {
+        const invalid = variableErrors(apiSchema(), checked.document, operationName, variables);
+        if (invalid) {
+          trace.errorCodes.push(ErrorCode.BadUserInput);
+          // graphql-js suggests field names ("Did you mean …?"); only to
+          // principals allowed suggestions, as on every other error.
+          const suggest = config.limits.suggestionsFor.has(principal.kind);
+          sendRefusal(
+            req,
+            res,
+            400,
+            invalid.map((message) => ({
+              message: suggest ? message : withoutSuggestions(message),
+              extensions: { code: ErrorCode.BadUserInput },
+            })),
+          );
+          return;
+        }
       }
       if (
         checked.document &&
@@ -171,7 +303,7 @@ export async function startGateway(
         usesIntrospection(checked.document)
       ) {
         refuse(
-          res,
+          400,
           ErrorCode.IntrospectionDisabled,
           'Introspection is not available to this client',
         );
@@ -180,15 +312,12 @@ export async function startGateway(
     }
     res.setHeader('x-ratelimit-limit', String(rate.limit));
     res.setHeader('x-ratelimit-remaining', String(rate.remaining));
-    await executeGraphQLRequest(apollo, req, res, body, async () => ({
-      principal,
-      requestId,
-      clientAddress,
-    }));
+    await executeGraphQLRequest(apollo, req, res, body, async () => context);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (applyCors(req, res, config.http.corsOrigins)) return;
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
       return;
@@ -198,11 +327,17 @@ export async function startGateway(
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       return;
     }
-    if (path?.startsWith('/files/') && req.method === 'GET') {
+    if (ide?.handle(req, res, path)) return;
+    if (path === '/' && ide && req.method === 'GET') {
+      res.writeHead(302, { location: '/graphql', 'content-length': '0' });
+      res.end();
+      return;
+    }
+    if (path.startsWith('/files/') && req.method === 'GET') {
       await proxyFile(req, res, path);
       return;
     }
-    if (path?.startsWith('/webhooks/') && req.method === 'POST') {
+    if (path.startsWith('/webhooks/') && req.method === 'POST') {
       await proxyWebhook(req, res, path);
       return;
     }
@@ -236,14 +371,15 @@ export async function startGateway(
       clientAddressOf(req, config.http.trustProxy),
     );
     if (!rate.allowed) {
-      refuse(
+      sendRefusal(
+        req,
         res,
-        ErrorCode.RateLimited,
-        `Too many requests; retry in ${rate.retryAfterSeconds} s`,
-        {},
+        429,
         {
-          'retry-after': String(rate.retryAfterSeconds),
+          message: `Too many requests; retry in ${rate.retryAfterSeconds} s`,
+          extensions: { code: ErrorCode.RateLimited, retryAfter: rate.retryAfterSeconds },
         },
+        { 'retry-after': String(rate.retryAfterSeconds) },
       );
       return;
     }

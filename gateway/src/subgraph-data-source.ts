@@ -101,9 +101,29 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
   constructor(options: { name: string; url: string; claimsSecret: string; timeoutMs: number }) {
     super({ url: options.url, fetcher: createSubgraphFetcher(options.name, options.timeoutMs) });
     this.claimsSecret = options.claimsSecret;
+    this.subgraphName = options.name;
   }
 
   private claimsSecret: string;
+  private subgraphName: string;
+
+  /** Times each call of a client request, for that request's log line. */
+  override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    const started = performance.now();
+    try {
+      return await super.process(options);
+    } finally {
+      // Health checks and schema loads carry no client request.
+      if ('context' in options && options.context) {
+        options.context.trace?.subgraphCalls.push({
+          subgraph: this.subgraphName,
+          ms: Math.round(performance.now() - started),
+        });
+      }
+    }
+  }
 
   override willSendRequest({
     request,

@@ -68,6 +68,8 @@ export async function startTestStack(
     gatewayEnv?: Record<string, string>;
     accountsEnv?: Record<string, string>;
     billingEnv?: Record<string, string>;
+    /** Receives the gateway's JSON log lines (otherwise only warnings and errors are printed). */
+    gatewayLog?: (line: string) => void;
   } = {},
 ): Promise<TestStack> {
   const accounts = await startTestAccounts(target, options.accountsEnv);
@@ -98,8 +100,10 @@ export async function startTestStack(
       AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
       AUTH_REVOCATIONS_URL: accounts.running.url.replace(/\/graphql$/, REVOCATIONS_PATH),
       GATEWAY_SHUTDOWN_GRACE_MS: '2000',
+      LOG_LEVEL: options.gatewayLog ? 'info' : 'warn',
       ...options.gatewayEnv,
     }),
+    options.gatewayLog ? { writeLog: options.gatewayLog } : {},
   );
   const query: TestStack['query'] = async (text, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };

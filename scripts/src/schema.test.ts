@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kind, parse, print, type DirectiveNode } from 'graphql';
+import { buildSchema, Kind, parse, print, type DirectiveNode } from 'graphql';
 import { buildSchemaFiles } from './schema';
 
 const AUTHZ = new Set(['signedIn', 'staff', 'scopes', 'customerScoped']);
@@ -67,5 +67,16 @@ describe('checked-in schema files', () => {
     }
     expect(mismatches).toEqual([]);
     expect(supergraph.get('Payment')).toEqual(['@scopes(all: ["payments:read"])']);
+  });
+
+  it('publish the client schema without federation internals, for code generators', () => {
+    const api = readFileSync(join(SCHEMA_DIR, 'api.graphql'), 'utf8');
+    expect(api).not.toMatch(/join__|link__|_Entity|_Service|@link|@key/);
+    const schema = buildSchema(api);
+    expect(schema.getQueryType()?.getFields()).toHaveProperty('invoice');
+    expect(schema.getMutationType()?.getFields()).toHaveProperty('signIn');
+    expect(schema.getType('Invoice')?.description).toBe(
+      'An invoice sent to a customer. Drafts are visible to staff only.',
+    );
   });
 });

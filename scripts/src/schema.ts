@@ -1,10 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { composeSupergraph, readSupergraphManifest, type FederatedSchema } from '@portico/kit';
+import {
+  composeSupergraph,
+  printApiSchema,
+  readSupergraphManifest,
+  type FederatedSchema,
+} from '@portico/kit';
 
 /**
- * Prints each subgraph's SDL to schema/subgraphs/<name>.graphql and composes
- * schema/supergraph.graphql. With --check, writes nothing and exits 1 when a
+ * Prints each subgraph's SDL to schema/subgraphs/<name>.graphql, composes
+ * schema/supergraph.graphql and prints schema/api.graphql, the schema clients
+ * see (what code generators are pointed at). With --check, writes nothing and exits 1 when a
  * checked-in file differs from what the code produces.
  */
 export async function buildSchemaFiles(schemaDir: string): Promise<Map<string, string>> {
@@ -18,7 +24,9 @@ export async function buildSchemaFiles(schemaDir: string): Promise<Map<string, s
     files.set(join('subgraphs', `${entry.name}.graphql`), `${sdl.trim()}\n`);
     subgraphs.push({ name: entry.name, sdl, routingUrl: entry.routingUrl });
   }
-  files.set('supergraph.graphql', `${composeSupergraph(subgraphs).trim()}\n`);
+  const supergraph = `${composeSupergraph(subgraphs).trim()}\n`;
+  files.set('supergraph.graphql', supergraph);
+  files.set('api.graphql', `${printApiSchema(supergraph).trim()}\n`);
   return files;
 }
 

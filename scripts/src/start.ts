@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readInt, readSupergraphManifest, type Env } from '@portico/kit';
+import { readSupergraphManifest } from '@portico/kit';
+import { checkPortFree, loadStartConfig } from './start-config';
 import { DEMO_SIGN_INS } from '@portico/accounts';
 
 /**
@@ -11,20 +12,6 @@ import { DEMO_SIGN_INS } from '@portico/accounts';
  * runs as its own process, as in production.
  */
 const ROOT = resolve(__dirname, '..', '..');
-
-interface StartConfig {
-  dataDir: string;
-  gatewayPort: number;
-  host: string;
-}
-
-function loadStartConfig(env: Env): StartConfig {
-  return {
-    dataDir: resolve(ROOT, env.PORTICO_DATA_DIR || 'data'),
-    gatewayPort: readInt(env, 'GATEWAY_PORT', 4000, { min: 1, max: 65535 }),
-    host: '127.0.0.1',
-  };
-}
 
 /** One secret per installation, kept in ./data so services restarted alone still agree. */
 function claimsSecret(dataDir: string): string {
@@ -53,7 +40,14 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: numbe
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const config = loadStartConfig(process.env);
+  const subgraphs = readSupergraphManifest(join(ROOT, 'schema'));
+  const config = loadStartConfig(ROOT, process.env, subgraphs);
+  // Before anything starts: a readiness probe answered by a process that
+  // already holds a port would otherwise print "ready" for a stack that is not ours.
+  for (const [name, port] of config.subgraphPorts) {
+    await checkPortFree(config.host, port, name, `${name.toUpperCase()}_PORT`);
+  }
+  await checkPortFree(config.host, config.gatewayPort, 'gateway', 'GATEWAY_PORT');
   mkdirSync(config.dataDir, { recursive: true });
   const secret = claimsSecret(config.dataDir);
   const children: ChildProcess[] = [];
@@ -86,13 +80,16 @@ async function main(): Promise<void> {
     return child;
   };
 
-  const subgraphs = readSupergraphManifest(join(ROOT, 'schema'));
-  const accounts = subgraphs.find((s) => s.name === 'accounts');
-  if (!accounts) throw new Error('schema/supergraph.yaml has no accounts subgraph');
+  // Events between services over each producer's own feed (no broker).
+  const accountsFeedUrl = `http://${config.host}:${config.subgraphPorts.get('accounts')}/internal/events`;
   const subgraphEnv: Record<string, string> = {};
+  const subgraphUrls = new Map<string, string>();
   await Promise.all(
     subgraphs.map(async (subgraph) => {
       const url = new URL(subgraph.routingUrl);
+      url.hostname = config.host;
+      url.port = String(config.subgraphPorts.get(subgraph.name));
+      subgraphUrls.set(subgraph.name, url.toString());
       const child = launch(
         subgraph.name,
         join(ROOT, 'services', subgraph.name, 'dist', 'main.js'),
@@ -103,26 +100,25 @@ async function main(): Promise<void> {
           AUTH_CLAIMS_SECRET: secret,
           AUTH_SIGNING_KEY_FILE: join(config.dataDir, 'keys', 'accounts-signing-key.pem'),
           SEED_DEMO: 'true',
-          // Events between services over each producer's own feed (no broker).
-          EVENTS_FEED_ACCOUNTS_URL: new URL('/internal/events', accounts.routingUrl).toString(),
+          PUBLIC_BASE_URL: config.publicBaseUrl,
+          EVENTS_FEED_ACCOUNTS_URL: accountsFeedUrl,
         },
       );
-      subgraphEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = subgraph.routingUrl;
+      subgraphEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = url.toString();
       await waitUntilReady(new URL('/readyz', url).toString(), child, 30_000);
     }),
   );
+  const accountsUrl = subgraphUrls.get('accounts');
+  if (!accountsUrl) throw new Error('schema/supergraph.yaml has no accounts subgraph');
   const gatewayUrl = `http://${config.host}:${config.gatewayPort}/graphql`;
   const gateway = launch('gateway', join(ROOT, 'gateway', 'dist', 'main.js'), {
     HTTP_HOST: config.host,
     HTTP_PORT: String(config.gatewayPort),
     GATEWAY_SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
     AUTH_CLAIMS_SECRET: secret,
-    AUTH_JWKS_URL: new URL('/.well-known/jwks.json', accounts.routingUrl).toString(),
-    AUTH_PRINCIPAL_STATUS_URL: new URL(
-      '/internal/principal-status',
-      accounts.routingUrl,
-    ).toString(),
-    AUTH_REVOCATIONS_URL: new URL('/internal/revocations', accounts.routingUrl).toString(),
+    AUTH_JWKS_URL: new URL('/.well-known/jwks.json', accountsUrl).toString(),
+    AUTH_PRINCIPAL_STATUS_URL: new URL('/internal/principal-status', accountsUrl).toString(),
+    AUTH_REVOCATIONS_URL: new URL('/internal/revocations', accountsUrl).toString(),
     ...subgraphEnv,
   });
   await waitUntilReady(gatewayUrl.replace(/\/graphql$/, '/readyz'), gateway, 30_000);
@@ -131,6 +127,7 @@ async function main(): Promise<void> {
     '',
     `Portico is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     `  GraphQL gateway: ${gatewayUrl}`,
+    `  GraphiQL:        ${gatewayUrl} in a browser`,
     `  Data:            ${config.dataDir}`,
     '',
     'Demo sign-ins (mutation → email / password):',

@@ -3,6 +3,8 @@ import {
   isListType,
   isNonNullType,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   parse,
   visit,
   type DocumentNode,
@@ -15,8 +17,8 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { ErrorCode } from '@portico/kit';
 import { coerceVariables, fieldArgumentValues } from '../auth/argument-values';
+import { ErrorCode } from '@portico/kit';
 
 /** Limits for one class of principal; partners get stricter ones than first-party apps. */
 export interface DocumentLimits {
@@ -27,6 +29,12 @@ export interface DocumentLimits {
   cost: number;
   /** Assumed length of a list field without a `first`/`last` argument, for cost. */
   defaultListSize: number;
+  /**
+   * The largest page any list field serves (Portico's lists take 1 to 100).
+   * A larger `first` is priced at this size and left to the subgraph, whose
+   * "first must be between 1 and 100" says what is wrong; a cost refusal did not.
+   */
+  maxPageSize: number;
 }
 
 export interface LimitViolation {
@@ -98,6 +106,7 @@ export function checkDocumentLimits(
     schema,
     limits.defaultListSize,
     variables,
+    limits.maxPageSize,
   );
   const checks: Array<[keyof DocumentMeasure, ErrorCode, string]> = [
     ['depth', ErrorCode.DepthLimitExceeded, 'Query is nested deeper than'],
@@ -126,6 +135,7 @@ export function measureDocument(
   schema: GraphQLSchema | undefined,
   defaultListSize: number,
   variables: Record<string, unknown> = {},
+  maxPageSize = Number.MAX_SAFE_INTEGER,
 ): DocumentMeasure {
   let directives = 0;
   visit(document, {
@@ -200,18 +210,27 @@ export function measureDocument(
     ): number => {
       if (field.alias) aliases += 1;
       if (!field.selectionSet) return 1;
-      const definition = parentType?.getFields?.()[field.name.value];
+      const definition = fieldDefinition(parentType, field.name.value);
       const childType = definition ? getNamedType(definition.type) : undefined;
-      const requested = pageSizeArgument(field, definition, variableValues);
+      const requested = pageSizeArgument(field, definition, variableValues, maxPageSize);
+      // `__Type.ofType` unwraps a list or non-null wrapper: a chain of them
+      // ends after as many steps as the type has wrappers, whatever the
+      // document asks. The standard introspection query nests it nine deep
+      // (graphql-js's getIntrospectionQuery), which a plain depth count
+      // refused for every IDE and code generator.
+      const unwrapsType = field.name.value === 'ofType' && typeName(parentType) === '__Type';
       const walkChildren = (size: number | null) =>
         walk(
           field.selectionSet as SelectionSetNode,
           childType as FieldOwner,
-          level + 1,
+          unwrapsType ? level : level + 1,
           seen,
           size,
         );
-      if (definition && returnsList(definition.type)) {
+      // Introspection lists are not priced by length (the schema bounds
+      // them, and the standard query would cost more than a partner may
+      // spend); depth still bounds how they nest.
+      if (definition && returnsList(definition.type) && !typeName(parentType).startsWith('__')) {
         // A list's length: its own page argument, else the page size asked
         // for on the connection field above it, else the default.
         return 1 + (requested ?? pageSize ?? defaultListSize) * walkChildren(null);
@@ -229,10 +248,27 @@ export function measureDocument(
 type FieldOwner =
   { getFields?: () => Record<string, GraphQLField<unknown, unknown>> } | null | undefined;
 
+/** The field's definition, the introspection entry points included (they are in no type's fields). */
+function fieldDefinition(
+  parentType: FieldOwner,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
+  if (name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+  if (name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+  return parentType?.getFields?.()[name];
+}
+
+function typeName(type: FieldOwner): string {
+  return (type as { name?: string } | null | undefined)?.name ?? '';
+}
+
 function returnsList(type: GraphQLOutputType): boolean {
   const inner = isNonNullType(type) ? type.ofType : type;
   return isListType(inner);
 }
+
+/** GraphQL's Int: a value outside it is a validation error, reported as such by Apollo Server. */
+const MAX_GRAPHQL_INT = 2 ** 31 - 1;
 
 const PAGE_SIZE_ARGUMENTS = ['first', 'last', 'limit'];
 
@@ -240,6 +276,7 @@ function pageSizeArgument(
   field: FieldNode,
   definition: GraphQLField<unknown, unknown> | undefined,
   variables: Record<string, unknown>,
+  maxPageSize: number,
 ): number | null {
   if (definition) {
     let args: Record<string, unknown> | null = null;
@@ -251,7 +288,9 @@ function pageSizeArgument(
     if (args) {
       for (const name of PAGE_SIZE_ARGUMENTS) {
         const value = args[name];
-        if (typeof value === 'number' && Number.isInteger(value)) return Math.max(1, value);
+        if (typeof value === 'number' && Number.isInteger(value)) {
+          return Math.min(maxPageSize, Math.max(1, value));
+        }
       }
       return null;
     }
@@ -259,7 +298,9 @@ function pageSizeArgument(
   for (const arg of field.arguments ?? []) {
     if (PAGE_SIZE_ARGUMENTS.includes(arg.name.value)) {
       const value = intValue(arg.value, variables);
-      if (value !== null) return Math.max(1, value);
+      if (value !== null && Math.abs(value) <= MAX_GRAPHQL_INT) {
+        return Math.min(maxPageSize, Math.max(1, value));
+      }
     }
   }
   return null;

@@ -70,6 +70,11 @@ const PUBLIC_CODES = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** True for codes whose messages reach clients as they are; anything else is masked. */
+export function isPublicErrorCode(code: unknown): boolean {
+  return typeof code === 'string' && PUBLIC_CODES.has(code);
+}
+
 /** A client-facing error with a stable code; `httpStatus` only for pre-execution refusals. */
 export function codedError(
   code: ErrorCode,

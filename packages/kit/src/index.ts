@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 export * from './config';
 export * from './errors';
+export * from './log';
 export * from './auth/principal';
 export * from './auth/claims';
 export * from './auth/access-token';

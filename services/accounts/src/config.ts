@@ -3,6 +3,8 @@ import {
   readClaimsSecret,
   SUBGRAPH_KEEP_ALIVE_MS,
   readBool,
+  readLogLevel,
+  type LogLevel,
   readDbConfig,
   readInt,
   readOptionalString,
@@ -42,6 +44,7 @@ export interface AccountsConfig {
   };
   /** Seed the demo customers, contacts and staff admin into an empty database. */
   seedDemo: boolean;
+  logLevel: LogLevel;
 }
 
 function readMailConfig(env: Env): MailConfig {
@@ -105,5 +108,6 @@ export function loadConfig(env: Env): AccountsConfig {
       resetTtlMs: readInt(env, 'PORTAL_RESET_TTL_MINUTES', 60, { min: 5, max: 24 * 60 }) * 60_000,
     },
     seedDemo: readBool(env, 'SEED_DEMO', false),
+    logLevel: readLogLevel(env),
   };
 }

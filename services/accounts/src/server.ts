@@ -80,6 +80,7 @@ export async function startAccounts(
       host: config.http.host,
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,
+      logLevel: config.logLevel,
       createContext: (meta) => createContext(services, meta),
       internalRoutes: {
         [PRINCIPAL_STATUS_PATH]: async (body) => ({

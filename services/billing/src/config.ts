@@ -1,6 +1,8 @@
 import {
   readBool,
   readEventsConfig,
+  readLogLevel,
+  type LogLevel,
   readClaimsSecret,
   readDbConfig,
   readEnum,
@@ -36,6 +38,7 @@ export interface BillingConfig {
    */
   paymentsReconcile: { intervalMs: number; pendingAfterMs: number };
   seedDemo: boolean;
+  logLevel: LogLevel;
 }
 
 export function loadConfig(env: Env): BillingConfig {
@@ -71,5 +74,6 @@ export function loadConfig(env: Env): BillingConfig {
       }),
     },
     seedDemo: readBool(env, 'SEED_DEMO', false),
+    logLevel: readLogLevel(env),
   };
 }

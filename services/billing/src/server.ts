@@ -81,6 +81,7 @@ export async function startBilling(
       host: config.http.host,
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,
+      logLevel: config.logLevel,
       createContext: (meta) => createContext(services, meta),
       routes: documentRoutes(services),
       internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },

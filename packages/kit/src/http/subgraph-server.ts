@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { CLAIMS_HEADER, verifyClaims } from '../auth/claims';
 import type { BaseContext, RequestMeta } from '../auth/context';
 import { ErrorCode, maskError } from '../errors';
+import { createLogger, maskedErrorLogPlugin, type LogLevel } from '../log';
 import {
   handleGraphQLRequest,
   readGraphQLBody,
@@ -45,6 +46,10 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   isReady?: () => Promise<boolean>;
   /** Idle keep-alive socket lifetime; defaults to SUBGRAPH_KEEP_ALIVE_MS. */
   keepAliveMs?: number;
+  /** `LOG_LEVEL` of the JSON log on stdout; masked errors are logged at `error`. */
+  logLevel?: LogLevel;
+  /** Where log lines go; stdout by default. */
+  writeLog?: (line: string) => void;
 }
 
 export interface SubgraphStats {
@@ -67,13 +72,18 @@ export interface RunningSubgraph {
 export async function startSubgraphServer<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningSubgraph> {
+  const logger = createLogger(options.name, options.logLevel ?? 'info', options.writeLog);
   const apollo = new ApolloServer<C>({
     schema: options.schema,
     formatError: maskError,
     includeStacktraceInErrorResponses: false,
     // Only reachable with gateway claims, so introspection is no leak here.
     introspection: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      maskedErrorLogPlugin<C>(logger),
+    ],
   });
   await apollo.start();
   const stats: SubgraphStats = { executed: 0, refused: 0, internal: 0 };

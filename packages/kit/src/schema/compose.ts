@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
+import { parse, printSchema } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 
 export interface SubgraphEntry {
@@ -36,4 +37,13 @@ export function composeSupergraph(
     throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
   }
   return result.supergraphSdl;
+}
+
+/**
+ * The schema clients see, printed from a composed supergraph: no `join__*` or
+ * `link__*` types, no federation directives, descriptions kept. Code
+ * generators and IDEs read it without the gateway running.
+ */
+export function printApiSchema(supergraphSdl: string): string {
+  return printSchema(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema());
 }

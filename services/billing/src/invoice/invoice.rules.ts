@@ -21,14 +21,22 @@ export function parseDate(value: string, field: string): string {
   return value;
 }
 
+/** A non-negative decimal with at most `decimals` places; each way of failing says which. */
 function parseScaled(value: string, decimals: number, field: string, max?: number): number {
-  const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(value.trim());
-  if (!match || (match[2] ?? '').length > decimals) {
-    throw badInput(`${field} must be a number with at most ${decimals} decimals`, field);
+  const trimmed = value.trim();
+  const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(trimmed);
+  if (!match) {
+    if (/^-\s*\d+(?:\.\d+)?$/.test(trimmed)) throw badInput(`${field} must not be negative`, field);
+    throw badInput(`${field} must be a decimal number like "1.5"`, field);
+  }
+  if ((match[2] ?? '').length > decimals) {
+    throw badInput(`${field} has at most ${decimals} decimals`, field);
   }
   const scaled =
     Number(match[1]) * 10 ** decimals + Number((match[2] ?? '').padEnd(decimals, '0') || '0');
-  if (max !== undefined && scaled > max) throw badInput(`${field} is out of range`, field);
+  if (max !== undefined && scaled > max) {
+    throw badInput(`${field} must be at most ${max / 10 ** decimals}`, field);
+  }
   return scaled;
 }
 

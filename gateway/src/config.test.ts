@@ -1,0 +1,53 @@
+import { loadConfig } from './config';
+
+const BASE = { AUTH_CLAIMS_SECRET: 'a-test-claims-secret-of-at-least-32-characters' };
+
+describe('gateway configuration', () => {
+  it('reads HTTP_CORS_ORIGINS as exact origins', () => {
+    const config = loadConfig({
+      ...BASE,
+      HTTP_CORS_ORIGINS: 'https://portal.example.com, http://localhost:5173/',
+    });
+    expect([...config.http.corsOrigins]).toEqual([
+      'https://portal.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig(BASE).http.corsOrigins.size).toBe(0);
+  });
+
+  it.each(['*', 'portal.example.com', 'https://portal.example.com/app', 'ftp://files.example.com'])(
+    'refuses %j as a CORS origin, saying what an origin is',
+    (origin) => {
+      expect(() => loadConfig({ ...BASE, HTTP_CORS_ORIGINS: origin })).toThrow(
+        /^HTTP_CORS_ORIGINS: .* is not an origin/,
+      );
+    },
+  );
+
+  it('serves the IDE outside production unless told otherwise', () => {
+    expect(loadConfig(BASE).ide).toBe(true);
+    expect(loadConfig({ ...BASE, NODE_ENV: 'production' }).ide).toBe(false);
+    expect(loadConfig({ ...BASE, NODE_ENV: 'production', GATEWAY_IDE: 'true' }).ide).toBe(true);
+    expect(loadConfig({ ...BASE, GATEWAY_IDE: 'false' }).ide).toBe(false);
+  });
+
+  it('reads LOG_LEVEL and refuses an unknown one', () => {
+    expect(loadConfig(BASE).logLevel).toBe('info');
+    expect(loadConfig({ ...BASE, LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
+    expect(() => loadConfig({ ...BASE, LOG_LEVEL: 'verbose' })).toThrow(
+      'LOG_LEVEL must be one of debug, info, warn, error, silent, got "verbose"',
+    );
+  });
+
+  it('gives callers without a token the strictest document limits', () => {
+    const { limits } = loadConfig(BASE);
+    for (const key of ['depth', 'aliases', 'directives', 'tokens', 'cost'] as const) {
+      expect(limits.anonymous[key]).toBeLessThanOrEqual(limits.partner[key]);
+      expect(limits.anonymous[key]).toBeLessThanOrEqual(limits.firstParty[key]);
+    }
+    expect(limits.anonymous.tokens).toBe(1_000);
+    expect(loadConfig({ ...BASE, LIMITS_ANONYMOUS_TOKENS: '2000' }).limits.anonymous.tokens).toBe(
+      2_000,
+    );
+  });
+});
