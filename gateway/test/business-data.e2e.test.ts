@@ -1,22 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { testing } from '@portico/kit';
 import { startTestStack, type TestStack } from './stack-harness';
-
-/** The token of the newest mail to `address` whose link has `path` in it. */
-async function linkToken(folder: string, address: string, path: string): Promise<string | null> {
-  if (!existsSync(folder)) return null;
-  let token: string | null = null;
-  for (const file of readdirSync(folder).sort()) {
-    const parsed = await simpleParser(readFileSync(join(folder, file)));
-    const to = Array.isArray(parsed.to) ? parsed.to[0]?.text : parsed.to?.text;
-    if (to !== address) continue;
-    const match = new RegExp(`${path}\\?token=([A-Za-z0-9_%-]+)`).exec(parsed.text ?? '');
-    if (match?.[1]) token = decodeURIComponent(match[1]);
-  }
-  return token;
-}
+import { linkToken } from '../../services/accounts/test/mail-folder';
 
 const ADDRESS = {
   line1: 'Rua Augusta 100',

@@ -1,24 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import { startTestStack, type TestStack } from './stack-harness';
+import { linkToken } from '../../services/accounts/test/mail-folder';
 
 const { pdfText } = testing;
-/** The invitation token in the newest mail to `address`. */
-async function linkToken(folder: string, address: string): Promise<string | null> {
-  if (!existsSync(folder)) return null;
-  let token: string | null = null;
-  for (const file of readdirSync(folder).sort()) {
-    const parsed = await simpleParser(readFileSync(join(folder, file)));
-    const to = Array.isArray(parsed.to) ? parsed.to[0]?.text : parsed.to?.text;
-    if (to !== address) continue;
-    const match = /\/accept-invitation\?token=([A-Za-z0-9_%-]+)/.exec(parsed.text ?? '');
-    if (match?.[1]) token = decodeURIComponent(match[1]);
-  }
-  return token;
-}
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -229,7 +214,11 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         { token: admin, variables: { id: contactId } },
       );
       expect(invited.body.errors).toBeUndefined();
-      const token = await linkToken(stack.accounts.mailFolder, 'marta@ribera.example');
+      const token = await linkToken(
+        stack.accounts.mailFolder,
+        'marta@ribera.example',
+        '/accept-invitation',
+      );
       const accepted = await stack.query(
         'mutation ($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { accessToken } }',
         { variables: { input: { token, password: 'olive grove at dawn' } } },

@@ -1,34 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { testing } from '@portico/kit';
 import { startTestStack, type TestStack } from './stack-harness';
-
-interface Mail {
-  to: string;
-  subject: string;
-  text: string;
-  token: string | null;
-}
-
-async function mailsTo(folder: string, address: string): Promise<Mail[]> {
-  if (!existsSync(folder)) return [];
-  const mails: Mail[] = [];
-  for (const file of readdirSync(folder).sort()) {
-    const parsed = await simpleParser(readFileSync(join(folder, file)));
-    const to = Array.isArray(parsed.to) ? parsed.to[0]?.text : parsed.to?.text;
-    if (to !== address) continue;
-    const text = parsed.text ?? '';
-    const match = /token=([A-Za-z0-9_%-]+)/.exec(text);
-    mails.push({
-      to,
-      subject: parsed.subject ?? '',
-      text,
-      token: match?.[1] ? decodeURIComponent(match[1]) : null,
-    });
-  }
-  return mails;
-}
+import { mailsTo, type Mail } from '../../services/accounts/test/mail-folder';
 
 /** Mail sent after the answer (password reset) lands a moment later. */
 async function waitForMails(folder: string, address: string, count: number): Promise<Mail[]> {

@@ -1,21 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { testing, type Principal } from '@portico/kit';
 import { StaffUser } from '../src/staff/staff-user.entity';
+import { linkToken } from './mail-folder';
 import { staffPrincipal, startTestAccounts, type TestAccounts } from './accounts-harness';
 
-async function invitationTokenFor(folder: string, address: string): Promise<string | null> {
-  if (!existsSync(folder)) return null;
-  let token: string | null = null;
-  for (const file of readdirSync(folder).sort()) {
-    const parsed = await simpleParser(readFileSync(join(folder, file)));
-    const to = Array.isArray(parsed.to) ? parsed.to[0]?.text : parsed.to?.text;
-    if (to !== address) continue;
-    const match = /staff\/accept-invitation\?token=([A-Za-z0-9_%-]+)/.exec(parsed.text ?? '');
-    if (match?.[1]) token = decodeURIComponent(match[1]);
-  }
-  return token;
+function invitationTokenFor(folder: string, address: string): Promise<string | null> {
+  return linkToken(folder, address, 'staff/accept-invitation');
 }
 
 describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as const))(
