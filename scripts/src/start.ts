@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSupergraphManifest } from '@portico/kit';
 import { checkPortFree, loadStartConfig } from './start-config';
@@ -48,6 +48,17 @@ async function main(): Promise<void> {
     await checkPortFree(config.host, port, name, `${name.toUpperCase()}_PORT`);
   }
   await checkPortFree(config.host, config.gatewayPort, 'gateway', 'GATEWAY_PORT');
+  // `npm run reset`: fresh demo data. Only once every port was found free, so
+  // no running copy has these databases open; secrets and keys are kept.
+  if (process.argv.includes('--reset')) {
+    for (const subgraph of subgraphs) {
+      for (const suffix of ['', '-wal', '-shm']) {
+        rmSync(join(config.dataDir, `${subgraph.name}.sqlite${suffix}`), { force: true });
+      }
+    }
+    rmSync(join(config.dataDir, 'mail'), { recursive: true, force: true });
+    process.stdout.write(`Demo data in ${config.dataDir} reset\n`);
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const secret = claimsSecret(config.dataDir);
   const children: ChildProcess[] = [];
