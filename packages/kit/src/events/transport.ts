@@ -120,19 +120,22 @@ export function createEventTransport(
 }
 
 /**
- * An error reporter for loops that retry on their own: the first failure is
- * written at once, later ones at most once a minute with a count, so a
- * producer that is down for an hour leaves sixty lines, not thousands.
+ * An error reporter for loops that retry on their own: failures in the first
+ * `quietMs` are only counted (a producer started alongside is not up yet),
+ * then the first is written at once and later ones at most once a minute with
+ * a count, so a producer that is down for an hour leaves sixty lines, not thousands.
  */
 export function throttledLog(
   what: string,
-  write: (line: string) => void = (line) => process.stderr.write(line),
+  options: { quietMs?: number; write?: (line: string) => void } = {},
 ): (error: unknown) => void {
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const quietUntil = Date.now() + (options.quietMs ?? 10_000);
   let lastAt = 0;
   let quiet = 0;
   return (error) => {
     const now = Date.now();
-    if (now - lastAt < 60_000) {
+    if (now < quietUntil || now - lastAt < 60_000) {
       quiet += 1;
       return;
     }
