@@ -47,16 +47,16 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
 
     it("refuses an invoices:read partner the customer's profile and contacts through Invoice", async () => {
       const before = stack.accounts.running.stats.executed + stack.billing.stats.executed;
-      for (const selection of [
-        'customer { companyName }',
-        'customer { contacts { name email } }',
-        'customer { billingAddress { city } }',
+      for (const [selection, scope] of [
+        ['customer { companyName }', 'customers:read'],
+        ['customer { contacts { name email } }', 'contacts:read'],
+        ['customer { billingAddress { city } }', 'customers:read'],
       ]) {
         const response = await stack.query(`{ invoices { nodes { id ${selection} } } }`, {
           token: invoicesOnly,
         });
         expect(response.body.errors).toEqual([
-          { message: 'Missing scope: customers:read', extensions: { code: 'FORBIDDEN' } },
+          { message: `Missing scope: ${scope}`, extensions: { code: 'FORBIDDEN' } },
         ]);
         expect(response.body.data ?? null).toBeNull();
       }
@@ -66,6 +66,32 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         token: invoicesOnly,
       });
       expect(ids.body.errors).toBeUndefined();
+    });
+
+    it("keeps contacts' names and emails behind contacts:read, apart from the customer's profile", async () => {
+      const profileOnly = await stack.partnerToken(['customers:read'], [acmeId]);
+      const withContacts = await stack.partnerToken(['customers:read', 'contacts:read'], [acmeId]);
+      const query = `{ customer(id: "${acmeId}") { companyName contacts { name email } } }`;
+      const before = stack.accounts.running.stats.executed;
+      const refused = await stack.query(query, { token: profileOnly });
+      expect(refused.body.errors).toEqual([
+        { message: 'Missing scope: contacts:read', extensions: { code: 'FORBIDDEN' } },
+      ]);
+      expect(refused.body.data ?? null).toBeNull();
+      expect(stack.accounts.running.stats.executed).toBe(before);
+      const profile = await stack.query(`{ customer(id: "${acmeId}") { companyName } }`, {
+        token: profileOnly,
+      });
+      expect(profile.body.errors).toBeUndefined();
+      const granted = await stack.query(query, { token: withContacts });
+      expect(granted.body.errors).toBeUndefined();
+      const contacts = (granted.body.data as { customer: { contacts: Array<{ email: string }> } })
+        .customer.contacts;
+      expect(contacts.map((c) => c.email)).toContain('alice@acme.example');
+      // The subgraph refuses on its own too, asked directly with the gateway's claims.
+      const direct_ = await direct(stack.accounts.running.url, query, partner(['customers:read']));
+      expect(direct_.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(JSON.stringify(direct_.data ?? null)).not.toContain('@');
     });
 
     it('refuses an invoices:read partner payments, their references and refunds through Invoice', async () => {

@@ -59,7 +59,7 @@ export const TYPE_KINDS: Record<string, Kind> = {
   OrganisationProfile: FREE,
 
   Customer: BY_FIELD,
-  Contact: 'customers:read',
+  Contact: 'contacts:read',
   // An address is the kind of what leads to it: Customer.billingAddress (customers:read)
   // or OrganisationProfile.address (the business's own).
   PostalAddress: FREE,
@@ -106,7 +106,7 @@ export const FIELD_KINDS: Record<string, Kind> = {
   'Customer.updatedAt': 'customers:read',
   // Staff notes: no partner scope grants them.
   'Customer.notes': NO_SCOPE,
-  'Customer.contacts': 'customers:read',
+  'Customer.contacts': 'contacts:read',
   'Customer.invoices': 'invoices:read',
   'Customer.balance': 'invoices:read',
   'Customer.creditNotes': 'invoices:read',

@@ -4,8 +4,9 @@ import { BooleanColumn, EmailColumn, ExactTokenColumn, RequireScopes } from '@po
 
 @ObjectType({ description: 'A person of one customer who may sign in to the portal.' })
 @Directive('@key(fields: "id")')
-// The people of a customer are partner data of customers:read, however reached.
-@RequireScopes('customers:read')
+// The people of a customer (names, emails) are personal data: a partner needs
+// contacts:read for them, however reached, on top of what leads there.
+@RequireScopes('contacts:read')
 @Entity({ name: 'contacts' })
 export class Contact {
   @Field(() => ID)

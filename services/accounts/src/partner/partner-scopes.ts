@@ -1,6 +1,11 @@
-/** Every scope a partner client can be granted. Write scopes imply nothing about read. */
+/**
+ * Every scope a partner client can be granted. Write scopes imply nothing
+ * about read. `contacts:read` is the people of a customer (names, emails):
+ * personal data, granted apart from the company's profile (`customers:read`).
+ */
 export const PARTNER_SCOPES = [
   'customers:read',
+  'contacts:read',
   'invoices:read',
   'invoices:write',
   'payments:read',
