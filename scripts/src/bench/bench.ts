@@ -26,6 +26,7 @@ import {
   type Scale,
 } from './generate-data';
 import { measureGrowth, type GrowthScale } from './growth';
+import { ensureHiveGateway } from './hive-install';
 import { percentile } from './stats';
 
 /**
@@ -302,6 +303,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 async function main(): Promise<void> {
+  ensureHiveGateway();
   const env = process.env;
   const scale: Scale = {
     customers: readInt(env, 'BENCH_CUSTOMERS', SMALL_SCALE.customers, { min: 200 }),

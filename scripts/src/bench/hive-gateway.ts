@@ -1,7 +1,21 @@
-import { createServer } from 'node:http';
-import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { createServer, type RequestListener } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { CLAIMS_HEADER, readInt, readString } from '@portico/kit';
+import { HIVE_DIR } from './hive-install';
 import { unverifiedClaims } from './unverified-claims';
+
+/** The little of the runtime's API the benchmark uses. */
+interface HiveRuntime {
+  createGatewayRuntime(options: {
+    supergraph: string;
+    logging: boolean;
+    transportEntries: Record<string, { location: string }>;
+    propagateHeaders: {
+      fromClientToSubgraphs: (context: { request: Request }) => Record<string, string>;
+    };
+  }): RequestListener & { dispose(): unknown };
+}
 
 /**
  * Configuration (c) of the benchmark: Hive Gateway's runtime (the engine of
@@ -13,6 +27,9 @@ import { unverifiedClaims } from './unverified-claims';
 async function main(): Promise<void> {
   const env = process.env;
   const secret = readString(env, 'AUTH_CLAIMS_SECRET');
+  const { createGatewayRuntime } = createRequire(join(HIVE_DIR, 'package.json'))(
+    '@graphql-hive/gateway-runtime',
+  ) as HiveRuntime;
   const gateway = createGatewayRuntime({
     supergraph: readString(env, 'GATEWAY_SUPERGRAPH_PATH'),
     logging: false,
