@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { encodeClaims, readBool, readInt, testing } from '@portico/kit';
+import { encodeClaims, EVENTS_FEED_PATH, readBool, readInt, testing } from '@portico/kit';
 import {
   loadConfig as loadAccountsConfig,
   openAccountsDatabase,
@@ -159,7 +159,11 @@ async function countStatements(
     { onQuery: count('accounts') },
   );
   const billing = await startBilling(
-    loadBillingConfig({ ...common, DB_SQLITE_PATH: join(dir, 'billing.sqlite') }),
+    loadBillingConfig({
+      ...common,
+      DB_SQLITE_PATH: join(dir, 'billing.sqlite'),
+      EVENTS_FEED_ACCOUNTS_URL: accounts.url.replace(/\/graphql$/, EVENTS_FEED_PATH),
+    }),
     {
       onQuery: count('billing'),
     },
@@ -382,6 +386,7 @@ async function main(): Promise<void> {
       ...common,
       HTTP_PORT: String(ports.billing),
       DB_SQLITE_PATH: join(dir, 'billing.sqlite'),
+      EVENTS_FEED_ACCOUNTS_URL: `http://127.0.0.1:${ports.accounts}${EVENTS_FEED_PATH}`,
     });
     children.push(accountsProcess, billingProcess);
     await waitForHttp(`http://127.0.0.1:${ports.accounts}/readyz`);
