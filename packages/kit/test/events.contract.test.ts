@@ -132,18 +132,15 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
     });
   }
 
+  /**
+   * Applied effects in the order they were applied: the table has no key, and
+   * both databases return its rows in insertion order for this plain scan.
+   */
   async function effects(): Promise<Effect[]> {
     const rows = (await consumerDb.dataSource.query(
       'SELECT eventId, widgetId, version FROM effects',
     )) as Array<{ eventId: string; widgetId: string; version: number | string }>;
     return rows.map((r) => ({ ...r, version: Number(r.version) }));
-  }
-
-  /** Applied effects in the order they were applied (the table has no key: rowid / insertion order). */
-  async function effectsInOrder(): Promise<Effect[]> {
-    // Both databases return a heap table's rows in insertion order without ORDER BY
-    // for this simple scan; the inbox's appliedAt has only millisecond precision.
-    return effects();
   }
 
   /** Changes a widget under its row lock and records the event in the same transaction. */
@@ -252,7 +249,7 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
         }),
       );
       const list = await waitFor('40 effects', async () => {
-        const e = await effectsInOrder();
+        const e = await effects();
         return e.length >= 40 ? e : false;
       });
       expectOncePerEventInOrder(list, 40);
@@ -304,7 +301,7 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
     follow = transport.follow(producer, consumer());
     try {
       const list = await waitFor('11 effects', async () => {
-        const e = await effectsInOrder();
+        const e = await effects();
         return e.length >= 11 ? e : false;
       });
       expectOncePerEventInOrder(list, 11);
@@ -337,7 +334,7 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
     const follow = transport.follow(producer, consumer());
     try {
       const list = await waitFor('3 effects', async () => {
-        const e = await effectsInOrder();
+        const e = await effects();
         return e.length >= 3 ? e : false;
       });
       expect(list.map((e) => e.eventId)).toEqual(ids);
@@ -401,9 +398,8 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
       await waitFor('first effect', async () => (await effects()).length === 1);
       // The next change's effect fails three times before it succeeds.
       const id = randomUUID();
-      const original = outbox.transaction.bind(outbox);
       failuresLeft.set(id, 3);
-      await original(async (manager, emit) => {
+      await outbox.transaction(async (manager, emit) => {
         await manager.query('UPDATE widgets SET version = version + 1 WHERE id = ?', [widget]);
         await emit({
           id,
@@ -417,7 +413,7 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
       });
       await change(widget);
       const list = await waitFor('3 effects', async () => {
-        const e = await effectsInOrder();
+        const e = await effects();
         return e.length >= 3 ? e : false;
       });
       expect(failuresLeft.get(id)).toBe(0);
@@ -438,11 +434,11 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
         }),
       );
       const list = await waitFor('24 effects', async () => {
-        const e = await effectsInOrder();
+        const e = await effects();
         return e.length >= 24 ? e : false;
       });
       await new Promise((r) => setTimeout(r, 300));
-      expectOncePerEventInOrder(await effectsInOrder(), 24);
+      expectOncePerEventInOrder(await effects(), 24);
       expect(list).toHaveLength(24);
     } finally {
       await one.close();
@@ -516,7 +512,7 @@ describe.each(cases)('event transport contract: %s', (_label, transportName, tar
         const list = await waitFor(
           '45 effects',
           async () => {
-            const e = await effectsInOrder();
+            const e = await effects();
             return e.length >= 45 ? e : false;
           },
           60_000,
