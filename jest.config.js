@@ -30,6 +30,8 @@ module.exports = {
     '^@portico/kit$': '<rootDir>/packages/kit/src/index.ts',
     '^@portico/accounts$': '<rootDir>/services/accounts/src/subgraph.ts',
     '^@portico/billing$': '<rootDir>/services/billing/src/subgraph.ts',
+    '^@portico/commerce$': '<rootDir>/packages/commerce/src/index.ts',
+    '^@portico/sales$': '<rootDir>/services/sales/src/subgraph.ts',
     '^@portico/gateway$': '<rootDir>/gateway/src/index.ts',
   },
   globalSetup: '<rootDir>/jest.global-setup.js',

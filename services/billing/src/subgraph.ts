@@ -14,7 +14,7 @@ import {
 import { CreditNoteService } from './credit/credit-note.service';
 import { resolveCustomerReference } from './customer/customer.reference';
 import { CustomerBillingResolver } from './customer/customer.resolver';
-import { CustomerDirectory } from './directory/customer-directory';
+import { CustomerDirectory, DocumentSigner } from '@portico/commerce';
 import { InvoiceLineResolver, InvoiceResolver } from './invoice/invoice.resolver';
 import { InvoiceService } from './invoice/invoice.service';
 import {
@@ -30,7 +30,6 @@ import type { PaymentProvider } from './payment/provider/payment-provider';
 import { createStripeClient, StripePaymentProvider } from './payment/provider/stripe-provider';
 import { StatementService } from './statement/statement.service';
 import { BalanceService } from './customer/balance.service';
-import { DocumentSigner } from './documents/signed-url';
 import type { BillingConfig } from './config';
 import type { Invoice } from './invoice/invoice.entity';
 import type { Payment } from './payment/payment.entity';
@@ -98,7 +97,7 @@ export function createServices(
 ): BillingServices {
   const outbox = new Outbox(db, name);
   const paymentProvider = provider ?? providerFor(db, config);
-  const directory = new CustomerDirectory(db);
+  const directory = new CustomerDirectory(db, 'billing.directory');
   return {
     db,
     outbox,
@@ -107,6 +106,7 @@ export function createServices(
       config.auth.claimsSecret,
       config.documents.publicBaseUrl,
       config.documents.linkTtlSeconds,
+      name,
     ),
     provider: paymentProvider,
     onlinePayments: new OnlinePaymentService(db, outbox, paymentProvider, directory),

@@ -11,11 +11,10 @@ import {
   Root,
 } from 'type-graphql';
 import { RequireScopes, StaffOnly } from '@portico/kit';
-import { documentParty, DocumentParty } from '../directory/party';
+import { documentParty, DocumentParty, money, Money } from '@portico/commerce';
 import type { BillingContext } from '../context';
 import { Invoice } from '../invoice/invoice.entity';
 import { InvoiceLineInput } from '../invoice/invoice.inputs';
-import { money, Money } from '../money/money.type';
 import { CreditApplication, CreditNote, CreditNoteLine } from './credit-note.entity';
 
 @InputType()

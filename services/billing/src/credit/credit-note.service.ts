@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { notFoundError, parseAmount, type Database, forUpdate, type Outbox } from '@portico/kit';
-import type { CustomerDirectory } from '../directory/customer-directory';
+import {
+  type CustomerDirectory,
+  nextDocumentNumber,
+  lineAmounts,
+  badInput,
+  parseCurrency,
+  parseLines,
+} from '@portico/commerce';
 import { recordEvent } from '../events/billing-events';
-import { nextDocumentNumber } from '../events/number-sequence';
-import { lineAmounts } from '../invoice/invoice.calc';
 import { Invoice } from '../invoice/invoice.entity';
 import type { InvoiceLineInput } from '../invoice/invoice.inputs';
-import { badInput, parseCurrency, parseLines } from '../invoice/invoice.rules';
 import { payableMinor, todayUtc } from '../invoice/invoice.status';
 import { lockInvoices } from '../payment/payment.service';
 import { CreditApplication, CreditNote, CreditNoteLine } from './credit-note.entity';

@@ -5,10 +5,9 @@ import type { BillingContext } from '../context';
 import { CreditNote } from '../credit/credit-note.entity';
 import { InvoicePage } from '../invoice/invoice.inputs';
 import { listInvoices } from '../invoice/invoice.resolver';
-import { badInput } from '../invoice/invoice.rules';
+import { badInput, money } from '@portico/commerce';
 import { statementDocumentParams } from '../documents/document-requests';
 import { InvoiceStatus, todayUtc } from '../invoice/invoice.status';
-import { money } from '../money/money.type';
 import { Payment } from '../payment/payment.entity';
 import {
   CurrencyBalance,

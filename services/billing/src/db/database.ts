@@ -1,9 +1,8 @@
 import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
-import { DirectoryCustomer, DirectoryOrganisation } from '../directory/directory.entity';
+import { DirectoryCustomer, DirectoryOrganisation, NumberSequence } from '@portico/commerce';
 import { CustomerDirectory1764340000000 } from './migrations/1764340000000-customer-directory';
 import { KitOutbox1764350000000 } from './migrations/1764350000000-kit-outbox';
 import { CreditApplication, CreditNote, CreditNoteLine } from '../credit/credit-note.entity';
-import { NumberSequence } from '../events/number-sequence.entity';
 import { Invoice, InvoiceLine } from '../invoice/invoice.entity';
 import { Payment, PaymentAllocation, Refund } from '../payment/payment.entity';
 import { CreateBilling1764300000000 } from './migrations/1764300000000-create-billing';

@@ -1,8 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import type { Invoice } from '../invoice/invoice.entity';
-import { badInput } from '../invoice/invoice.rules';
+import { badInput, documentLanguage } from '@portico/commerce';
 import { parseStatementRange } from '../statement/statement.service';
-import { documentLanguage } from './document-locale';
 
 /**
  * What each document link may name, checked by one function per kind both

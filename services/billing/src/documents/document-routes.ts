@@ -1,44 +1,24 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError } from 'graphql';
-import { ErrorCode, sendJson, type RouteHandler } from '@portico/kit';
+import type { ServerResponse } from 'node:http';
+import type { RouteHandler } from '@portico/kit';
+import {
+  documentLanguage,
+  sendFile as send,
+  signedFileRoute,
+  type DocumentGrant,
+} from '@portico/commerce';
 import type { BillingServices } from '../context';
 import { Invoice } from '../invoice/invoice.entity';
-import { documentLanguage } from './document-locale';
 import {
   invoicePdfRefusal,
   statementDocumentParams,
   type StatementDocumentRequest,
 } from './document-requests';
 import { renderInvoicePdf } from './invoice-pdf';
-import type { DocumentGrant, DocumentKind } from './signed-url';
 import { renderStatementCsv, renderStatementPdf } from './statement-documents';
-
-function send(res: ServerResponse, body: Buffer | string, type: string, filename: string): void {
-  const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(200, {
-    'content-type': type,
-    'content-length': data.length,
-    'content-disposition': `attachment; filename="${filename}"`,
-    'cache-control': 'private, no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(data);
-}
 
 function statementRequest(grant: DocumentGrant): StatementDocumentRequest {
   const { currency = '', from = '', to = '', locale } = grant.params;
   return { currency, from, to, locale };
-}
-
-/** One answer for forged, expired and foreign links: no oracle. */
-function refuse(res: ServerResponse): void {
-  sendJson(res, 404, { error: 'This link is not valid or has expired' });
-}
-
-function inputRefusal(error: unknown): { error: string; code: string; field?: unknown } | null {
-  if (!(error instanceof GraphQLError) || error.extensions.code !== ErrorCode.BadUserInput)
-    return null;
-  return { error: error.message, code: ErrorCode.BadUserInput, field: error.extensions.field };
 }
 
 /**
@@ -46,28 +26,10 @@ function inputRefusal(error: unknown): { error: string; code: string; field?: un
  * expiry, kind) and the document must still belong to the customer named in it.
  */
 export function documentRoutes(services: BillingServices): Record<string, RouteHandler> {
-  const route =
-    (kind: DocumentKind, serve: (grant: DocumentGrant, res: ServerResponse) => Promise<boolean>) =>
-    async (req: IncomingMessage, res: ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const grant = services.documents.verify(
-        kind,
-        url.searchParams.get('t'),
-        url.searchParams.get('s'),
-      );
-      if (!grant) return refuse(res);
-      let served: boolean;
-      try {
-        served = await serve(grant, res);
-      } catch (error) {
-        // A signed link names what the API accepted when it was minted; if
-        // the same check refuses it now, say why as the API would, not 500.
-        const coded = inputRefusal(error);
-        if (!coded) throw error;
-        return sendJson(res, 400, coded);
-      }
-      if (!served) refuse(res);
-    };
+  const route = (
+    kind: string,
+    serve: (grant: DocumentGrant, res: ServerResponse) => Promise<boolean>,
+  ) => signedFileRoute(services.documents, kind, serve);
   return {
     '/files/invoice.pdf': route('invoice.pdf', async (grant, res) => {
       const invoice = await services.db.manager

@@ -1,13 +1,15 @@
 import type { StatementData } from '../statement/statement.service';
 import {
+  drawParties,
+  drawRow,
   formatDate,
   formatDecimal,
   formatMoney,
   labelsFor,
+  renderPdf,
   type DocumentLanguage,
-} from './document-locale';
-import { drawParties, drawRow, renderPdf } from './invoice-pdf';
-import type { PartyValue } from '../directory/party';
+  type PartyValue,
+} from '@portico/commerce';
 
 /** Statement of account as a print-ready PDF. */
 export function renderStatementPdf(

@@ -3,7 +3,7 @@ import { CustomerScoped, notFoundError, RequireScopes, SignedIn, StaffOnly } fro
 import type { BillingContext } from '../context';
 import { Customer } from '../customer/customer.type';
 import { CreditApplication } from '../credit/credit-note.entity';
-import { money, Money } from '../money/money.type';
+import { money, Money, documentParty, DocumentParty, parseParty } from '@portico/commerce';
 import { PaymentAllocation } from '../payment/payment.entity';
 import { Invoice, InvoiceLine } from './invoice.entity';
 import {
@@ -16,7 +16,6 @@ import {
 } from './invoice.inputs';
 import { balanceDueMinor, invoiceStatus, InvoiceStatus } from './invoice.status';
 import { invoicePdfParams } from '../documents/document-requests';
-import { documentParty, DocumentParty, parseParty } from '../directory/party';
 
 export async function listInvoices(
   ctx: BillingContext,

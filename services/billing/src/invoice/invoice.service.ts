@@ -11,16 +11,22 @@ import {
   type Outbox,
 } from '@portico/kit';
 import { recordEvent } from '../events/billing-events';
-import { nextDocumentNumber } from '../events/number-sequence';
-import { invoiceTotals, lineAmounts } from './invoice.calc';
-import type { CustomerDirectory } from '../directory/customer-directory';
+import {
+  nextDocumentNumber,
+  documentTotals,
+  lineAmounts,
+  type CustomerDirectory,
+  badInput,
+  parseCurrency,
+  parseDate,
+  parseLines,
+} from '@portico/commerce';
 import { Invoice, InvoiceLine } from './invoice.entity';
 import type {
   CreateInvoiceInput,
   InvoiceLineInput,
   UpdateDraftInvoiceInput,
 } from './invoice.inputs';
-import { badInput, parseCurrency, parseDate, parseLines } from './invoice.rules';
 import { InvoiceStatus, todayUtc } from './invoice.status';
 
 export const MAX_INVOICE_PAGE_SIZE = 100;
@@ -201,7 +207,7 @@ export class InvoiceService {
       notes: input.notes ?? null,
       terms: input.terms ?? null,
       allowPartialPayment: input.allowPartialPayment ?? false,
-      ...invoiceTotals(lines),
+      ...documentTotals(lines),
       paidMinor: 0,
       creditedMinor: 0,
       firstViewedAt: null,
@@ -265,7 +271,7 @@ export class InvoiceService {
       }
       if (input.lines) {
         const lines = parseLines(input.lines as InvoiceLineInput[], invoice.currency);
-        Object.assign(invoice, invoiceTotals(lines));
+        Object.assign(invoice, documentTotals(lines));
         await this.writeLines(manager, invoice.id, lines);
       }
       invoice.updatedAt = new Date();

@@ -10,10 +10,9 @@ import {
   forUpdate,
   type Outbox,
 } from '@portico/kit';
-import type { CustomerDirectory } from '../directory/customer-directory';
+import { type CustomerDirectory, badInput } from '@portico/commerce';
 import { recordEvent } from '../events/billing-events';
 import { Invoice } from '../invoice/invoice.entity';
-import { badInput } from '../invoice/invoice.rules';
 import { balanceDueMinor, payableMinor, todayUtc } from '../invoice/invoice.status';
 import { Payment, PaymentAllocation } from './payment.entity';
 import { lockInvoices } from './payment.service';

@@ -13,7 +13,7 @@ import {
 import { requireStaffUserId, StaffOnly } from '@portico/kit';
 import type { BillingContext } from '../context';
 import { Invoice } from '../invoice/invoice.entity';
-import { money, Money } from '../money/money.type';
+import { money, Money } from '@portico/commerce';
 import { PaymentMethodEnum, PaymentStatusEnum } from './payment.enums';
 import { Payment, PaymentAllocation, Refund } from './payment.entity';
 

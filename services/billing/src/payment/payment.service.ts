@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { notFoundError, parseAmount, type Database, forUpdate, type Outbox } from '@portico/kit';
-import type { CustomerDirectory } from '../directory/customer-directory';
+import { type CustomerDirectory, badInput, parseCurrency, parseDate } from '@portico/commerce';
 import { recordEvent } from '../events/billing-events';
 import { Invoice } from '../invoice/invoice.entity';
-import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
 import { payableMinor, todayUtc } from '../invoice/invoice.status';
 import { Payment, PaymentAllocation, Refund, type PaymentMethod } from './payment.entity';
 

@@ -2,7 +2,7 @@ import { In, LessThan, Not } from 'typeorm';
 import type { Database } from '@portico/kit';
 import { CreditApplication, CreditNote } from '../credit/credit-note.entity';
 import { Invoice } from '../invoice/invoice.entity';
-import { badInput, parseCurrency, parseDate } from '../invoice/invoice.rules';
+import { badInput, parseCurrency, parseDate } from '@portico/commerce';
 import { Payment, PaymentAllocation, Refund } from '../payment/payment.entity';
 
 export type StatementEntryKind = 'invoice' | 'payment' | 'credit_note' | 'refund';

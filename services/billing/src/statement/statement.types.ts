@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { Money } from '../money/money.type';
+import { Money } from '@portico/commerce';
 
 export enum StatementEntryKindEnum {
   INVOICE = 'invoice',

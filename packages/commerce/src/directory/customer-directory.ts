@@ -17,8 +17,6 @@ import {
 import { DirectoryCustomer, DirectoryOrganisation } from './directory.entity';
 import type { PartyAddressValue, PartyValue } from './party';
 
-/** The consumer's name, the same in every billing instance. */
-export const DIRECTORY_CONSUMER = 'billing.directory';
 const ORGANISATION_ROW = 'organisation';
 
 /** Brings the directory up to what accounts had committed when called; false if it could not. */
@@ -59,7 +57,7 @@ function unknownCustomer(field: string, why = 'unknown customer') {
 }
 
 /**
- * Who billing may bill: its local copy of accounts' customers and of the
+ * Whom a service may bill or quote: its local copy of accounts' customers and of the
  * organisation profile, kept by applying accounts' events once each. Before
  * deciding on a customer it catches up with accounts, so a customer created,
  * changed or archived a moment ago is seen as it now is.
@@ -68,11 +66,15 @@ export class CustomerDirectory {
   readonly consumer: EventConsumer;
   private catchUp: CatchUp = async () => false;
 
-  constructor(private readonly db: Database) {
+  /** `consumerName` is the same in every instance of one service (`billing.directory`). */
+  constructor(
+    private readonly db: Database,
+    consumerName: string,
+  ) {
     const handlers: Record<string, EventHandler> = {};
     for (const type of CUSTOMER_EVENTS) handlers[type] = applyCustomer;
     for (const type of ORGANISATION_EVENTS) handlers[type] = applyOrganisation;
-    this.consumer = new EventConsumer(db, { name: DIRECTORY_CONSUMER, handlers });
+    this.consumer = new EventConsumer(db, { name: consumerName, handlers });
   }
 
   /** How to catch up with accounts (set once the event transport is following it). */
@@ -88,14 +90,14 @@ export class CustomerDirectory {
   }
 
   /**
-   * The customer, when billing may issue something new to it or take its
+   * The customer, when the service may issue something new to it or take its
    * money; otherwise BAD_USER_INPUT "unknown customer" on `field` (an
    * archived customer is refused alike, saying so).
    */
   async requireActive(customerId: string, field = 'customerId'): Promise<DirectoryCustomer> {
     // Whatever accounts committed before this request (a customer just
     // created, renamed or archived) is applied first. When accounts cannot
-    // be reached, billing decides on what it last heard.
+    // be reached, the service decides on what it last heard.
     await this.catchUp().catch(() => false);
     const customer = await this.find(customerId);
     if (!customer) throw unknownCustomer(field);

@@ -1,6 +1,6 @@
-import { invoiceTotals, lineAmounts } from './invoice.calc';
+import { documentTotals, lineAmounts } from './line-amounts';
 
-describe('invoice line arithmetic (per line, half-up)', () => {
+describe('document line arithmetic (per line, half-up)', () => {
   it('rounds each amount half away from zero, per line', () => {
     // 3 × 0.335 = 1.005 → 1.01; 10 % discount of 1.01 = 0.101 → 0.10; 21 % tax of 0.91 = 0.1911 → 0.19
     expect(
@@ -35,7 +35,7 @@ describe('invoice line arithmetic (per line, half-up)', () => {
       { quantityMilli: 3000, unitPriceMinor: 34, discountBasisPoints: 1000, taxBasisPoints: 2100 },
       { quantityMilli: 1000, unitPriceMinor: 999, discountBasisPoints: 0, taxBasisPoints: 2100 },
     ];
-    const totals = invoiceTotals(lines);
+    const totals = documentTotals(lines);
     expect(totals).toEqual({
       subtotalMinor: 1101,
       discountMinor: 10,

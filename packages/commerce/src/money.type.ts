@@ -1,6 +1,8 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { formatAmount } from '@portico/kit';
 
+// A value type every subgraph that speaks of money returns alike.
+@Directive('@shareable')
 @ObjectType({ description: 'An amount of money: a decimal string in its currency, never a float.' })
 export class Money {
   @Field(() => String, { description: 'Decimal amount, e.g. "1234.50" (JPY "1500", KWD "1.234").' })

@@ -1,6 +1,14 @@
 import { codedError, ErrorCode, isCurrency, parseAmount } from '@portico/kit';
-import type { LineInput } from './invoice.calc';
-import type { InvoiceLineInput } from './invoice.inputs';
+import type { LineInput } from './line-amounts';
+
+/** A document line as clients send it (invoice, credit note, quote): decimals as strings. */
+export interface DocumentLineInput {
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discountPercent?: string | null;
+  taxPercent?: string | null;
+}
 
 export function badInput(message: string, field: string) {
   return codedError(ErrorCode.BadUserInput, message, { extensions: { field } });
@@ -22,7 +30,7 @@ export function parseDate(value: string, field: string): string {
 }
 
 /** A non-negative decimal with at most `decimals` places; each way of failing says which. */
-function parseScaled(value: string, decimals: number, field: string, max?: number): number {
+export function parseScaled(value: string, decimals: number, field: string, max?: number): number {
   const trimmed = value.trim();
   const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(trimmed);
   if (!match) {
@@ -45,13 +53,17 @@ export function parseCurrency(value: string): string {
   return value;
 }
 
-/** Checks and converts the lines of a draft; at least one, at most 200. */
+/**
+ * Checks and converts the lines of a draft; at least one, at most 200.
+ * `document` names it in messages ("an invoice", "a quote").
+ */
 export function parseLines(
-  lines: InvoiceLineInput[],
+  lines: DocumentLineInput[],
   currency: string,
+  document = 'an invoice',
 ): Array<LineInput & { description: string }> {
-  if (lines.length === 0) throw badInput('an invoice needs at least one line', 'lines');
-  if (lines.length > 200) throw badInput('an invoice has at most 200 lines', 'lines');
+  if (lines.length === 0) throw badInput(`${document} needs at least one line`, 'lines');
+  if (lines.length > 200) throw badInput(`${document} has at most 200 lines`, 'lines');
   return lines.map((line, index) => {
     const at = `lines[${index}]`;
     const description = line.description.trim();

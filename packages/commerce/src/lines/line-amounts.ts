@@ -20,7 +20,7 @@ export interface LineAmounts {
  *   discount = round(gross × discount %)
  *   tax      = round((gross − discount) × tax %)
  *   total    = gross − discount + tax
- * Invoice figures are the sums of the line figures, so they add up exactly.
+ * A document's figures are the sums of the line figures, so they add up exactly.
  */
 export function lineAmounts(line: LineInput): LineAmounts {
   const grossMinor = divideRoundHalfUp(line.quantityMilli * line.unitPriceMinor, 1000);
@@ -29,7 +29,7 @@ export function lineAmounts(line: LineInput): LineAmounts {
   return { grossMinor, discountMinor, taxMinor, totalMinor: grossMinor - discountMinor + taxMinor };
 }
 
-export function invoiceTotals(lines: LineInput[]): {
+export function documentTotals(lines: LineInput[]): {
   subtotalMinor: number;
   discountMinor: number;
   taxMinor: number;

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type DocumentKind = 'invoice.pdf' | 'statement.pdf' | 'statement.csv';
+/** What a link serves, e.g. `invoice.pdf`: the file's name on the issuing service's route. */
+export type DocumentKind = string;
 
 export interface DocumentGrant {
   kind: DocumentKind;
@@ -21,6 +22,8 @@ export class DocumentSigner {
     private readonly secret: string,
     private readonly publicBaseUrl: string,
     private readonly ttlSeconds: number,
+    /** The subgraph that serves the files: links read `/files/<service>/<kind>` on the gateway. */
+    private readonly service: string,
   ) {}
 
   private sign(token: string): string {
@@ -33,7 +36,7 @@ export class DocumentSigner {
     const full: DocumentGrant = { ...grant, exp: Math.floor(now / 1000) + this.ttlSeconds };
     const token = Buffer.from(JSON.stringify(full)).toString('base64url');
     const base = this.publicBaseUrl.replace(/\/$/, '');
-    return `${base}/files/billing/${grant.kind}?t=${token}&s=${this.sign(token)}`;
+    return `${base}/files/${this.service}/${grant.kind}?t=${token}&s=${this.sign(token)}`;
   }
 
   /** The grant for a served request, or null when forged, altered or expired. */

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 
 /** A postal address as printed on a document. */
 export interface PartyAddressValue {
@@ -26,7 +26,8 @@ export interface PartyValue {
   locale: string | null;
 }
 
-@ObjectType({ description: 'A postal address as printed on an invoice or credit note.' })
+@Directive('@shareable')
+@ObjectType({ description: 'A postal address as printed on a business document.' })
 export class PartyAddress {
   @Field(() => String)
   line1!: string;
@@ -47,6 +48,8 @@ export class PartyAddress {
   country!: string;
 }
 
+// Shared by every subgraph that issues documents (invoices, credit notes, quotes).
+@Directive('@shareable')
 @ObjectType({
   description:
     'The business issuing a document, or the customer it is for, exactly as printed on it when it was issued.',

@@ -2,8 +2,8 @@ import type { EventEnvelope } from '@portico/kit';
 import type { PartyAddressValue } from './party';
 
 /**
- * What billing reads from accounts' events (accounts declares them in its
- * catalog; billing checks each payload it relies on, so a change on the
+ * What services read from accounts' events (accounts declares them in its
+ * catalog; each reader checks each payload it relies on, so a change on the
  * producer's side fails loudly here instead of writing nonsense).
  */
 export interface CustomerState {
@@ -69,7 +69,7 @@ export function customerState(event: EventEnvelope): CustomerState {
   const currency = str(p.currency);
   const locale = str(p.locale);
   if (!billingAddress || !companyName || email === null || !currency || !locale) {
-    throw new PayloadError(event, 'payload lacks a field billing keeps');
+    throw new PayloadError(event, 'payload lacks a field the directory keeps');
   }
   return {
     id: event.aggregateId,

@@ -2,8 +2,8 @@ import { Column, Entity } from 'typeorm';
 import { BooleanColumn, EmailColumn, ExactTokenColumn } from '@portico/kit';
 
 /**
- * Billing's read model of accounts' customers, fed by accounts' events:
- * billing decides with it (is this customer known and active) and freezes
+ * A service's read model of accounts' customers, fed by accounts' events:
+ * the service decides with it (is this customer known and active) and freezes
  * the recipient on a document from it, without calling accounts.
  */
 @Entity({ name: 'directory_customers' })
