@@ -55,6 +55,33 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(rows.map((r) => Number(r.id))).toEqual([101]);
     });
 
+    it('saves a row that does not exist yet once when many transactions lock it and insert it at once', async () => {
+      // Each locks the missing row (gap locks on InnoDB do not exclude each
+      // other), then inserts it or adds to it: the deadlock victims run again.
+      await db.dataSource.query('DELETE FROM ledger WHERE id = 500');
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, () =>
+          db.transaction(async (manager) => {
+            const forUpdate = name === 'sqlite' ? '' : ' FOR UPDATE';
+            const rows = (await manager.query(
+              `SELECT amount FROM ledger WHERE id = 500${forUpdate}`,
+            )) as unknown[];
+            await new Promise((r) => setTimeout(r, 5));
+            if (rows.length === 0) {
+              await manager.query('INSERT INTO ledger (id, amount) VALUES (500, 1)');
+            } else {
+              await manager.query('UPDATE ledger SET amount = amount + 1 WHERE id = 500');
+            }
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const rows = (await db.dataSource.query(
+        'SELECT amount FROM ledger WHERE id = 500',
+      )) as Array<{ amount: number | string }>;
+      expect(rows.map((r) => Number(r.amount))).toEqual([8]);
+    });
+
     it(`serializes transactions only where the driver needs it (${name})`, () => {
       expect(db.serializesTransactions).toBe(name === 'sqlite');
     });

@@ -110,12 +110,40 @@ export class Database {
     return this.dataSource.manager;
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serializesTransactions) return this.dataSource.transaction(work);
-    const run = this.queue.then(() => this.dataSource.transaction(work));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /**
+   * Runs `work` in a transaction. On MySQL/MariaDB a transaction that InnoDB
+   * rolled back as a deadlock victim is run again from the start (up to
+   * `DEADLOCK_RETRIES` times): two transactions that each lock a row that does
+   * not exist yet (`SELECT … FOR UPDATE` takes compatible gap locks) and then
+   * insert it deadlock by design, and the one rolled back finds the row on
+   * its second run. `work` must therefore keep its effects inside the
+   * transaction (events go through the outbox, never out directly).
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.serializesTransactions) {
+      const run = this.queue.then(() => this.dataSource.transaction(work));
+      this.queue = run.catch(() => undefined);
+      return run;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        if (!isDeadlock(error) || attempt > DEADLOCK_RETRIES) throw error;
+        // A little jitter, so that two victims do not collide again in step.
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10 * attempt)));
+      }
+    }
   }
+}
+
+/** How often a deadlock victim is run again before its error reaches the caller. */
+export const DEADLOCK_RETRIES = 5;
+
+/** ER_LOCK_DEADLOCK: InnoDB rolled the whole transaction back, so it may run again. */
+function isDeadlock(error: unknown): boolean {
+  const e = error as { errno?: unknown; code?: unknown; driverError?: { errno?: unknown } };
+  return e.errno === 1213 || e.code === 'ER_LOCK_DEADLOCK' || e.driverError?.errno === 1213;
 }
 
 /** Initializes the data source (creating a MySQL database if needed) and applies migrations. */

@@ -114,8 +114,9 @@ export class OrganisationService {
       });
       const changes = diff(audited(current), audited(next)!);
       if (current && Object.keys(changes).length === 0) return current;
-      // The first save inserts: the row lock above makes a concurrent first
-      // save wait, and then it finds this row and updates it.
+      // The first save inserts. Two first saves at once both lock the missing
+      // row (gap locks do not exclude each other) and deadlock on the insert;
+      // the kit runs the victim again, and then it finds this row and updates it.
       if (current) await repo.save(next);
       else await repo.insert(next);
       await this.audit.record(manager, actor, {
