@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   EVENTS_FEED_PATH,
+  testing as kitTesting,
   type testing,
   type Principal,
   type SignedInPrincipal,
@@ -11,6 +12,7 @@ import {
   startBilling,
   type RunningBilling,
 } from '@portico/billing';
+import { loadConfig as loadSalesConfig, startSales, type RunningSales } from '@portico/sales';
 import {
   startTestAccounts,
   TEST_CLAIMS_SECRET,
@@ -31,6 +33,9 @@ export interface TestStack {
   restartBilling(whileDown?: () => Promise<void>): Promise<void>;
   /** Every SQL statement the billing driver ran, in order. */
   billingQueries: string[];
+  sales: RunningSales;
+  /** Every SQL statement the sales driver ran, in order. */
+  salesQueries: string[];
   gateway: RunningGateway;
   /** POST to the gateway, optionally with a bearer token. */
   query(
@@ -68,27 +73,50 @@ export async function startTestStack(
     gatewayEnv?: Record<string, string>;
     accountsEnv?: Record<string, string>;
     billingEnv?: Record<string, string>;
+    salesEnv?: Record<string, string>;
     /** Receives the gateway's JSON log lines (otherwise only warnings and errors are printed). */
     gatewayLog?: (line: string) => void;
   } = {},
 ): Promise<TestStack> {
   const accounts = await startTestAccounts(target, options.accountsEnv);
   const billingDb = await target.create('billing');
+  // Billing and sales follow each other's events: both ports are known before either starts.
+  const billingPort = String(await kitTesting.freePort());
+  const salesPort = String(await kitTesting.freePort());
+  const feedOf = (url: string) => url.replace(/\/graphql$/, EVENTS_FEED_PATH);
+  const localFeed = (port: string) => `http://127.0.0.1:${port}${EVENTS_FEED_PATH}`;
   const billingQueries: string[] = [];
   const billingConfig = (port: string) =>
     loadBillingConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
       HTTP_PORT: port,
       SEED_DEMO: 'true',
-      EVENTS_FEED_ACCOUNTS_URL: accounts.running.url.replace(/\/graphql$/, EVENTS_FEED_PATH),
+      EVENTS_FEED_ACCOUNTS_URL: feedOf(accounts.running.url),
+      EVENTS_FEED_SALES_URL: localFeed(salesPort),
       ...(billingDb.config.driver === 'mysql'
         ? { DB_URL: billingDb.config.url }
         : { DB_SQLITE_PATH: billingDb.config.path }),
       ...options.billingEnv,
     });
-  let billing = await startBilling(billingConfig('0'), {
+  let billing = await startBilling(billingConfig(billingPort), {
     onQuery: (sql) => billingQueries.push(sql),
   });
+  const salesDb = await target.create('sales');
+  const salesQueries: string[] = [];
+  const sales = await startSales(
+    loadSalesConfig({
+      AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+      HTTP_PORT: salesPort,
+      SEED_DEMO: 'true',
+      EVENTS_FEED_ACCOUNTS_URL: feedOf(accounts.running.url),
+      EVENTS_FEED_BILLING_URL: localFeed(billingPort),
+      ...(salesDb.config.driver === 'mysql'
+        ? { DB_URL: salesDb.config.url }
+        : { DB_SQLITE_PATH: salesDb.config.path }),
+      ...options.salesEnv,
+    }),
+    { onQuery: (sql) => salesQueries.push(sql) },
+  );
   const gateway = await startGateway(
     loadConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
@@ -96,6 +124,7 @@ export async function startTestStack(
       GATEWAY_SUPERGRAPH_PATH: SUPERGRAPH_PATH,
       SUBGRAPH_ACCOUNTS_URL: accounts.running.url,
       SUBGRAPH_BILLING_URL: billing.url,
+      SUBGRAPH_SALES_URL: sales.url,
       AUTH_JWKS_URL: accounts.running.jwksUrl,
       AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
       AUTH_REVOCATIONS_URL: accounts.running.url.replace(/\/graphql$/, REVOCATIONS_PATH),
@@ -150,6 +179,8 @@ export async function startTestStack(
       });
     },
     billingQueries,
+    sales,
+    salesQueries,
     gateway,
     query,
     signIn,
@@ -222,6 +253,8 @@ export async function startTestStack(
     },
     async stop() {
       await gateway.close();
+      await sales.close();
+      await salesDb.drop();
       await billing.close();
       await billingDb.drop();
       await accounts.stop();

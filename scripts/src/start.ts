@@ -91,8 +91,13 @@ async function main(): Promise<void> {
     return child;
   };
 
-  // Events between services over each producer's own feed (no broker).
-  const accountsFeedUrl = `http://${config.host}:${config.subgraphPorts.get('accounts')}/internal/events`;
+  // Events between services over each producer's own feed (no broker):
+  // every service is told where every other one serves its events.
+  const feedEnv: Record<string, string> = {};
+  for (const [name, port] of config.subgraphPorts) {
+    feedEnv[`EVENTS_FEED_${name.toUpperCase()}_URL`] =
+      `http://${config.host}:${port}/internal/events`;
+  }
   const subgraphEnv: Record<string, string> = {};
   const subgraphUrls = new Map<string, string>();
   await Promise.all(
@@ -112,7 +117,7 @@ async function main(): Promise<void> {
           AUTH_SIGNING_KEY_FILE: join(config.dataDir, 'keys', 'accounts-signing-key.pem'),
           SEED_DEMO: 'true',
           PUBLIC_BASE_URL: config.publicBaseUrl,
-          EVENTS_FEED_ACCOUNTS_URL: accountsFeedUrl,
+          ...feedEnv,
         },
       );
       subgraphEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = url.toString();

@@ -3,8 +3,10 @@
 // on documents, money as GraphQL shows it, signed file links and PDF drawing.
 export * from './directory/accounts-events';
 export * from './directory/directory.entity';
+export * from './directory/directory-tables';
 export * from './directory/customer-directory';
 export * from './directory/party';
+export * from './directory/directory-testing';
 export * from './money.type';
 export * from './documents/signed-url';
 export * from './documents/file-routes';

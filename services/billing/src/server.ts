@@ -1,18 +1,16 @@
 import {
   createEventTransport,
   DEMO_CUSTOMER_IDS,
-  fetchFeedHead,
   throttledLog,
   eventFeedRoute,
   EVENTS_FEED_PATH,
-  type EventFollow,
-  type EventTransport,
   type Stoppable,
   databaseReady,
   startSubgraphServer,
   type Database,
   type RunningSubgraph,
 } from '@portico/kit';
+import { followAccounts } from '@portico/commerce';
 import type { BillingConfig } from './config';
 import type { BillingServices } from './context';
 import { openBillingDatabase } from './db/database';
@@ -27,23 +25,6 @@ export interface RunningBilling extends RunningSubgraph {
   services: BillingServices;
 }
 
-/**
- * Follows accounts' events into billing's customer directory, and lets the
- * directory catch up with accounts before it refuses a customer.
- */
-function followAccounts(
-  transport: EventTransport,
-  services: BillingServices,
-  config: BillingConfig,
-): EventFollow {
-  const follow = transport.follow('accounts', services.directory.consumer);
-  const feed = config.events.feeds.accounts as string;
-  services.directory.useCatchUp(async () =>
-    follow.caughtUp(await fetchFeedHead(feed, config.auth.claimsSecret, 2_000), 3_000),
-  );
-  return follow;
-}
-
 export async function startBilling(
   config: BillingConfig,
   options: { onQuery?: (sql: string) => void } = {},
@@ -56,7 +37,14 @@ export async function startBilling(
       claimsSecret: config.auth.claimsSecret,
       onError: throttledLog('billing: events'),
     });
-    stops.push(followAccounts(transport, services, config));
+    stops.push(
+      followAccounts(
+        transport,
+        services.directory,
+        config.events.feeds.accounts as string,
+        config.auth.claimsSecret,
+      ),
+    );
     // Billing's own events: numbered after each commit (and at start, for
     // rows a crash left unnumbered), served on its feed, relayed to Redis
     // Streams when configured.

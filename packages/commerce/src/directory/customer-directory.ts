@@ -3,7 +3,10 @@ import {
   codedError,
   ErrorCode,
   EventConsumer,
+  fetchFeedHead,
   type Database,
+  type EventFollow,
+  type EventTransport,
   type EventEnvelope,
   type EventHandler,
 } from '@portico/kit';
@@ -150,4 +153,22 @@ export class CustomerDirectory {
       locale: customer.locale,
     };
   }
+}
+
+/**
+ * Follows accounts' events into `directory`, and lets the directory catch up
+ * with accounts (its feed's head at `accountsFeedUrl`) before it refuses a
+ * customer.
+ */
+export function followAccounts(
+  transport: EventTransport,
+  directory: CustomerDirectory,
+  accountsFeedUrl: string,
+  claimsSecret: string,
+): EventFollow {
+  const follow = transport.follow('accounts', directory.consumer);
+  directory.useCatchUp(async () =>
+    follow.caughtUp(await fetchFeedHead(accountsFeedUrl, claimsSecret, 2_000), 3_000),
+  );
+  return follow;
 }

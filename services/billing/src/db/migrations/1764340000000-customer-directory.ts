@@ -1,4 +1,5 @@
-import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { createDirectoryTables, dropDirectoryTables } from '@portico/commerce';
 import { createEventTables, dropEventTables, useExactTokenCollation } from '@portico/kit';
 
 /**
@@ -11,33 +12,7 @@ export class CustomerDirectory1764340000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await createEventTables(queryRunner);
-    await queryRunner.createTable(
-      new Table({
-        name: 'directory_customers',
-        columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'companyName', type: 'varchar', length: '200' },
-          { name: 'displayName', type: 'varchar', length: '200' },
-          { name: 'email', type: 'varchar', length: '320' },
-          { name: 'taxId', type: 'varchar', length: '64', isNullable: true },
-          { name: 'locale', type: 'varchar', length: '16' },
-          { name: 'currency', type: 'varchar', length: '3' },
-          { name: 'billingAddress', type: 'text' },
-          { name: 'archived', type: 'boolean' },
-          { name: 'updatedAt', type: 'datetime', precision: 3 },
-        ],
-      }),
-    );
-    await queryRunner.createTable(
-      new Table({
-        name: 'directory_organisation',
-        columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'profile', type: 'text' },
-          { name: 'updatedAt', type: 'datetime', precision: 3 },
-        ],
-      }),
-    );
+    await createDirectoryTables(queryRunner);
     for (const table of ['invoices', 'credit_notes']) {
       await queryRunner.addColumns(table, [
         new TableColumn({ name: 'issuerParty', type: 'text', isNullable: true }),
@@ -48,18 +23,6 @@ export class CustomerDirectory1764340000000 implements MigrationInterface {
         { name: 'recipientParty', type: 'text', nullable: true },
       ]);
     }
-    await useExactTokenCollation(queryRunner, 'directory_customers', [
-      { name: 'id', type: 'varchar(36)', nullable: false },
-      { name: 'email', type: 'varchar(320)', nullable: false },
-      { name: 'taxId', type: 'varchar(64)', nullable: true },
-      { name: 'locale', type: 'varchar(16)', nullable: false },
-      { name: 'currency', type: 'varchar(3)', nullable: false },
-      { name: 'billingAddress', type: 'text', nullable: false },
-    ]);
-    await useExactTokenCollation(queryRunner, 'directory_organisation', [
-      { name: 'id', type: 'varchar(36)', nullable: false },
-      { name: 'profile', type: 'text', nullable: false },
-    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -67,8 +30,7 @@ export class CustomerDirectory1764340000000 implements MigrationInterface {
       await queryRunner.dropColumn(table, 'recipientParty');
       await queryRunner.dropColumn(table, 'issuerParty');
     }
-    await queryRunner.dropTable('directory_organisation');
-    await queryRunner.dropTable('directory_customers');
+    await dropDirectoryTables(queryRunner);
     await dropEventTables(queryRunner);
   }
 }

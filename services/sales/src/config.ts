@@ -1,0 +1,51 @@
+import {
+  readBool,
+  readEventsConfig,
+  readLogLevel,
+  type LogLevel,
+  readClaimsSecret,
+  readDbConfig,
+  readInt,
+  readString,
+  SUBGRAPH_KEEP_ALIVE_MS,
+  type DbConfig,
+  type EventsConfig,
+  type Env,
+} from '@portico/kit';
+
+export interface SalesConfig {
+  http: { host: string; port: number; keepAliveMs: number };
+  db: DbConfig;
+  auth: { claimsSecret: string };
+  documents: {
+    /** Where clients reach the gateway; download links start here. */
+    publicBaseUrl: string;
+    linkTtlSeconds: number;
+  };
+  /** How sales hears of accounts' customers and of billing's invoices. */
+  events: EventsConfig;
+  seedDemo: boolean;
+  logLevel: LogLevel;
+}
+
+export function loadConfig(env: Env): SalesConfig {
+  return {
+    http: {
+      host: readString(env, 'HTTP_HOST', '127.0.0.1'),
+      port: readInt(env, 'HTTP_PORT', 4003, { min: 0, max: 65535 }),
+      keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
+    },
+    db: readDbConfig(env, './data/sales.sqlite'),
+    auth: { claimsSecret: readClaimsSecret(env) },
+    documents: {
+      publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
+      linkTtlSeconds: readInt(env, 'DOCUMENT_LINK_TTL_SECONDS', 300, { min: 10, max: 3600 }),
+    },
+    events: readEventsConfig(env, {
+      accounts: 'http://127.0.0.1:4001/internal/events',
+      billing: 'http://127.0.0.1:4002/internal/events',
+    }),
+    seedDemo: readBool(env, 'SEED_DEMO', false),
+    logLevel: readLogLevel(env),
+  };
+}

@@ -1,0 +1,33 @@
+import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
+import type { CustomerDirectory, DocumentSigner } from '@portico/commerce';
+
+export interface SalesServices {
+  db: Database;
+  /** Sales' outbox: events written with each change, numbered after commit. */
+  outbox: Outbox;
+  /** Sales' read model of accounts' customers and organisation. */
+  directory: CustomerDirectory;
+  documents: DocumentSigner;
+}
+
+/**
+ * Per-request loaders, one set per principal: documents load through the
+ * principal's row-level scope; the rest hang off rows already in scope.
+ * Each batch is one SQL statement, whatever the list's length.
+ */
+export function createSalesLoaders(services: SalesServices, meta: RequestMeta) {
+  void services;
+  void meta;
+  return {};
+}
+
+export type SalesLoaders = ReturnType<typeof createSalesLoaders>;
+
+export interface SalesContext extends BaseContext {
+  services: SalesServices;
+  loaders: SalesLoaders;
+}
+
+export function createSalesContext(services: SalesServices, meta: RequestMeta): SalesContext {
+  return { ...meta, services, loaders: createSalesLoaders(services, meta) };
+}

@@ -1,0 +1,22 @@
+import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import { DirectoryCustomer, DirectoryOrganisation, NumberSequence } from '@portico/commerce';
+import { CreateSales1764370000000 } from './migrations/1764370000000-create-sales';
+
+export const SALES_ENTITIES = [
+  DirectoryCustomer,
+  DirectoryOrganisation,
+  NumberSequence,
+  ...EVENT_ENTITIES,
+];
+export const SALES_MIGRATIONS = [CreateSales1764370000000];
+
+export function openSalesDatabase(
+  config: DbConfig,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<Database> {
+  return openDatabase(config, {
+    entities: SALES_ENTITIES,
+    migrations: SALES_MIGRATIONS,
+    ...options,
+  });
+}
