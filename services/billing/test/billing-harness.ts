@@ -25,6 +25,8 @@ export async function startTestBilling(target: testing.DatabaseTarget): Promise<
       HTTP_PORT: '0',
       // No accounts here: customers come from `customer()`; catching up fails at once.
       EVENTS_FEED_ACCOUNTS_URL: 'http://127.0.0.1:9/internal/events',
+      // No sales either: its events are applied through the real consumer in tests.
+      EVENTS_FEED_SALES_URL: 'http://127.0.0.1:9/internal/events',
       ...(database.config.driver === 'mysql'
         ? { DB_URL: database.config.url }
         : { DB_SQLITE_PATH: database.config.path }),
