@@ -15,8 +15,14 @@ export interface TestBilling {
   stop(): Promise<void>;
 }
 
-/** A real billing subgraph on a free port over a fresh, empty database. */
-export async function startTestBilling(target: testing.DatabaseTarget): Promise<TestBilling> {
+/**
+ * A real billing subgraph on a free port over a fresh, empty database;
+ * `env` overrides settings (e.g. a sales feed to follow).
+ */
+export async function startTestBilling(
+  target: testing.DatabaseTarget,
+  env: Record<string, string> = {},
+): Promise<TestBilling> {
   const database = await target.create('billing');
   const queries: string[] = [];
   const running = await startBilling(
@@ -30,6 +36,7 @@ export async function startTestBilling(target: testing.DatabaseTarget): Promise<
       ...(database.config.driver === 'mysql'
         ? { DB_URL: database.config.url }
         : { DB_SQLITE_PATH: database.config.path }),
+      ...env,
     }),
     { onQuery: (sql) => queries.push(sql) },
   );
