@@ -29,7 +29,7 @@ export interface BillingConfig {
   payments:
     | { provider: 'sandbox' }
     | { provider: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string };
-  /** How billing hears of accounts' customers and organisation profile. */
+  /** How billing hears of accounts' customers and organisation profile, and of sales' orders. */
   events: EventsConfig;
   /**
    * Online payments left pending (answer lost, webhook missed) are settled
@@ -63,7 +63,10 @@ export function loadConfig(env: Env): BillingConfig {
             apiBase: readOptionalString(env, 'STRIPE_API_BASE'),
           }
         : { provider: 'sandbox' },
-    events: readEventsConfig(env, { accounts: 'http://127.0.0.1:4001/internal/events' }),
+    events: readEventsConfig(env, {
+      accounts: 'http://127.0.0.1:4001/internal/events',
+      sales: 'http://127.0.0.1:4003/internal/events',
+    }),
     paymentsReconcile: {
       intervalMs: readInt(env, 'PAYMENTS_RECONCILE_INTERVAL_MS', 60_000, {
         min: 100,

@@ -12,6 +12,8 @@ import type { StatementService } from './statement/statement.service';
 import type { BalanceService } from './customer/balance.service';
 import type { OnlinePaymentService } from './payment/online-payment.service';
 import type { PaymentProvider } from './payment/provider/payment-provider';
+import type { SalesConsumer } from './sales/sales-consumer';
+import type { SalesOrders } from './sales/sales-orders';
 
 export interface BillingServices {
   db: Database;
@@ -27,6 +29,10 @@ export interface BillingServices {
   provider: PaymentProvider;
   documents: DocumentSigner;
   balances: BalanceService;
+  /** Billing's read model of sales' purchase orders. */
+  salesOrders: SalesOrders;
+  /** Billing's consumer of sales' events (orders, converted quotes' invoices). */
+  salesConsumer: SalesConsumer;
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
@@ -48,12 +54,32 @@ function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]):
 export function createBillingLoaders(services: BillingServices, meta: RequestMeta) {
   const { db } = services;
   const m = () => db.manager;
+  const invoice = new DataLoader<string, Invoice | null>(async (ids) => {
+    const rows = await services.invoices.findVisible(meta.principal, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+  // Invoices loaded through a link are in scope already: lines find their currency without a query.
+  const primed = (rows: Invoice[]) => {
+    for (const row of rows) invoice.prime(row.id, row);
+    return rows;
+  };
   return {
-    invoice: new DataLoader<string, Invoice | null>(async (ids) => {
-      const rows = await services.invoices.findVisible(meta.principal, ids);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    invoice,
+    invoicesByQuote: new DataLoader<string, Invoice[]>(async (ids) =>
+      groupBy(
+        primed(await services.invoices.findLinked(meta.principal, 'quoteId', ids)),
+        (i) => i.quoteId as string,
+        ids,
+      ),
+    ),
+    invoicesByPurchaseOrder: new DataLoader<string, Invoice[]>(async (ids) =>
+      groupBy(
+        primed(await services.invoices.findLinked(meta.principal, 'purchaseOrderId', ids)),
+        (i) => i.purchaseOrderId as string,
+        ids,
+      ),
+    ),
     linesByInvoice: new DataLoader<string, InvoiceLine[]>(async (ids) =>
       groupBy(await services.invoices.linesFor(ids), (l) => l.invoiceId, ids),
     ),

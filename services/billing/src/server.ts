@@ -18,6 +18,7 @@ import { seedBillingDemo } from './demo/demo-data';
 import { buildSchema, createContext, createServices, name } from './subgraph';
 import { documentRoutes } from './documents/document-routes';
 import { StripePaymentProvider } from './payment/provider/stripe-provider';
+import { followSales } from './sales/sales-consumer';
 import { stripeWebhookRoute } from './payment/provider/stripe-webhook';
 
 export interface RunningBilling extends RunningSubgraph {
@@ -42,6 +43,18 @@ export async function startBilling(
         transport,
         services.directory,
         config.events.feeds.accounts as string,
+        config.auth.claimsSecret,
+      ),
+    );
+    // Sales' orders and converted quotes. A sales service that cannot be
+    // reached only delays them: the follower retries with a back-off and
+    // logs through the throttled reporter; billing serves meanwhile.
+    stops.push(
+      followSales(
+        transport,
+        services.salesConsumer,
+        services.salesOrders,
+        config.events.feeds.sales,
         config.auth.claimsSecret,
       ),
     );

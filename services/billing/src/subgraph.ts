@@ -29,6 +29,13 @@ import { SandboxPaymentProvider } from './payment/provider/sandbox-provider';
 import type { PaymentProvider } from './payment/provider/payment-provider';
 import { createStripeClient, StripePaymentProvider } from './payment/provider/stripe-provider';
 import { StatementService } from './statement/statement.service';
+import { SalesConsumer } from './sales/sales-consumer';
+import { SalesOrders } from './sales/sales-orders';
+import {
+  PurchaseOrderBillingResolver,
+  QuoteBillingResolver,
+  resolveSalesReference,
+} from './sales/sales.resolver';
 import { BalanceService } from './customer/balance.service';
 import type { BillingConfig } from './config';
 import type { Invoice } from './invoice/invoice.entity';
@@ -51,9 +58,13 @@ export function buildSchema(): Promise<FederatedSchema> {
       CreditNoteLineResolver,
       CreditApplicationResolver,
       CustomerBillingResolver,
+      QuoteBillingResolver,
+      PurchaseOrderBillingResolver,
     ],
     referenceResolvers: {
       Customer: { __resolveReference: resolveCustomerReference },
+      Quote: { __resolveReference: resolveSalesReference },
+      PurchaseOrder: { __resolveReference: resolveSalesReference },
       Invoice: {
         __resolveReference: (ref: { id: string }, ctx: BillingContext): Promise<Invoice | null> =>
           ctx.loaders.invoice.load(ref.id),
@@ -98,6 +109,8 @@ export function createServices(
   const outbox = new Outbox(db, name);
   const paymentProvider = provider ?? providerFor(db, config);
   const directory = new CustomerDirectory(db, 'billing.directory');
+  const salesOrders = new SalesOrders(db);
+  const invoices = new InvoiceService(db, outbox, directory, salesOrders);
   return {
     db,
     outbox,
@@ -110,7 +123,9 @@ export function createServices(
     ),
     provider: paymentProvider,
     onlinePayments: new OnlinePaymentService(db, outbox, paymentProvider, directory),
-    invoices: new InvoiceService(db, outbox, directory),
+    invoices,
+    salesOrders,
+    salesConsumer: new SalesConsumer(db, { outbox, directory, invoices, orders: salesOrders }),
     payments: new PaymentService(db, outbox, directory),
     credits: new CreditNoteService(db, outbox, directory),
     statements: new StatementService(db),

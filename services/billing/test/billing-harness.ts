@@ -15,8 +15,14 @@ export interface TestBilling {
   stop(): Promise<void>;
 }
 
-/** A real billing subgraph on a free port over a fresh, empty database. */
-export async function startTestBilling(target: testing.DatabaseTarget): Promise<TestBilling> {
+/**
+ * A real billing subgraph on a free port over a fresh, empty database;
+ * `env` overrides settings (e.g. a sales feed to follow).
+ */
+export async function startTestBilling(
+  target: testing.DatabaseTarget,
+  env: Record<string, string> = {},
+): Promise<TestBilling> {
   const database = await target.create('billing');
   const queries: string[] = [];
   const running = await startBilling(
@@ -25,9 +31,12 @@ export async function startTestBilling(target: testing.DatabaseTarget): Promise<
       HTTP_PORT: '0',
       // No accounts here: customers come from `customer()`; catching up fails at once.
       EVENTS_FEED_ACCOUNTS_URL: 'http://127.0.0.1:9/internal/events',
+      // No sales either: its events are applied through the real consumer in tests.
+      EVENTS_FEED_SALES_URL: 'http://127.0.0.1:9/internal/events',
       ...(database.config.driver === 'mysql'
         ? { DB_URL: database.config.url }
         : { DB_SQLITE_PATH: database.config.path }),
+      ...env,
     }),
     { onQuery: (sql) => queries.push(sql) },
   );

@@ -11,6 +11,8 @@ import { SandboxCharge } from '../payment/provider/sandbox-provider';
 import { ProviderEvent } from '../payment/provider/provider-event.entity';
 import { ProviderEvents1764320000000 } from './migrations/1764320000000-provider-events';
 import { ExactTokenCollation1764330000000 } from './migrations/1764330000000-exact-token-collation';
+import { SalesLinks1764380000000 } from './migrations/1764380000000-sales-links';
+import { SalesInvoiceRequest, SalesOrder } from '../sales/sales-links.entity';
 
 export const BILLING_ENTITIES = [
   Invoice,
@@ -26,6 +28,8 @@ export const BILLING_ENTITIES = [
   ProviderEvent,
   DirectoryCustomer,
   DirectoryOrganisation,
+  SalesOrder,
+  SalesInvoiceRequest,
   ...EVENT_ENTITIES,
 ];
 export const BILLING_MIGRATIONS = [
@@ -35,6 +39,7 @@ export const BILLING_MIGRATIONS = [
   ExactTokenCollation1764330000000,
   CustomerDirectory1764340000000,
   KitOutbox1764350000000,
+  SalesLinks1764380000000,
 ];
 
 export function openBillingDatabase(

@@ -1,10 +1,25 @@
 import type { EntityManager } from 'typeorm';
 import { defineEventCatalog, eventType, recordEvents } from '@portico/kit';
 
-interface InvoiceEventPayload {
+/** An invoice line that bills a purchase order line, as sales counts invoiced quantities. */
+export interface InvoicedOrderLine {
+  orderLineId: string;
+  quantityMilli: number;
+}
+
+export interface InvoiceEventPayload {
   invoiceId: string;
   customerId: string;
   number?: string | null;
+  /**
+   * Present when the invoice bills a purchase order (sales): the order, its
+   * quote when known, and the lines that bill order lines (possibly none,
+   * for an invoice linked to the order by hand). A voided invoice's lines no
+   * longer count as invoiced.
+   */
+  purchaseOrderId?: string;
+  quoteId?: string | null;
+  lines?: InvoicedOrderLine[];
 }
 
 interface PaymentEventPayload {

@@ -102,6 +102,16 @@ export class Invoice {
   /** The customer as printed when issued (JSON, see PartyValue); null while a draft. */
   @ExactTokenColumn({ type: 'text', nullable: true })
   recipientParty!: string | null;
+
+  /** Sales' quote this invoice was raised from (converted quote), if any. */
+  @Index('idx_invoices_quote')
+  @ExactTokenColumn({ length: 36, nullable: true })
+  quoteId!: string | null;
+
+  /** Sales' purchase order this invoice bills, if any. */
+  @Index('idx_invoices_purchase_order')
+  @ExactTokenColumn({ length: 36, nullable: true })
+  purchaseOrderId!: string | null;
 }
 
 /**
@@ -148,4 +158,8 @@ export class InvoiceLine {
   /** quantity × unit price − discount + tax */
   @MinorUnitsColumn()
   totalMinor!: number;
+
+  /** The purchase order line (sales) this line bills, so sales can count invoiced quantities. */
+  @ExactTokenColumn({ length: 36, nullable: true })
+  orderLineId!: string | null;
 }

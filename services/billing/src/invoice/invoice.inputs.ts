@@ -45,6 +45,13 @@ export class CreateInvoiceInput {
     description: 'Let the customer pay part of the balance.',
   })
   allowPartialPayment?: boolean | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The customer's purchase order (the business's sales order) this invoice bills; it must be an order of the same customer. The invoice then also records the order's quote.",
+  })
+  purchaseOrderId?: string | null;
 }
 
 @InputType({ description: 'Replaces what is given; lines, when given, replace all lines.' })

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { CustomerScoped, notFoundError, RequireScopes, SignedIn, StaffOnly } from '@portico/kit';
 import type { BillingContext } from '../context';
 import { Customer } from '../customer/customer.type';
+import { PurchaseOrder, Quote } from '../sales/sales.types';
 import { CreditApplication } from '../credit/credit-note.entity';
 import { money, Money, documentParty, DocumentParty, parseParty } from '@portico/commerce';
 import { PaymentAllocation } from '../payment/payment.entity';
@@ -82,6 +83,23 @@ export class InvoiceResolver {
   @FieldResolver(() => Customer)
   customer(@Root() invoice: Invoice): Customer {
     return { id: invoice.customerId };
+  }
+
+  @FieldResolver(() => Quote, {
+    nullable: true,
+    description: 'The quote this invoice was raised from (sales), if any.',
+  })
+  quote(@Root() invoice: Invoice): Quote | null {
+    return invoice.quoteId ? { id: invoice.quoteId } : null;
+  }
+
+  @FieldResolver(() => PurchaseOrder, {
+    nullable: true,
+    description:
+      "The customer's purchase order (the business's sales order) this invoice bills, if any.",
+  })
+  purchaseOrder(@Root() invoice: Invoice): PurchaseOrder | null {
+    return invoice.purchaseOrderId ? { id: invoice.purchaseOrderId } : null;
   }
 
   @FieldResolver(() => [InvoiceLine])

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, IsNull, Not, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import {
   codedError,
   ErrorCode,
@@ -10,12 +10,15 @@ import {
   forUpdate,
   type Outbox,
 } from '@portico/kit';
-import { recordEvent } from '../events/billing-events';
+import { recordEvent, type InvoiceEventPayload } from '../events/billing-events';
+import type { SalesOrders } from '../sales/sales-orders';
 import {
   nextDocumentNumber,
   documentTotals,
   lineAmounts,
   type CustomerDirectory,
+  type DirectoryCustomer,
+  type LineInput,
   badInput,
   parseCurrency,
   parseDate,
@@ -30,6 +33,22 @@ import type {
 import { InvoiceStatus, todayUtc } from './invoice.status';
 
 export const MAX_INVOICE_PAGE_SIZE = 100;
+
+/** A checked line of a draft; `orderLineId` when it bills a purchase order line (sales). */
+export type DraftLine = LineInput & { description: string; orderLineId?: string | null };
+
+/** A draft as checked and ready to write. */
+export interface DraftSpec {
+  customerId: string;
+  currency: string;
+  dueDate: string;
+  notes: string | null;
+  terms: string | null;
+  allowPartialPayment: boolean;
+  lines: DraftLine[];
+  quoteId: string | null;
+  purchaseOrderId: string | null;
+}
 
 export interface InvoiceListOptions {
   customerId?: string | null;
@@ -103,6 +122,7 @@ export class InvoiceService {
     private readonly db: Database,
     private readonly outbox: Outbox,
     private readonly directory: CustomerDirectory,
+    private readonly salesOrders: SalesOrders,
   ) {}
 
   async list(
@@ -173,6 +193,27 @@ export class InvoiceService {
     return query.andWhere('i.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
   }
 
+  /**
+   * Invoices linked to any of `ids` through `link` (a quote or a purchase
+   * order), within the principal's scope, newest first: one statement.
+   */
+  async findLinked(
+    principal: Principal,
+    link: 'quoteId' | 'purchaseOrderId',
+    ids: readonly string[],
+  ): Promise<Invoice[]> {
+    const query = scopeInvoices(
+      this.db.manager.getRepository(Invoice).createQueryBuilder('i'),
+      principal,
+    );
+    if (!query || ids.length === 0) return [];
+    return query
+      .andWhere(`i.${link} IN (:...linked)`, { linked: [...new Set(ids)] })
+      .orderBy(SORT_KEY, 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .getMany();
+  }
+
   /** The first time a contact opens an invoice; later opens change nothing. */
   async recordFirstView(principal: Principal, invoice: Invoice): Promise<void> {
     if (principal.kind !== 'contact' || invoice.firstViewedAt) return;
@@ -195,19 +236,43 @@ export class InvoiceService {
     const dueDate = parseDate(input.dueDate, 'dueDate');
     const lines = parseLines(input.lines, currency);
     await this.directory.requireActive(input.customerId);
+    // Linked by hand: the order must be one of this customer's (as sales said).
+    const order = input.purchaseOrderId
+      ? await this.salesOrders.requireForCustomer(input.purchaseOrderId, input.customerId)
+      : null;
+    return this.db.transaction((manager) =>
+      this.insertDraft(manager, {
+        customerId: input.customerId,
+        currency,
+        dueDate,
+        notes: input.notes ?? null,
+        terms: input.terms ?? null,
+        allowPartialPayment: input.allowPartialPayment ?? false,
+        lines,
+        purchaseOrderId: order?.id ?? null,
+        quoteId: order?.quoteId ?? null,
+      }),
+    );
+  }
+
+  /**
+   * Writes a checked draft in the caller's transaction (`spec` is parsed
+   * already and its customer settled by the caller).
+   */
+  async insertDraft(manager: EntityManager, spec: DraftSpec): Promise<Invoice> {
     const now = new Date();
-    const invoice = this.db.manager.getRepository(Invoice).create({
+    const invoice = manager.getRepository(Invoice).create({
       id: randomUUID(),
-      customerId: input.customerId,
+      customerId: spec.customerId,
       number: null,
       state: 'draft',
-      currency,
+      currency: spec.currency,
       issueDate: null,
-      dueDate,
-      notes: input.notes ?? null,
-      terms: input.terms ?? null,
-      allowPartialPayment: input.allowPartialPayment ?? false,
-      ...documentTotals(lines),
+      dueDate: spec.dueDate,
+      notes: spec.notes,
+      terms: spec.terms,
+      allowPartialPayment: spec.allowPartialPayment,
+      ...documentTotals(spec.lines),
       paidMinor: 0,
       creditedMinor: 0,
       firstViewedAt: null,
@@ -216,18 +281,34 @@ export class InvoiceService {
       voidReason: null,
       createdAt: now,
       updatedAt: now,
+      quoteId: spec.quoteId,
+      purchaseOrderId: spec.purchaseOrderId,
     });
-    await this.db.transaction(async (manager) => {
-      await manager.getRepository(Invoice).insert(invoice);
-      await this.writeLines(manager, invoice.id, lines);
-    });
+    await manager.getRepository(Invoice).insert(invoice);
+    await this.writeLines(manager, invoice.id, spec.lines);
     return invoice;
+  }
+
+  /**
+   * Raises and issues an invoice in the caller's transaction (the invoice of
+   * a converted quote, raised while its event is applied). The caller has
+   * checked `spec` (due date included) and the customer; the outbox is
+   * notified after commit by whoever committed.
+   */
+  async createIssuedIn(
+    manager: EntityManager,
+    spec: DraftSpec,
+    customer: DirectoryCustomer,
+    today: string = todayUtc(),
+  ): Promise<Invoice> {
+    const draft = await this.insertDraft(manager, spec);
+    return this.issueIn(manager, draft, customer, today);
   }
 
   private async writeLines(
     manager: EntityManager,
     invoiceId: string,
-    lines: ReturnType<typeof parseLines>,
+    lines: DraftLine[],
   ): Promise<void> {
     await manager.getRepository(InvoiceLine).delete({ invoiceId });
     await manager.getRepository(InvoiceLine).insert(
@@ -245,6 +326,7 @@ export class InvoiceService {
           discountMinor: amounts.discountMinor,
           taxMinor: amounts.taxMinor,
           totalMinor: amounts.totalMinor,
+          orderLineId: line.orderLineId ?? null,
         };
       }),
     );
@@ -291,25 +373,59 @@ export class InvoiceService {
     const invoice = await this.db.transaction(async (manager) => {
       const invoice = await this.lockedInvoice(manager, id);
       if (invoice.state !== 'draft' || !customer) throw badInput('only drafts can be issued', 'id');
-      if (invoice.dueDate < today) throw badInput('the due date has passed', 'dueDate');
-      invoice.number = await nextDocumentNumber(manager, 'INV', today.slice(0, 4));
-      invoice.issueDate = today;
-      invoice.state = 'sent';
-      // Frozen as they are now: a later change of address does not rewrite an issued invoice.
-      const issuer = await this.directory.issuer(manager);
-      invoice.issuerParty = issuer ? JSON.stringify(issuer) : null;
-      invoice.recipientParty = JSON.stringify(this.directory.recipient(customer));
-      invoice.updatedAt = new Date();
-      await manager.getRepository(Invoice).save(invoice);
-      await recordEvent(manager, 'invoice.issued', {
-        invoiceId: invoice.id,
-        customerId: invoice.customerId,
-        number: invoice.number,
-      });
-      return invoice;
+      return this.issueIn(manager, invoice, customer, today);
     });
     await this.outbox.notify();
     return invoice;
+  }
+
+  /** Issues a draft the caller holds (locked or just written) in the caller's transaction. */
+  private async issueIn(
+    manager: EntityManager,
+    invoice: Invoice,
+    customer: DirectoryCustomer,
+    today: string,
+  ): Promise<Invoice> {
+    if (invoice.dueDate < today) throw badInput('the due date has passed', 'dueDate');
+    invoice.number = await nextDocumentNumber(manager, 'INV', today.slice(0, 4));
+    invoice.issueDate = today;
+    invoice.state = 'sent';
+    // Frozen as they are now: a later change of address does not rewrite an issued invoice.
+    const issuer = await this.directory.issuer(manager);
+    invoice.issuerParty = issuer ? JSON.stringify(issuer) : null;
+    invoice.recipientParty = JSON.stringify(this.directory.recipient(customer));
+    invoice.updatedAt = new Date();
+    await manager.getRepository(Invoice).save(invoice);
+    await recordEvent(manager, 'invoice.issued', {
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+      number: invoice.number,
+      ...(await this.salesLinkPayload(manager, invoice)),
+    });
+    return invoice;
+  }
+
+  /**
+   * What sales needs of an invoice that bills one of its orders: the order,
+   * the quote and the quantities billed per order line.
+   */
+  private async salesLinkPayload(
+    manager: EntityManager,
+    invoice: Invoice,
+  ): Promise<Pick<InvoiceEventPayload, 'purchaseOrderId' | 'quoteId' | 'lines'>> {
+    if (!invoice.purchaseOrderId) return invoice.quoteId ? { quoteId: invoice.quoteId } : {};
+    const lines = await manager.getRepository(InvoiceLine).find({
+      where: { invoiceId: invoice.id, orderLineId: Not(IsNull()) },
+      order: { position: 'ASC' },
+    });
+    return {
+      purchaseOrderId: invoice.purchaseOrderId,
+      quoteId: invoice.quoteId,
+      lines: lines.map((l) => ({
+        orderLineId: l.orderLineId as string,
+        quantityMilli: l.quantityMilli,
+      })),
+    };
   }
 
   /**
@@ -345,6 +461,8 @@ export class InvoiceService {
       await recordEvent(manager, 'invoice.voided', {
         invoiceId: invoice.id,
         customerId: invoice.customerId,
+        number: invoice.number,
+        ...(await this.salesLinkPayload(manager, invoice)),
       });
       return invoice;
     });
