@@ -203,7 +203,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         BUSINESS,
       );
       globexOrderId = other.order.id;
-      const outsiders = [contactOf(acme), partnerOf([acme], ['orders:read'])];
+      const outsiders = [contactOf(acme), partnerOf([acme], ['orders:read', 'invoices:read'])];
       for (const principal of outsiders) {
         const one = await sales.gql(principal, ONE, { id: globexOrderId });
         expect(one.body.data).toBeNull();
@@ -247,6 +247,20 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
         expect(response.text).not.toContain(acmeOrderId);
       }
+      // orders:read opens the order; the invoices on it stay billing's data (invoices:read).
+      const ordersOnly = partnerOf([acme], ['orders:read']);
+      const withInvoices = await sales.gql(ordersOnly, ONE, { id: acmeOrderId });
+      expect(withInvoices.body.errors?.[0]).toMatchObject({
+        extensions: { code: 'FORBIDDEN' },
+        path: ['purchaseOrder', 'invoices'],
+      });
+      const withoutInvoices = await sales.gql<{ purchaseOrder: { id: string } }>(
+        ordersOnly,
+        `query($id: ID!) { purchaseOrder(id: $id) { id lines { quantity } timeline { kind } } }`,
+        { id: acmeOrderId },
+      );
+      expect(withoutInvoices.body.errors).toBeUndefined();
+      expect(withoutInvoices.body.data!.purchaseOrder.id).toBe(acmeOrderId);
     });
 
     it('filters by status in SQL and pages newest first', async () => {

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { RequireScopes } from '@portico/kit';
 
 /**
  * Billing's Invoice, as sales knows it: only the key. Sales contributes
@@ -7,6 +8,8 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
  */
 @ObjectType({ description: 'An invoice (owned by billing).' })
 @Directive('@key(fields: "id", resolvable: false)')
+// The same rule as billing's Invoice: every subgraph defining it carries it.
+@RequireScopes('invoices:read')
 export class Invoice {
   @Field(() => ID)
   id!: string;
