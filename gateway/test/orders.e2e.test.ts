@@ -101,6 +101,19 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(other.text).not.toContain('ACME-E2E');
     });
 
+    it("follows billing's events: the invoices billing issued reach sales' consumer", async () => {
+      // The demo invoices name no order, so they change nothing; the consumer's
+      // cursor shows sales reads billing's feed at all.
+      const deadline = Date.now() + 20_000;
+      let cursor = 0;
+      while (Date.now() < deadline) {
+        cursor = await stack.sales.services.orderInvoices.cursor('billing');
+        if (cursor > 0) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(cursor).toBeGreaterThan(0);
+    });
+
     it('shows each demo customer its own demo orders only', async () => {
       const list = async (token: string) => {
         const response = await stack.query(
