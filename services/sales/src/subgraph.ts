@@ -18,6 +18,7 @@ import {
 } from './order/order-parts.resolver';
 import { resolvePurchaseOrderReference } from './order/order.reference';
 import { PurchaseOrderResolver } from './order/order.resolver';
+import { OrderReads } from './order/order-reads.service';
 import { OrderService } from './order/order.service';
 import { ShipmentService } from './order/shipment.service';
 import { OrderSubStatusResolver } from './order/sub-status.resolver';
@@ -60,6 +61,7 @@ export function createServices(
       name,
     ),
     orders: new OrderService(db, outbox, directory),
+    orderReads: new OrderReads(db),
     shipments: new ShipmentService(db, outbox),
     orderSubStatuses: new OrderSubStatusService(db),
     orderInvoices: new OrderInvoiceConsumer(db, outbox),

@@ -9,7 +9,7 @@ import type {
   Shipment,
   ShipmentLine,
 } from './order.entity';
-import type { OrderService } from './order.service';
+import type { OrderReads } from './order-reads.service';
 
 function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
   const groups = new Map<string, T[]>();
@@ -32,7 +32,7 @@ function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): Arra
  * reached from an order already in scope (or, for order lines and
  * sub-statuses, from rows that were). One SQL statement per batch.
  */
-export function createOrderLoaders(orders: OrderService, meta: RequestMeta) {
+export function createOrderLoaders(orders: OrderReads, meta: RequestMeta) {
   return {
     purchaseOrder: new DataLoader<string, PurchaseOrder | null>(async (ids) =>
       byId(await orders.findVisible(meta.principal, ids), ids),

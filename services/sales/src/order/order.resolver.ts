@@ -51,7 +51,7 @@ export class PurchaseOrderResolver {
     @Arg('first', () => Int, { defaultValue: 20, description: '1 to 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<PurchaseOrderPage> {
-    const page = await ctx.services.orders.list(ctx.principal, {
+    const page = await ctx.services.orderReads.list(ctx.principal, {
       customerId,
       statuses: status,
       first,
