@@ -1,4 +1,5 @@
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { RequireScopes } from '@portico/kit';
 import { money, Money } from '@portico/commerce';
 import type { SalesContext } from '../context';
 import { OrderLine, OrderTimelineEntry, Shipment, ShipmentLine } from './order.entity';
@@ -91,6 +92,7 @@ export class ShipmentLineResolver {
 }
 
 @ObjectType({ description: 'Who made a change, as the customer may see it.' })
+@RequireScopes('orders:read')
 export class OrderChangeActor {
   @Field(() => OrderActorKind)
   kind!: OrderActorKind;

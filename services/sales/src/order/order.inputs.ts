@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { RequireScopes } from '@portico/kit';
 import { OrderSubStatus, PurchaseOrder, Shipment } from './order.entity';
 import { PurchaseOrderStatus } from './order.status';
 
@@ -189,6 +190,7 @@ export class PurchaseOrderPage {
 }
 
 @ObjectType({ description: 'A sub-status as customers see it.' })
+@RequireScopes('orders:read')
 export class OrderSubStatusLabel {
   @Field(() => String)
   label!: string;
