@@ -23,6 +23,12 @@ export interface ForeignTargets {
   /** An open invoice of customer A, the attacker's own, and A's id. */
   ownInvoiceId: string;
   ownCustomerId: string;
+  /** Customer B's purchase order (shipped in part), one of its lines and its shipment. */
+  purchaseOrderId: string;
+  orderLineId: string;
+  shipmentId: string;
+  /** A sub-status the business defined (staff data). */
+  subStatusId: string;
 }
 
 export interface Attempt {
@@ -46,7 +52,117 @@ const invoiceTarget = (f: ForeignTargets) => ({ id: f.invoiceId });
 const INVOICE_FIELDS =
   'id number status total { amount } balanceDue { amount } lines { description } customer { id }';
 
+const orderTarget = (f: ForeignTargets) => ({ id: f.purchaseOrderId });
+const ORDER_FIELDS =
+  'id number customerReference status subStatus { label } lines { description quantity } shipments { trackingNumber lines { quantity } } timeline { kind by { kind } } customer { id }';
+
+/** Staff operations on purchase orders: each tried by a contact and a partner of customer A. */
+function staffOrderAttempts(
+  label: string,
+  query: string,
+  variables: (f: ForeignTargets) => Record<string, unknown>,
+): Attempt[] {
+  return (['contact', 'partner'] as const).map((as) => ({ as, label, query, variables }));
+}
+
 export const ATTEMPTS: Record<string, Attempt[]> = {
+  'Query.purchaseOrders': [
+    {
+      as: 'contact',
+      label: "lists customer B's purchase orders by customerId",
+      query: `query ($id: ID) { purchaseOrders(customerId: $id, first: 100) { nodes { ${ORDER_FIELDS} } } }`,
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'contact',
+      label: "lists its own purchase orders (must not include B's)",
+      query: `{ purchaseOrders(first: 100) { nodes { ${ORDER_FIELDS} } } }`,
+      permitted: true,
+    },
+    {
+      as: 'partner',
+      label: "lists customer B's purchase orders outside its customer list",
+      query: `query ($id: ID) { purchaseOrders(customerId: $id, first: 100) { nodes { id } } }`,
+      variables: (f) => ({ id: f.customerId }),
+    },
+    {
+      as: 'partner',
+      label: "lists all purchase orders it may see (must not include B's)",
+      query: `{ purchaseOrders(first: 100) { nodes { ${ORDER_FIELDS} } } }`,
+      permitted: true,
+    },
+  ],
+  'Query.purchaseOrder': [
+    {
+      as: 'contact',
+      label: "opens customer B's purchase order and its timeline",
+      query: `query ($id: ID!) { purchaseOrder(id: $id) { ${ORDER_FIELDS} } }`,
+      variables: orderTarget,
+    },
+    {
+      as: 'partner',
+      label: "opens customer B's purchase order",
+      query: `query ($id: ID!) { purchaseOrder(id: $id) { ${ORDER_FIELDS} } }`,
+      variables: orderTarget,
+    },
+  ],
+  'Query.orderSubStatuses': [
+    {
+      as: 'contact',
+      label: "reads the business's sub-status definitions",
+      query: '{ orderSubStatuses(status: IN_PROGRESS, includeArchived: true) { id label } }',
+    },
+    {
+      as: 'partner',
+      label: "reads the business's sub-status definitions",
+      query: '{ orderSubStatuses(status: IN_PROGRESS) { id label } }',
+    },
+  ],
+  'Mutation.createPurchaseOrder': staffOrderAttempts(
+    'places an order for customer B',
+    'mutation ($id: ID!) { createPurchaseOrder(input: { customerId: $id, currency: "EUR", lines: [{ description: "x", quantity: "1", unitPrice: "1.00" }] }) { purchaseOrder { id } } }',
+    (f) => ({ id: f.customerId }),
+  ),
+  'Mutation.updatePurchaseOrder': staffOrderAttempts(
+    "rewrites customer B's order reference",
+    'mutation ($id: ID!) { updatePurchaseOrder(input: { id: $id, customerReference: "owned" }) { purchaseOrder { id } } }',
+    orderTarget,
+  ),
+  'Mutation.setPurchaseOrderStatus': staffOrderAttempts(
+    "cancels customer B's order",
+    'mutation ($id: ID!) { setPurchaseOrderStatus(input: { id: $id, status: ON_HOLD }) { purchaseOrder { id status } } }',
+    orderTarget,
+  ),
+  'Mutation.setPurchaseOrderSubStatus': staffOrderAttempts(
+    "clears customer B's order sub-status",
+    'mutation ($id: ID!) { setPurchaseOrderSubStatus(input: { id: $id, subStatusId: null }) { purchaseOrder { id } } }',
+    orderTarget,
+  ),
+  'Mutation.addShipment': staffOrderAttempts(
+    "ships the rest of customer B's order",
+    'mutation ($id: ID!, $line: ID!) { addShipment(input: { orderId: $id, carrier: "x", shippedAt: "2026-01-01", lines: [{ orderLineId: $line, quantity: "1" }] }) { shipment { id } } }',
+    (f) => ({ id: f.purchaseOrderId, line: f.orderLineId }),
+  ),
+  'Mutation.markShipmentDelivered': staffOrderAttempts(
+    "marks customer B's shipment delivered",
+    'mutation ($id: ID!) { markShipmentDelivered(input: { shipmentId: $id, deliveredAt: "2099-01-01" }) { shipment { id } } }',
+    (f) => ({ id: f.shipmentId }),
+  ),
+  'Mutation.createOrderSubStatus': staffOrderAttempts(
+    'defines a sub-status',
+    'mutation { createOrderSubStatus(input: { status: CONFIRMED, label: "owned", colour: "#000000" }) { subStatus { id } } }',
+    () => ({}),
+  ),
+  'Mutation.updateOrderSubStatus': staffOrderAttempts(
+    "relabels the business's sub-status",
+    'mutation ($id: ID!) { updateOrderSubStatus(input: { id: $id, label: "owned" }) { subStatus { id } } }',
+    (f) => ({ id: f.subStatusId }),
+  ),
+  'Mutation.archiveOrderSubStatus': staffOrderAttempts(
+    "archives the business's sub-status",
+    'mutation ($id: ID!) { archiveOrderSubStatus(input: { id: $id }) { subStatus { id } } }',
+    (f) => ({ id: f.subStatusId }),
+  ),
   'Query.invoices': [
     {
       as: 'contact',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   astFromValue,
@@ -75,6 +76,7 @@ describe('cross-customer harness', () => {
       stack.accounts.running.db.dataSource.query(sql, params);
     return JSON.stringify({
       billing: await foreignBillingRows(),
+      sales: await foreignSalesRows(),
       customer: await q('SELECT * FROM customers WHERE id = ?', [foreign.customerId]),
       contacts: await q('SELECT * FROM contacts WHERE customerId = ? ORDER BY id', [
         foreign.customerId,
@@ -131,6 +133,49 @@ describe('cross-customer harness', () => {
     };
   }
 
+  /** Customer B's purchase order, shipped in part by staff through the gateway, and a sub-status. */
+  async function foreignSales(admin: string, customerB: string) {
+    const q = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+      const response = await stack.query(query, { token: admin, variables });
+      if (response.body.errors) throw new Error(response.text);
+      return response.body.data as T;
+    };
+    const created = await q<{
+      createPurchaseOrder: { purchaseOrder: { id: string; lines: Array<{ id: string }> } };
+    }>(
+      'mutation ($b: ID!) { createPurchaseOrder(input: { customerId: $b, currency: "EUR", customerReference: "GLOBEX-PO-REF", lines: [{ description: "Pedido secreto", quantity: "3", unitPrice: "10.00" }] }) { purchaseOrder { id lines { id } } } }',
+      { b: customerB },
+    );
+    const order = created.createPurchaseOrder.purchaseOrder;
+    const shipped = await q<{ addShipment: { shipment: { id: string } } }>(
+      'mutation ($o: ID!, $l: ID!) { addShipment(input: { orderId: $o, carrier: "Correos", trackingNumber: "GLOBEX-TRACK-1", shippedAt: "2026-01-02", lines: [{ orderLineId: $l, quantity: "1" }] }) { shipment { id } } }',
+      { o: order.id, l: order.lines[0]!.id },
+    );
+    const subStatuses = await q<{ orderSubStatuses: Array<{ id: string }> }>(
+      '{ orderSubStatuses(status: IN_PROGRESS) { id } }',
+    );
+    return {
+      purchaseOrderId: order.id,
+      orderLineId: order.lines[0]!.id,
+      shipmentId: shipped.addShipment.shipment.id,
+      subStatusId: subStatuses.orderSubStatuses[0]!.id,
+    };
+  }
+
+  /** Customer B's orders and the business's sub-statuses: none may change. */
+  async function foreignSalesRows(): Promise<string> {
+    const q = (sql: string, params: unknown[] = []) => stack.sales.db.dataSource.query(sql, params);
+    const b = [foreign.customerId];
+    const ofOrders = 'IN (SELECT id FROM purchase_orders WHERE customerId = ?)';
+    return JSON.stringify({
+      orders: await q('SELECT * FROM purchase_orders WHERE customerId = ? ORDER BY id', b),
+      lines: await q(`SELECT * FROM order_lines WHERE orderId ${ofOrders} ORDER BY id`, b),
+      shipments: await q(`SELECT * FROM shipments WHERE orderId ${ofOrders} ORDER BY id`, b),
+      timeline: await q(`SELECT * FROM order_timeline WHERE orderId ${ofOrders} ORDER BY id`, b),
+      subStatuses: await q('SELECT * FROM order_sub_statuses ORDER BY id'),
+    });
+  }
+
   /** Customer B's billing rows: none may change. */
   async function foreignBillingRows(): Promise<string> {
     const q = (sql: string, params: unknown[] = []) =>
@@ -170,6 +215,7 @@ describe('cross-customer harness', () => {
       { token: admin },
     );
     const billing = await foreignBilling(admin, demo.globexId, demo.acmeId);
+    const sales = await foreignSales(admin, demo.globexId);
     foreign = {
       customerId: demo.globexId,
       contactId: demo.lucia.id,
@@ -179,6 +225,7 @@ describe('cross-customer harness', () => {
       partnerClientId: (created.body.data as { createPartnerClient: { client: { id: string } } })
         .createPartnerClient.client.id,
       ...billing,
+      ...sales,
       ownCustomerId: demo.acmeId,
     };
     markers = [
@@ -195,6 +242,12 @@ describe('cross-customer harness', () => {
       foreign.draftInvoiceId,
       foreign.paymentId,
       foreign.creditNoteId,
+      foreign.purchaseOrderId,
+      foreign.shipmentId,
+      'GLOBEX-PO-REF',
+      'GLOBEX-TRACK-1',
+      'Pedido secreto',
+      'GX-2026',
     ];
     tokens = {
       contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),
@@ -334,7 +387,38 @@ describe('cross-customer harness', () => {
         'mutation ($p: ID!) { refundPayment(input: { paymentId: $p, amount: "1.00", reason: "Scope harness" }) { refund { id } } }',
         { p: paid.recordPayment.payment.id },
       );
-      return { customerId: a, invoiceId: rich.id, payableInvoiceId: payable.id };
+      // An order of A with an invoice of A raised against it, as billing's event would say:
+      // every order kind (PurchaseOrder.invoices included) has a row on one path.
+      const { purchaseOrders } = await q<{ purchaseOrders: { nodes: Array<{ id: string }> } }>(
+        'query ($a: ID) { purchaseOrders(customerId: $a, first: 100) { nodes { id } } }',
+        { a },
+      );
+      const order = purchaseOrders.nodes[0]!;
+      const outcome = await stack.sales.services.orderInvoices.apply({
+        id: randomUUID(),
+        producer: 'billing',
+        type: 'invoice.issued',
+        schemaVersion: 1,
+        aggregateType: 'invoice',
+        aggregateId: rich.id,
+        customerId: a,
+        occurredAt: new Date().toISOString(),
+        payload: {
+          invoiceId: rich.id,
+          customerId: a,
+          number: 'INV-SCOPE',
+          purchaseOrderId: order.id,
+        },
+        position: 1_000_000_000,
+        previousPosition: null,
+      });
+      if (outcome !== 'applied') throw new Error(`invoice link not applied: ${outcome}`);
+      return {
+        customerId: a,
+        invoiceId: rich.id,
+        payableInvoiceId: payable.id,
+        purchaseOrderId: order.id,
+      };
     }
 
     let admin: string;

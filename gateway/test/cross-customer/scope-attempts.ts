@@ -81,6 +81,21 @@ export const TYPE_KINDS: Record<string, Kind> = {
   PaymentAllocation: 'payments:read',
   Refund: 'payments:read',
 
+  PurchaseOrder: 'orders:read',
+  OrderLine: 'orders:read',
+  Shipment: 'orders:read',
+  ShipmentLine: 'orders:read',
+  OrderTimelineEntry: 'orders:read',
+  OrderSubStatusLabel: 'orders:read',
+  OrderChangeActor: 'orders:read',
+  PurchaseOrderPage: FREE,
+  PurchaseOrderPageInfo: FREE,
+  PurchaseOrderPayload: FREE,
+  ShipmentPayload: FREE,
+  OrderSubStatusPayload: FREE,
+  // The business's definitions (staff); customers see an order's label and colour only.
+  OrderSubStatus: NO_SCOPE,
+
   StaffUser: NO_SCOPE,
   PartnerClient: NO_SCOPE,
   Session: NO_SCOPE,
@@ -132,6 +147,8 @@ export interface OwnTargets {
   invoiceId: string;
   /** An open invoice of A that allows partial payment. */
   payableInvoiceId: string;
+  /** A purchase order of A. */
+  purchaseOrderId: string;
 }
 
 type Filler = (own: OwnTargets) => unknown;
@@ -149,6 +166,7 @@ const statementRange: Record<string, Filler> = {
 export const ARGUMENT_VALUES: Record<string, Filler> = {
   'Query.customer.id': (own) => own.customerId,
   'Query.invoice.id': (own) => own.invoiceId,
+  'Query.purchaseOrder.id': (own) => own.purchaseOrderId,
   ...Object.fromEntries(
     Object.entries(statementRange).flatMap(([arg, fill]) => [
       [`Customer.statement.${arg}`, fill],

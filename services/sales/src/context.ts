@@ -1,5 +1,11 @@
 import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
 import type { CustomerDirectory, DocumentSigner } from '@portico/commerce';
+import { createOrderLoaders } from './order/order.loaders';
+import type { OrderInvoiceConsumer } from './order/order-invoices.consumer';
+import type { OrderReads } from './order/order-reads.service';
+import type { OrderService } from './order/order.service';
+import type { ShipmentService } from './order/shipment.service';
+import type { OrderSubStatusService } from './order/sub-status.service';
 
 export interface SalesServices {
   db: Database;
@@ -8,6 +14,12 @@ export interface SalesServices {
   /** Sales' read model of accounts' customers and organisation. */
   directory: CustomerDirectory;
   documents: DocumentSigner;
+  orders: OrderService;
+  orderReads: OrderReads;
+  shipments: ShipmentService;
+  orderSubStatuses: OrderSubStatusService;
+  /** Billing's invoices raised against orders, applied to the orders' lines. */
+  orderInvoices: OrderInvoiceConsumer;
 }
 
 /**
@@ -16,9 +28,7 @@ export interface SalesServices {
  * Each batch is one SQL statement, whatever the list's length.
  */
 export function createSalesLoaders(services: SalesServices, meta: RequestMeta) {
-  void services;
-  void meta;
-  return {};
+  return { ...createOrderLoaders(services.orderReads, meta) };
 }
 
 export type SalesLoaders = ReturnType<typeof createSalesLoaders>;

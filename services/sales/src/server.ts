@@ -42,6 +42,8 @@ export async function startSales(
         config.auth.claimsSecret,
       ),
     );
+    // Billing's invoices raised against purchase orders (invoiced quantities).
+    stops.push(transport.follow('billing', services.orderInvoices));
     // Sales' own events: numbered after each commit (and at start, for rows
     // a crash left unnumbered), served on its feed, relayed to Redis Streams
     // when configured.

@@ -9,15 +9,37 @@ import { CustomerDirectory, DocumentSigner } from '@portico/commerce';
 import { createSalesContext, type SalesContext, type SalesServices } from './context';
 import { resolveCustomerReference } from './customer/customer.reference';
 import type { SalesConfig } from './config';
+import { OrderInvoiceConsumer } from './order/order-invoices.consumer';
+import {
+  OrderLineResolver,
+  OrderTimelineEntryResolver,
+  ShipmentLineResolver,
+  ShipmentResolver,
+} from './order/order-parts.resolver';
+import { resolvePurchaseOrderReference } from './order/order.reference';
+import { PurchaseOrderResolver } from './order/order.resolver';
+import { OrderReads } from './order/order-reads.service';
+import { OrderService } from './order/order.service';
+import { ShipmentService } from './order/shipment.service';
+import { OrderSubStatusResolver } from './order/sub-status.resolver';
+import { OrderSubStatusService } from './order/sub-status.service';
 
 /** The uniform subgraph export every service has: name, buildSchema, createContext. */
 export const name = 'sales';
 
 export function buildSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [],
+    resolvers: [
+      PurchaseOrderResolver,
+      OrderLineResolver,
+      ShipmentResolver,
+      ShipmentLineResolver,
+      OrderTimelineEntryResolver,
+      OrderSubStatusResolver,
+    ],
     referenceResolvers: {
       Customer: { __resolveReference: resolveCustomerReference },
+      PurchaseOrder: { __resolveReference: resolvePurchaseOrderReference },
     } as never,
   });
 }
@@ -38,6 +60,11 @@ export function createServices(
       config.documents.linkTtlSeconds,
       name,
     ),
+    orders: new OrderService(db, outbox, directory),
+    orderReads: new OrderReads(db),
+    shipments: new ShipmentService(db, outbox),
+    orderSubStatuses: new OrderSubStatusService(db),
+    orderInvoices: new OrderInvoiceConsumer(db, outbox),
   };
 }
 
@@ -49,3 +76,11 @@ export { loadConfig, type SalesConfig } from './config';
 export { openSalesDatabase } from './db/database';
 export { startSales, type RunningSales } from './server';
 export { salesEvents, type SalesEventType } from './events/sales-events';
+export {
+  OrderService,
+  type CreateOrderSpec,
+  type CreatedOrder,
+  type OrderLineSpec,
+} from './order/order.service';
+export type { OrderActor } from './order/order.changes';
+export { BILLING_CONSUMER } from './order/order-invoices.consumer';

@@ -1,14 +1,17 @@
 import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
 import { DirectoryCustomer, DirectoryOrganisation, NumberSequence } from '@portico/commerce';
 import { CreateSales1764370000000 } from './migrations/1764370000000-create-sales';
+import { Orders1764372000000 } from './migrations/1764372000000-orders';
+import { ORDER_ENTITIES } from '../order/order.entity';
 
 export const SALES_ENTITIES = [
   DirectoryCustomer,
   DirectoryOrganisation,
   NumberSequence,
   ...EVENT_ENTITIES,
+  ...ORDER_ENTITIES,
 ];
-export const SALES_MIGRATIONS = [CreateSales1764370000000];
+export const SALES_MIGRATIONS = [CreateSales1764370000000, Orders1764372000000];
 
 export function openSalesDatabase(
   config: DbConfig,

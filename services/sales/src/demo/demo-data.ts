@@ -1,10 +1,11 @@
 import type { SalesServices } from '../context';
+import { seedOrderDemo } from '../order/order.demo';
 
 /**
  * Demo quotes and orders for the demo customers, so the portal shows each
  * state a customer meets. Only into an empty database.
  */
 export async function seedSalesDemo(services: SalesServices): Promise<boolean> {
-  void services;
-  return false;
+  const orders = await seedOrderDemo(services);
+  return orders;
 }
