@@ -2,7 +2,6 @@ import { Brackets, In } from 'typeorm';
 import { visibleCustomerIds, type Database, type Principal } from '@portico/kit';
 import { badInput } from '@portico/commerce';
 import {
-  OrderInvoice,
   OrderLine,
   OrderSubStatus,
   OrderTimelineEntry,
@@ -116,10 +115,6 @@ export class OrderReads {
       orderId: 'ASC',
       sequence: 'ASC',
     });
-  }
-
-  invoicesFor(orderIds: readonly string[]): Promise<OrderInvoice[]> {
-    return this.byParent(OrderInvoice, 'orderId', orderIds, { orderId: 'ASC', invoiceId: 'ASC' });
   }
 
   subStatuses(ids: readonly string[]): Promise<OrderSubStatus[]> {

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { RequestMeta } from '@portico/kit';
 import type {
-  OrderInvoice,
   OrderLine,
   OrderSubStatus,
   OrderTimelineEntry,
@@ -51,9 +50,6 @@ export function createOrderLoaders(orders: OrderReads, meta: RequestMeta) {
     ),
     timelineByOrder: new DataLoader<string, OrderTimelineEntry[]>(async (ids) =>
       groupBy(await orders.timelineFor(ids), (e) => e.orderId, ids),
-    ),
-    invoicesByOrder: new DataLoader<string, OrderInvoice[]>(async (ids) =>
-      groupBy(await orders.invoicesFor(ids), (i) => i.orderId, ids),
     ),
     subStatus: new DataLoader<string, OrderSubStatus | null>(async (ids) =>
       byId(await orders.subStatuses(ids), ids),

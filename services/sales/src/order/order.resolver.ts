@@ -25,7 +25,6 @@ import {
 } from './order.inputs';
 import { PurchaseOrderStatus } from './order.status';
 import type { OrderActor } from './order.changes';
-import { Invoice } from './invoice.type';
 
 /** Staff act as the business; the staff member is kept for audit only. */
 export function actorOf(principal: Principal): OrderActor {
@@ -109,14 +108,6 @@ export class PurchaseOrderResolver {
   @FieldResolver(() => [OrderTimelineEntry], { description: 'Every change, in order.' })
   timeline(@Root() order: PurchaseOrder, @Ctx() ctx: SalesContext): Promise<OrderTimelineEntry[]> {
     return ctx.loaders.timelineByOrder.load(order.id);
-  }
-
-  @FieldResolver(() => [Invoice], {
-    description: 'Invoices billing raised against the order (voided ones left out).',
-  })
-  async invoices(@Root() order: PurchaseOrder, @Ctx() ctx: SalesContext): Promise<Invoice[]> {
-    const rows = await ctx.loaders.invoicesByOrder.load(order.id);
-    return rows.filter((r) => r.state === 'issued').map((r) => ({ id: r.invoiceId }));
   }
 
   @FieldResolver(() => Money, { description: 'Sum of line quantities × unit prices.' })
