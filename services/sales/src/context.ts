@@ -1,5 +1,8 @@
 import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
 import type { CustomerDirectory, DocumentSigner } from '@portico/commerce';
+import { createQuoteLoaders } from './quote/quote.loaders';
+import type { QuoteService } from './quote/quote.service';
+import type { QuoteDecisionService } from './quote/quote-decision.service';
 
 export interface SalesServices {
   db: Database;
@@ -8,6 +11,8 @@ export interface SalesServices {
   /** Sales' read model of accounts' customers and organisation. */
   directory: CustomerDirectory;
   documents: DocumentSigner;
+  quotes: QuoteService;
+  quoteDecisions: QuoteDecisionService;
 }
 
 /**
@@ -16,9 +21,7 @@ export interface SalesServices {
  * Each batch is one SQL statement, whatever the list's length.
  */
 export function createSalesLoaders(services: SalesServices, meta: RequestMeta) {
-  void services;
-  void meta;
-  return {};
+  return { ...createQuoteLoaders(services.quotes, meta) };
 }
 
 export type SalesLoaders = ReturnType<typeof createSalesLoaders>;

@@ -1,14 +1,27 @@
 import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
 import { DirectoryCustomer, DirectoryOrganisation, NumberSequence } from '@portico/commerce';
 import { CreateSales1764370000000 } from './migrations/1764370000000-create-sales';
+import { Quotes1764371000000 } from './migrations/1764371000000-quotes';
+import {
+  Quote,
+  QuoteChangeRequest,
+  QuoteDecision,
+  QuoteLine,
+  QuoteRevision,
+} from '../quote/quote.entity';
 
 export const SALES_ENTITIES = [
   DirectoryCustomer,
   DirectoryOrganisation,
   NumberSequence,
   ...EVENT_ENTITIES,
+  Quote,
+  QuoteRevision,
+  QuoteLine,
+  QuoteDecision,
+  QuoteChangeRequest,
 ];
-export const SALES_MIGRATIONS = [CreateSales1764370000000];
+export const SALES_MIGRATIONS = [CreateSales1764370000000, Quotes1764371000000];
 
 export function openSalesDatabase(
   config: DbConfig,
