@@ -75,6 +75,7 @@ describe('cross-customer harness', () => {
       stack.accounts.running.db.dataSource.query(sql, params);
     return JSON.stringify({
       billing: await foreignBillingRows(),
+      quotes: await foreignQuoteRows(),
       customer: await q('SELECT * FROM customers WHERE id = ?', [foreign.customerId]),
       contacts: await q('SELECT * FROM contacts WHERE customerId = ? ORDER BY id', [
         foreign.customerId,
@@ -131,6 +132,34 @@ describe('cross-customer harness', () => {
     };
   }
 
+  /** Customer B's quotes: one sent (still open to a decision) and a draft, made by staff. */
+  async function foreignSales(admin: string, customerB: string) {
+    const q = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+      const response = await stack.query(query, { token: admin, variables });
+      if (response.body.errors) throw new Error(response.text);
+      return response.body.data as T;
+    };
+    const create = () =>
+      q<{ createQuote: { quote: { id: string } } }>(
+        'mutation ($b: ID!) { createQuote(input: { customerId: $b, currency: "EUR", expiryDate: "2099-01-01", lines: [{ description: "Presupuesto Globex", quantity: "1", unitPrice: "10.00" }] }) { quote { id } } }',
+        { b: customerB },
+      );
+    const open = (await create()).createQuote.quote.id;
+    await q('mutation ($id: ID!) { sendQuote(input: { id: $id }) { quote { id } } }', { id: open });
+    const draft = (await create()).createQuote.quote.id;
+    return { quoteId: open, draftQuoteId: draft };
+  }
+
+  /** Customer B's quote rows: none may change. */
+  async function foreignQuoteRows(): Promise<string> {
+    return JSON.stringify(
+      await stack.sales.db.dataSource.query(
+        'SELECT id, state, currentRevision, firstViewedAt, updatedAt FROM quotes WHERE customerId = ? ORDER BY id',
+        [foreign.customerId],
+      ),
+    );
+  }
+
   /** Customer B's billing rows: none may change. */
   async function foreignBillingRows(): Promise<string> {
     const q = (sql: string, params: unknown[] = []) =>
@@ -170,6 +199,7 @@ describe('cross-customer harness', () => {
       { token: admin },
     );
     const billing = await foreignBilling(admin, demo.globexId, demo.acmeId);
+    const sales = await foreignSales(admin, demo.globexId);
     foreign = {
       customerId: demo.globexId,
       contactId: demo.lucia.id,
@@ -179,6 +209,7 @@ describe('cross-customer harness', () => {
       partnerClientId: (created.body.data as { createPartnerClient: { client: { id: string } } })
         .createPartnerClient.client.id,
       ...billing,
+      ...sales,
       ownCustomerId: demo.acmeId,
     };
     markers = [
@@ -195,6 +226,9 @@ describe('cross-customer harness', () => {
       foreign.draftInvoiceId,
       foreign.paymentId,
       foreign.creditNoteId,
+      foreign.quoteId,
+      foreign.draftQuoteId,
+      'Presupuesto Globex',
     ];
     tokens = {
       contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),

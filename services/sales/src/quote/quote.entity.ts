@@ -231,6 +231,7 @@ export type QuoteActorKind = 'contact' | 'partner';
 @RequireScopes('quotes:read')
 @Entity({ name: 'quote_decisions' })
 export class QuoteDecision {
+  @Field(() => ID)
   @ExactTokenColumn({ length: 36, primary: true })
   id!: string;
 
