@@ -557,6 +557,36 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect((await fetch(fileUrl(foreign))).status).toBe(404);
     });
 
+    it('lets a partner with quotes:decide decide for a customer in its list, recorded as the partner', async () => {
+      const customer = await sales.customer();
+      const id = await sent(customer);
+      const partner: Principal = {
+        kind: 'partner',
+        clientId: 'partner-decides',
+        scopes: ['quotes:read', 'quotes:decide'],
+        customerIds: [customer],
+      };
+      const res = await gql<{ declineQuote: { quote: { status: string } } }>(partner, DECLINE, {
+        input: { id, revision: 1, reasonCode: 'COMPETITOR', reason: 'Went elsewhere' },
+      });
+      expect(res.error).toBeNull();
+      expect(res.data!.declineQuote.quote.status).toBe('DECLINED');
+      const decision = (await view(partner, id)).data!.quote.decision!;
+      expect(decision).toMatchObject({
+        kind: 'DECLINED',
+        reasonCode: 'COMPETITOR',
+        decidedBy: { kind: 'partner', contactId: null },
+      });
+      const event = (await sales.events()).find(
+        (e) => e.type === 'quote.declined' && e.aggregateId === id,
+      );
+      expect(event?.payload).toMatchObject({
+        actor: { kind: 'partner', clientId: 'partner-decides' },
+        reasonCode: 'COMPETITOR',
+        comment: 'Went elsewhere',
+      });
+    });
+
     function fileUrl(link: string): string {
       const parsed = new URL(link);
       return `${new URL(sales.running.url).origin}/files/${parsed.pathname.split('/').pop()}${parsed.search}`;
