@@ -503,6 +503,39 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(decided).toHaveLength(1);
     });
 
+    it('lets a revision and concurrent accepts of the revision before it end one way only', async () => {
+      const customer = await sales.customer();
+      const id = await sent(customer);
+      const revise = services()
+        .quotes.revise({ id, expiryDate: daysFromToday(15), lines: LINES.slice(0, 1) })
+        .then(
+          () => null,
+          (e: { extensions?: { reason?: string } }) => e.extensions?.reason ?? 'failed',
+        );
+      const accepts = Array.from({ length: 10 }, (_, i) =>
+        gql(contactOf(customer), ACCEPT, {
+          input: { id, revision: 1, signerName: `S${i}`, acceptTerms: true },
+        }),
+      );
+      const [revised, ...results] = await Promise.all([revise, ...accepts]);
+      const won = results.filter((r) => r.error === null).length;
+      const reasons = new Set(results.filter((r) => r.error).map((r) => r.error!.reason));
+      const quote = (await view(STAFF, id)).data!.quote;
+      if (revised === null) {
+        // The revision came first: every accept of revision 1 is superseded.
+        expect(won).toBe(0);
+        expect([...reasons]).toEqual(['revision-superseded']);
+        expect(quote).toMatchObject({ status: 'SENT', revision: 2 });
+      } else {
+        // An accept came first: the revision is refused, one decision stands.
+        expect(revised).toBe('quote-already-decided');
+        expect(won).toBe(1);
+        expect([...reasons]).toEqual(['quote-already-decided']);
+        expect(quote).toMatchObject({ status: 'ACCEPTED', revision: 1 });
+      }
+      expect(await decisionCount(id)).toBe(won);
+    });
+
     it("keeps other customers' quotes invisible: NOT_FOUND, left out of lists, no decision, no PDF", async () => {
       const mine = await sales.customer();
       const other = await sales.customer();

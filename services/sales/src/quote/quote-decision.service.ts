@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { notFoundError, type Database, type Outbox, type Principal } from '@portico/kit';
+import { forUpdate, notFoundError, type Database, type Outbox, type Principal } from '@portico/kit';
 import { badInput } from '@portico/commerce';
 import { recordSalesEvent } from '../events/sales-events';
 import {
@@ -82,7 +82,11 @@ export class QuoteDecisionService {
         { id: attempt.id, open: UNDECIDED_STATES, revision: attempt.revision, today },
       )
       .execute();
-    const quote = await manager.getRepository(Quote).findOneByOrFail({ id: attempt.id });
+    // A locking read sees what committed meanwhile (a plain read on MariaDB
+    // would see the transaction's snapshot), so a refusal names the rule met.
+    const quote = await manager
+      .getRepository(Quote)
+      .findOneOrFail({ where: { id: attempt.id }, ...forUpdate(manager) });
     if (!result.affected) {
       throw (
         decisionRefusal(quote, attempt.revision, today) ??
