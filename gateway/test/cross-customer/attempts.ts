@@ -20,6 +20,9 @@ export interface ForeignTargets {
   draftInvoiceId: string;
   paymentId: string;
   creditNoteId: string;
+  /** Customer B's sent (undecided) quote and its draft quote. */
+  quoteId: string;
+  draftQuoteId: string;
   /** An open invoice of customer A, the attacker's own, and A's id. */
   ownInvoiceId: string;
   ownCustomerId: string;
@@ -65,7 +68,88 @@ function staffOrderAttempts(
   return (['contact', 'partner'] as const).map((as) => ({ as, label, query, variables }));
 }
 
+const quoteTarget = (f: ForeignTargets) => ({ id: f.quoteId });
+const draftQuoteTarget = (f: ForeignTargets) => ({ id: f.draftQuoteId });
+const QUOTE_FIELDS =
+  'id number status total { amount } lines { description } revisions { revision } decision { id } customer { id }';
+const QUOTE_LINES = '[{ description: "x", quantity: "1", unitPrice: "1.00" }]';
+const asBoth = (label: string, query: string, variables: Attempt['variables']): Attempt[] => [
+  { as: 'contact', label, query, variables },
+  { as: 'partner', label, query, variables },
+];
+
 export const ATTEMPTS: Record<string, Attempt[]> = {
+  'Query.quotes': [
+    ...asBoth(
+      "lists customer B's quotes by customerId",
+      `query ($id: ID) { quotes(customerId: $id, first: 100) { nodes { ${QUOTE_FIELDS} } } }`,
+      (f) => ({ id: f.customerId }),
+    ),
+    {
+      as: 'contact',
+      label: "lists its own quotes (must not include B's or drafts)",
+      query: `{ quotes(first: 100) { nodes { ${QUOTE_FIELDS} } } }`,
+      permitted: true,
+    },
+    {
+      as: 'partner',
+      label: "lists all quotes it may see (must not include B's)",
+      query: `{ quotes(first: 100) { nodes { ${QUOTE_FIELDS} } } }`,
+      permitted: true,
+    },
+  ],
+  'Query.quote': [
+    ...asBoth(
+      "opens customer B's quote",
+      `query ($id: ID!) { quote(id: $id) { ${QUOTE_FIELDS} pdfUrl } }`,
+      quoteTarget,
+    ),
+    ...asBoth(
+      "opens customer B's draft quote",
+      `query ($id: ID!) { quote(id: $id) { ${QUOTE_FIELDS} } }`,
+      draftQuoteTarget,
+    ),
+  ],
+  'Mutation.createQuote': asBoth(
+    'quotes customer B',
+    `mutation ($id: ID!) { createQuote(input: { customerId: $id, currency: "EUR", expiryDate: "2099-01-01", lines: ${QUOTE_LINES} }) { quote { id } } }`,
+    (f) => ({ id: f.customerId }),
+  ),
+  'Mutation.updateDraftQuote': asBoth(
+    "edits customer B's draft quote",
+    'mutation ($id: ID!) { updateDraftQuote(input: { id: $id, notes: "owned" }) { quote { id } } }',
+    draftQuoteTarget,
+  ),
+  'Mutation.sendQuote': asBoth(
+    "sends customer B's draft quote",
+    'mutation ($id: ID!) { sendQuote(input: { id: $id }) { quote { id } } }',
+    draftQuoteTarget,
+  ),
+  'Mutation.reviseQuote': asBoth(
+    "revises customer B's quote",
+    `mutation ($id: ID!) { reviseQuote(input: { id: $id, expiryDate: "2099-01-01", lines: ${QUOTE_LINES} }) { quote { id } } }`,
+    quoteTarget,
+  ),
+  'Mutation.withdrawQuote': asBoth(
+    "withdraws customer B's quote",
+    'mutation ($id: ID!) { withdrawQuote(input: { id: $id }) { quote { id } } }',
+    quoteTarget,
+  ),
+  'Mutation.acceptQuote': asBoth(
+    "accepts customer B's quote",
+    'mutation ($id: ID!) { acceptQuote(input: { id: $id, revision: 1, signerName: "Mallory", acceptTerms: true }) { quote { id status } } }',
+    quoteTarget,
+  ),
+  'Mutation.declineQuote': asBoth(
+    "declines customer B's quote",
+    'mutation ($id: ID!) { declineQuote(input: { id: $id, revision: 1, reasonCode: OTHER, reason: "x" }) { quote { id status } } }',
+    quoteTarget,
+  ),
+  'Mutation.requestQuoteChanges': asBoth(
+    "asks changes to customer B's quote",
+    'mutation ($id: ID!) { requestQuoteChanges(input: { id: $id, revision: 1, comment: "x" }) { quote { id status } } }',
+    quoteTarget,
+  ),
   'Query.purchaseOrders': [
     {
       as: 'contact',

@@ -77,6 +77,7 @@ describe('cross-customer harness', () => {
     return JSON.stringify({
       billing: await foreignBillingRows(),
       sales: await foreignSalesRows(),
+      quotes: await foreignQuoteRows(),
       customer: await q('SELECT * FROM customers WHERE id = ?', [foreign.customerId]),
       contacts: await q('SELECT * FROM contacts WHERE customerId = ? ORDER BY id', [
         foreign.customerId,
@@ -176,6 +177,34 @@ describe('cross-customer harness', () => {
     });
   }
 
+  /** Customer B's quotes: one sent (still open to a decision) and a draft, made by staff. */
+  async function foreignQuotes(admin: string, customerB: string) {
+    const q = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+      const response = await stack.query(query, { token: admin, variables });
+      if (response.body.errors) throw new Error(response.text);
+      return response.body.data as T;
+    };
+    const create = () =>
+      q<{ createQuote: { quote: { id: string } } }>(
+        'mutation ($b: ID!) { createQuote(input: { customerId: $b, currency: "EUR", expiryDate: "2099-01-01", lines: [{ description: "Presupuesto Globex", quantity: "1", unitPrice: "10.00" }] }) { quote { id } } }',
+        { b: customerB },
+      );
+    const open = (await create()).createQuote.quote.id;
+    await q('mutation ($id: ID!) { sendQuote(input: { id: $id }) { quote { id } } }', { id: open });
+    const draft = (await create()).createQuote.quote.id;
+    return { quoteId: open, draftQuoteId: draft };
+  }
+
+  /** Customer B's quote rows: none may change. */
+  async function foreignQuoteRows(): Promise<string> {
+    return JSON.stringify(
+      await stack.sales.db.dataSource.query(
+        'SELECT id, state, currentRevision, firstViewedAt, updatedAt FROM quotes WHERE customerId = ? ORDER BY id',
+        [foreign.customerId],
+      ),
+    );
+  }
+
   /** Customer B's billing rows: none may change. */
   async function foreignBillingRows(): Promise<string> {
     const q = (sql: string, params: unknown[] = []) =>
@@ -216,6 +245,7 @@ describe('cross-customer harness', () => {
     );
     const billing = await foreignBilling(admin, demo.globexId, demo.acmeId);
     const sales = await foreignSales(admin, demo.globexId);
+    const quotes = await foreignQuotes(admin, demo.globexId);
     foreign = {
       customerId: demo.globexId,
       contactId: demo.lucia.id,
@@ -226,6 +256,7 @@ describe('cross-customer harness', () => {
         .createPartnerClient.client.id,
       ...billing,
       ...sales,
+      ...quotes,
       ownCustomerId: demo.acmeId,
     };
     markers = [
@@ -248,6 +279,9 @@ describe('cross-customer harness', () => {
       'GLOBEX-TRACK-1',
       'Pedido secreto',
       'GX-2026',
+      foreign.quoteId,
+      foreign.draftQuoteId,
+      'Presupuesto Globex',
     ];
     tokens = {
       contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),

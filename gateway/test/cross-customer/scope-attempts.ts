@@ -72,10 +72,23 @@ export const TYPE_KINDS: Record<string, Kind> = {
   Statement: 'invoices:read',
   StatementEntry: 'invoices:read',
   AgingBuckets: 'invoices:read',
-  // The parties frozen on an invoice or credit note are part of that document.
-  DocumentParty: 'invoices:read',
-  PartyAddress: 'invoices:read',
+  // The parties frozen on a document (invoice, credit note, quote) are the kind of
+  // the document that leads to them: see the issuer/recipient fields below.
+  DocumentParty: FREE,
+  PartyAddress: FREE,
   CurrencyBalance: 'invoices:read',
+
+  Quote: 'quotes:read',
+  QuoteRevision: 'quotes:read',
+  QuoteLine: 'quotes:read',
+  QuoteDecision: 'quotes:read',
+  QuoteChangeRequest: 'quotes:read',
+  QuoteActor: 'quotes:read',
+  QuoteLineChange: 'quotes:read',
+  QuoteRevisionChanges: 'quotes:read',
+  QuotePage: FREE,
+  QuotePageInfo: FREE,
+  QuotePayload: FREE,
 
   Payment: 'payments:read',
   PaymentAllocation: 'payments:read',
@@ -106,6 +119,14 @@ export const TYPE_KINDS: Record<string, Kind> = {
 
 /** Customer is every subgraph's meeting point: its id is a reference, each field its own kind. */
 export const FIELD_KINDS: Record<string, Kind> = {
+  'Invoice.issuer': 'invoices:read',
+  'Invoice.recipient': 'invoices:read',
+  'CreditNote.issuer': 'invoices:read',
+  'CreditNote.recipient': 'invoices:read',
+  'Quote.issuer': 'quotes:read',
+  'Quote.recipient': 'quotes:read',
+  'QuoteRevision.issuer': 'quotes:read',
+  'QuoteRevision.recipient': 'quotes:read',
   'Customer.id': FREE,
   'Customer.companyName': 'customers:read',
   'Customer.displayName': 'customers:read',

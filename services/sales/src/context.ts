@@ -6,6 +6,9 @@ import type { OrderReads } from './order/order-reads.service';
 import type { OrderService } from './order/order.service';
 import type { ShipmentService } from './order/shipment.service';
 import type { OrderSubStatusService } from './order/sub-status.service';
+import { createQuoteLoaders } from './quote/quote.loaders';
+import type { QuoteService } from './quote/quote.service';
+import type { QuoteDecisionService } from './quote/quote-decision.service';
 
 export interface SalesServices {
   db: Database;
@@ -20,6 +23,8 @@ export interface SalesServices {
   orderSubStatuses: OrderSubStatusService;
   /** Billing's invoices raised against orders, applied to the orders' lines. */
   orderInvoices: OrderInvoiceConsumer;
+  quotes: QuoteService;
+  quoteDecisions: QuoteDecisionService;
 }
 
 /**
@@ -28,7 +33,10 @@ export interface SalesServices {
  * Each batch is one SQL statement, whatever the list's length.
  */
 export function createSalesLoaders(services: SalesServices, meta: RequestMeta) {
-  return { ...createOrderLoaders(services.orderReads, meta) };
+  return {
+    ...createOrderLoaders(services.orderReads, meta),
+    ...createQuoteLoaders(services.quotes, meta),
+  };
 }
 
 export type SalesLoaders = ReturnType<typeof createSalesLoaders>;

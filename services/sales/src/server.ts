@@ -15,6 +15,7 @@ import type { SalesConfig } from './config';
 import type { SalesServices } from './context';
 import { openSalesDatabase } from './db/database';
 import { seedSalesDemo } from './demo/demo-data';
+import { documentRoutes } from './documents/document-routes';
 import { buildSchema, createContext, createServices, name } from './subgraph';
 
 export interface RunningSales extends RunningSubgraph {
@@ -68,7 +69,7 @@ export async function startSales(
       keepAliveMs: config.http.keepAliveMs,
       logLevel: config.logLevel,
       createContext: (meta) => createContext(services, meta),
-      routes: {},
+      routes: documentRoutes(services),
       internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },
       isReady: databaseReady(db),
     });

@@ -23,6 +23,16 @@ import { OrderService } from './order/order.service';
 import { ShipmentService } from './order/shipment.service';
 import { OrderSubStatusResolver } from './order/sub-status.resolver';
 import { OrderSubStatusService } from './order/sub-status.service';
+import { QuoteResolver } from './quote/quote.resolver';
+import {
+  QuoteChangeRequestResolver,
+  QuoteDecisionResolver,
+  QuoteLineResolver,
+  QuoteRevisionResolver,
+} from './quote/quote-parts.resolver';
+import { QuoteService } from './quote/quote.service';
+import { QuoteDecisionService } from './quote/quote-decision.service';
+import type { Quote } from './quote/quote.entity';
 
 /** The uniform subgraph export every service has: name, buildSchema, createContext. */
 export const name = 'sales';
@@ -36,10 +46,20 @@ export function buildSchema(): Promise<FederatedSchema> {
       ShipmentLineResolver,
       OrderTimelineEntryResolver,
       OrderSubStatusResolver,
+      QuoteResolver,
+      QuoteRevisionResolver,
+      QuoteLineResolver,
+      QuoteDecisionResolver,
+      QuoteChangeRequestResolver,
     ],
     referenceResolvers: {
       Customer: { __resolveReference: resolveCustomerReference },
       PurchaseOrder: { __resolveReference: resolvePurchaseOrderReference },
+      // Through the principal's row-level scope: out of scope (or a draft, for customers) is null.
+      Quote: {
+        __resolveReference: (ref: { id: string }, ctx: SalesContext): Promise<Quote | null> =>
+          ctx.loaders.quote.load(ref.id),
+      },
     } as never,
   });
 }
@@ -54,6 +74,8 @@ export function createServices(
     db,
     outbox,
     directory,
+    quotes: new QuoteService(db, outbox, directory),
+    quoteDecisions: new QuoteDecisionService(db, outbox),
     documents: new DocumentSigner(
       config.auth.claimsSecret,
       config.documents.publicBaseUrl,
@@ -84,3 +106,21 @@ export {
 } from './order/order.service';
 export type { OrderActor } from './order/order.changes';
 export { BILLING_CONSUMER } from './order/order-invoices.consumer';
+export { seedSalesDemo } from './demo/demo-data';
+export {
+  Quote,
+  QuoteChangeRequest,
+  QuoteDecision,
+  QuoteLine,
+  QuoteRevision,
+  type QuoteState,
+} from './quote/quote.entity';
+export { QuoteService } from './quote/quote.service';
+export { QuoteDecisionService } from './quote/quote-decision.service';
+export {
+  convertAcceptedQuote,
+  loadAcceptedQuote,
+  markQuoteConverted,
+  type AcceptedQuote,
+} from './quote/quote-conversion';
+export { QuoteStatus, quoteStatus } from './quote/quote.status';

@@ -48,6 +48,12 @@ const LABELS = {
     credited: 'Credited',
     refunded: 'Refunded',
     kinds: { invoice: 'Invoice', payment: 'Payment', credit_note: 'Credit note', refund: 'Refund' },
+    quote: 'Quote',
+    revision: 'Revision',
+    validUntil: 'Valid until',
+    quoteFor: 'Quote for',
+    optional: 'Optional',
+    optionalTotal: 'Optional lines (not in the total)',
   },
   es: {
     invoice: 'Factura',
@@ -89,6 +95,12 @@ const LABELS = {
     credited: 'Abonado',
     refunded: 'Reembolsado',
     kinds: { invoice: 'Factura', payment: 'Pago', credit_note: 'Abono', refund: 'Reembolso' },
+    quote: 'Presupuesto',
+    revision: 'Revisión',
+    validUntil: 'Válido hasta',
+    quoteFor: 'Presupuesto para',
+    optional: 'Opcional',
+    optionalTotal: 'Líneas opcionales (no incluidas en el total)',
   },
 } as const;
 

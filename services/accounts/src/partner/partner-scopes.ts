@@ -12,6 +12,7 @@ export const PARTNER_SCOPES = [
   'payments:write',
   'quotes:read',
   'quotes:write',
+  'quotes:decide',
   'orders:read',
   'documents:read',
   'messages:read',
