@@ -4,6 +4,7 @@ import { createOrderLoaders } from './order/order.loaders';
 import type { OrderInvoiceConsumer } from './order/order-invoices.consumer';
 import type { OrderReads } from './order/order-reads.service';
 import type { OrderService } from './order/order.service';
+import type { QuoteConversionService } from './conversion/conversion.service';
 import type { ShipmentService } from './order/shipment.service';
 import type { OrderSubStatusService } from './order/sub-status.service';
 import { createQuoteLoaders } from './quote/quote.loaders';
@@ -18,6 +19,8 @@ export interface SalesServices {
   directory: CustomerDirectory;
   documents: DocumentSigner;
   orders: OrderService;
+  /** Accepted quotes into purchase orders (and an invoice request to billing). */
+  conversions: QuoteConversionService;
   orderReads: OrderReads;
   shipments: ShipmentService;
   orderSubStatuses: OrderSubStatusService;

@@ -8,6 +8,12 @@ import {
 import { CustomerDirectory, DocumentSigner } from '@portico/commerce';
 import { createSalesContext, type SalesContext, type SalesServices } from './context';
 import { resolveCustomerReference } from './customer/customer.reference';
+import { CustomerSalesResolver } from './customer/customer.resolver';
+import {
+  PurchaseOrderQuoteResolver,
+  QuoteConversionResolver,
+} from './conversion/conversion.resolver';
+import { QuoteConversionService } from './conversion/conversion.service';
 import type { SalesConfig } from './config';
 import { OrderInvoiceConsumer } from './order/order-invoices.consumer';
 import {
@@ -51,6 +57,9 @@ export function buildSchema(): Promise<FederatedSchema> {
       QuoteLineResolver,
       QuoteDecisionResolver,
       QuoteChangeRequestResolver,
+      QuoteConversionResolver,
+      PurchaseOrderQuoteResolver,
+      CustomerSalesResolver,
     ],
     referenceResolvers: {
       Customer: { __resolveReference: resolveCustomerReference },
@@ -70,6 +79,7 @@ export function createServices(
 ): SalesServices {
   const outbox = new Outbox(db, name);
   const directory = new CustomerDirectory(db, 'sales.directory');
+  const orders = new OrderService(db, outbox, directory);
   return {
     db,
     outbox,
@@ -82,7 +92,8 @@ export function createServices(
       config.documents.linkTtlSeconds,
       name,
     ),
-    orders: new OrderService(db, outbox, directory),
+    orders,
+    conversions: new QuoteConversionService(db, outbox, directory, orders),
     orderReads: new OrderReads(db),
     shipments: new ShipmentService(db, outbox),
     orderSubStatuses: new OrderSubStatusService(db),

@@ -33,6 +33,29 @@ export function actorOf(principal: Principal): OrderActor {
   return { kind: 'business', staffUserId: null };
 }
 
+/** A page of purchase orders in the principal's scope, primed into the per-request loader. */
+export async function listPurchaseOrders(
+  ctx: SalesContext,
+  args: {
+    customerId: string | null;
+    status: PurchaseOrderStatus[] | null;
+    first: number;
+    after: string | null;
+  },
+): Promise<PurchaseOrderPage> {
+  const page = await ctx.services.orderReads.list(ctx.principal, {
+    customerId: args.customerId,
+    statuses: args.status,
+    first: args.first,
+    after: args.after,
+  });
+  for (const node of page.nodes) ctx.loaders.purchaseOrder.prime(node.id, node);
+  return {
+    nodes: page.nodes,
+    pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
+  };
+}
+
 @Resolver(() => PurchaseOrder)
 export class PurchaseOrderResolver {
   @Query(() => PurchaseOrderPage, {
@@ -50,17 +73,7 @@ export class PurchaseOrderResolver {
     @Arg('first', () => Int, { defaultValue: 20, description: '1 to 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<PurchaseOrderPage> {
-    const page = await ctx.services.orderReads.list(ctx.principal, {
-      customerId,
-      statuses: status,
-      first,
-      after,
-    });
-    for (const node of page.nodes) ctx.loaders.purchaseOrder.prime(node.id, node);
-    return {
-      nodes: page.nodes,
-      pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
-    };
+    return listPurchaseOrders(ctx, { customerId, status, first, after });
   }
 
   @Query(() => PurchaseOrder, {

@@ -49,6 +49,29 @@ const LOCALE_ARG = {
   description: 'Document language: "en" or "es"; by default the customer\'s language.',
 } as const;
 
+/** A page of quotes in the principal's scope, primed into the per-request loader. */
+export async function listQuotes(
+  ctx: SalesContext,
+  args: {
+    customerId: string | null;
+    status: QuoteStatus[] | null;
+    first: number;
+    after: string | null;
+  },
+): Promise<QuotePage> {
+  const page = await ctx.services.quotes.list(ctx.principal, {
+    customerId: args.customerId,
+    statuses: args.status,
+    first: args.first,
+    after: args.after,
+  });
+  for (const node of page.nodes) ctx.loaders.quote.prime(node.id, node);
+  return {
+    nodes: page.nodes,
+    pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
+  };
+}
+
 @Resolver(() => Quote)
 export class QuoteResolver {
   @Query(() => QuotePage, {
@@ -65,17 +88,7 @@ export class QuoteResolver {
     @Arg('first', () => Int, { defaultValue: 20, description: '1 to 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<QuotePage> {
-    const page = await ctx.services.quotes.list(ctx.principal, {
-      customerId,
-      statuses: status,
-      first,
-      after,
-    });
-    for (const node of page.nodes) ctx.loaders.quote.prime(node.id, node);
-    return {
-      nodes: page.nodes,
-      pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
-    };
+    return listQuotes(ctx, { customerId, status, first, after });
   }
 
   @Query(() => Quote, {
