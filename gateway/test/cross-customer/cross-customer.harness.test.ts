@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   astFromValue,
@@ -421,32 +420,41 @@ describe('cross-customer harness', () => {
         'mutation ($p: ID!) { refundPayment(input: { paymentId: $p, amount: "1.00", reason: "Scope harness" }) { refund { id } } }',
         { p: paid.recordPayment.payment.id },
       );
-      // An order of A with an invoice of A raised against it, as billing's event would say:
-      // every order kind (PurchaseOrder.invoices included) has a row on one path.
-      const { purchaseOrders } = await q<{ purchaseOrders: { nodes: Array<{ id: string }> } }>(
-        'query ($a: ID) { purchaseOrders(customerId: $a, first: 100) { nodes { id } } }',
-        { a },
+      // A quote of A accepted by its contact and converted into an order and an
+      // invoice: every quote, order and invoice link (Quote.invoices,
+      // PurchaseOrder.invoices, Invoice.quote, …) has a row on one path.
+      const inDays = (n: number) =>
+        new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+      const quote = await q<{ createQuote: { quote: { id: string } } }>(
+        'mutation ($a: ID!, $e: String!) { createQuote(input: { customerId: $a, currency: "GBP", expiryDate: $e, lines: [{ description: "Scope harness", quantity: "1", unitPrice: "10.00" }] }) { quote { id } } }',
+        { a, e: inDays(30) },
       );
-      const order = purchaseOrders.nodes[0]!;
-      const outcome = await stack.sales.services.orderInvoices.apply({
-        id: randomUUID(),
-        producer: 'billing',
-        type: 'invoice.issued',
-        schemaVersion: 1,
-        aggregateType: 'invoice',
-        aggregateId: rich.id,
-        customerId: a,
-        occurredAt: new Date().toISOString(),
-        payload: {
-          invoiceId: rich.id,
-          customerId: a,
-          number: 'INV-SCOPE',
-          purchaseOrderId: order.id,
-        },
-        position: 1_000_000_000,
-        previousPosition: null,
+      const quoteId = quote.createQuote.quote.id;
+      await q('mutation ($id: ID!) { sendQuote(input: { id: $id }) { quote { id } } }', {
+        id: quoteId,
       });
-      if (outcome !== 'applied') throw new Error(`invoice link not applied: ${outcome}`);
+      const alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
+      const accepted = await stack.query(
+        'mutation ($id: ID!) { acceptQuote(input: { id: $id, revision: 1, signerName: "Alice", acceptTerms: true }) { quote { id } } }',
+        { token: alice, variables: { id: quoteId } },
+      );
+      if (accepted.body.errors) throw new Error(accepted.text);
+      const converted = await q<{ convertQuote: { purchaseOrder: { id: string } } }>(
+        'mutation ($id: ID!, $d: String!) { convertQuote(input: { id: $id, createInvoice: true, invoiceDueDate: $d }) { purchaseOrder { id } } }',
+        { id: quoteId, d: inDays(30) },
+      );
+      const order = converted.convertQuote.purchaseOrder;
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const linked = await q<{ purchaseOrder: { invoices: Array<{ id: string }> } }>(
+          'query ($id: ID!) { purchaseOrder(id: $id) { invoices { id } } }',
+          { id: order.id },
+        );
+        if (linked.purchaseOrder.invoices.length > 0) break;
+        if (Date.now() > deadline)
+          throw new Error("billing did not raise the converted quote's invoice");
+        await new Promise((r) => setTimeout(r, 200));
+      }
       return {
         customerId: a,
         invoiceId: rich.id,

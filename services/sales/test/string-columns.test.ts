@@ -15,6 +15,10 @@ const REVIEW: testing.StringColumnReview = {
     'quote_decisions.comment',
     'quote_decisions.reasonText',
     'quote_change_requests.comment',
+    'purchase_orders.customerReference',
+    'order_lines.description',
+    'shipments.carrier',
+    'order_sub_statuses.label',
     'directory_customers.companyName',
     'directory_customers.displayName',
   ],
@@ -54,8 +58,26 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           'quote_decisions.revisionSha256',
           'quote_decisions.customerReference',
           'quote_decisions.optionalLineIds',
+          'purchase_orders.id',
+          'purchase_orders.number',
+          'purchase_orders.customerId',
+          'purchase_orders.status',
+          'purchase_orders.quoteId',
+          'order_lines.orderId',
+          'shipments.trackingNumber',
+          'shipments.trackingUrl',
+          'shipment_lines.orderLineId',
+          'order_sub_statuses.colour',
+          'order_timeline.details',
+          'order_timeline.staffUserId',
+          'order_invoices.invoiceId',
+          'order_invoices.number',
+          'order_invoices.lines',
         ]),
       );
+      // Orders' own: 10 on purchase_orders, 2 on order_lines, 6 on shipments, 3 on
+      // shipment_lines, 3 on order_sub_statuses, 8 on order_timeline, 5 on order_invoices.
+      expect(checked.filter((c) => /^(purchase_orders|order_|shipment)/.test(c))).toHaveLength(37);
     });
   },
 );
