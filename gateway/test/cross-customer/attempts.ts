@@ -130,6 +130,11 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
     `mutation ($id: ID!) { reviseQuote(input: { id: $id, expiryDate: "2099-01-01", lines: ${QUOTE_LINES} }) { quote { id } } }`,
     quoteTarget,
   ),
+  'Mutation.convertQuote': asBoth(
+    "converts customer B's quote into an order and an invoice",
+    'mutation ($id: ID!) { convertQuote(input: { id: $id, createInvoice: true, invoiceDueDate: "2099-01-01" }) { purchaseOrder { id } } }',
+    quoteTarget,
+  ),
   'Mutation.withdrawQuote': asBoth(
     "withdraws customer B's quote",
     'mutation ($id: ID!) { withdrawQuote(input: { id: $id }) { quote { id } } }',

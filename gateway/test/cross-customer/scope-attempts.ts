@@ -89,6 +89,7 @@ export const TYPE_KINDS: Record<string, Kind> = {
   QuotePage: FREE,
   QuotePageInfo: FREE,
   QuotePayload: FREE,
+  ConvertQuotePayload: FREE,
 
   Payment: 'payments:read',
   PaymentAllocation: 'payments:read',
@@ -144,6 +145,8 @@ export const FIELD_KINDS: Record<string, Kind> = {
   'Customer.notes': NO_SCOPE,
   'Customer.contacts': 'contacts:read',
   'Customer.invoices': 'invoices:read',
+  'Customer.quotes': 'quotes:read',
+  'Customer.purchaseOrders': 'orders:read',
   'Customer.balance': 'invoices:read',
   'Customer.creditNotes': 'invoices:read',
   'Customer.statement': 'invoices:read',
