@@ -82,10 +82,30 @@ async function main(): Promise<void> {
     if (nodes.length === 0 || nodes.some((n) => n.customer.companyName !== 'Acme Supplies Ltd')) {
       throw new Error(`unexpected invoices answer: ${JSON.stringify(invoices)}`);
     }
+    const sales = await post(
+      url,
+      '{ quotes(first: 5) { nodes { number customer { companyName } } } purchaseOrders(first: 5) { nodes { number } } }',
+      token,
+    );
+    const salesData = sales.data as
+      | {
+          quotes?: { nodes?: Array<{ customer: { companyName: string } }> };
+          purchaseOrders?: { nodes?: unknown[] };
+        }
+      | undefined;
+    const quotes = salesData?.quotes?.nodes ?? [];
+    const orders = salesData?.purchaseOrders?.nodes ?? [];
+    if (
+      quotes.length === 0 ||
+      orders.length === 0 ||
+      quotes.some((q) => q.customer.companyName !== 'Acme Supplies Ltd')
+    ) {
+      throw new Error(`unexpected quotes and orders answer: ${JSON.stringify(sales)}`);
+    }
     const seconds = (Date.now() - started) / 1000;
     if (seconds * 1000 > DEADLINE_MS) throw new Error(`viewer answered only after ${seconds} s`);
     process.stdout.write(
-      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch; ${nodes.length} demo invoices joined with their customer\n`,
+      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch; ${nodes.length} demo invoices joined with their customer, ${quotes.length} quotes and ${orders.length} orders\n`,
     );
   } finally {
     stop();
