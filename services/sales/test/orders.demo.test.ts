@@ -1,7 +1,7 @@
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import { seedOrderDemo } from '../src/order/order.demo';
 import { OrderSubStatus, PurchaseOrder, Shipment } from '../src/order/order.entity';
-import { startTestSales, type TestSales } from './order-harness';
+import { startTestSales, type TestSales } from './sales-harness';
 
 describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as const))(
   'demo orders on %s',

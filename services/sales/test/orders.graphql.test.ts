@@ -8,7 +8,7 @@ import {
   STAFF,
   startTestSales,
   type TestSales,
-} from './order-harness';
+} from './sales-harness';
 
 const BUSINESS: OrderActor = { kind: 'business', staffUserId: 'staff-9' };
 

@@ -9,7 +9,7 @@ import {
 } from '../src/order/order.entity';
 import type { OrderActor } from '../src/order/order.changes';
 import { MANUAL_TRANSITIONS, PurchaseOrderStatus as S } from '../src/order/order.status';
-import { daysFromToday, startTestSales, type TestSales } from './order-harness';
+import { daysFromToday, startTestSales, type TestSales } from './sales-harness';
 
 const BUSINESS: OrderActor = { kind: 'business', staffUserId: 'staff-7' };
 
@@ -58,7 +58,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           .find({ where: { orderId }, order: { position: 'ASC' } }),
         shipments: await manager().getRepository(Shipment).countBy({ orderId }),
         timeline: await manager().getRepository(OrderTimelineEntry).countBy({ orderId }),
-        events: (await sales.published()).length,
+        events: (await sales.events()).length,
       };
     }
 
@@ -140,7 +140,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         totalMinor: 27_225,
       });
       expect(await timelineKinds(created.order.id)).toEqual([[1, 'created', 'confirmed']]);
-      const events = (await sales.published()).filter((e) => e.aggregateId === created.order.id);
+      const events = (await sales.events()).filter((e) => e.aggregateId === created.order.id);
       expect(events.map((e) => e.type)).toEqual(['order.created']);
       expect(events[0]!.payload).toMatchObject({ quoteId: 'quote-1', actor: { kind: 'business' } });
       expect(JSON.stringify(events[0]!.payload)).not.toContain('staff-7');
@@ -247,7 +247,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         [9, 'status_changed', 'delivered'],
         [10, 'status_changed', 'closed'],
       ]);
-      const events = (await sales.published()).filter((e) => e.aggregateId === order.id);
+      const events = (await sales.events()).filter((e) => e.aggregateId === order.id);
       expect(events.map((e) => e.type)).toEqual([
         'order.created',
         'order.status_changed',
@@ -421,7 +421,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       );
       const set = await services().orders.setSubStatus(order.id, picking.id, BUSINESS);
       expect(set.subStatusId).toBe(picking.id);
-      const events = (await sales.published()).filter((e) => e.aggregateId === order.id);
+      const events = (await sales.events()).filter((e) => e.aggregateId === order.id);
       expect(events[events.length - 1]!.payload).toMatchObject({
         change: 'sub_status_changed',
         subStatus: { label: 'Picking', colour: '#f5a623' },
@@ -536,7 +536,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         [2, 'invoiced', 'confirmed'],
         [3, 'invoice_voided', 'confirmed'],
       ]);
-      const events = (await sales.published()).filter((e) => e.aggregateId === order.id);
+      const events = (await sales.events()).filter((e) => e.aggregateId === order.id);
       expect(events.map((e) => [e.type, (e.payload as { change: string }).change])).toEqual([
         ['order.created', 'created'],
         ['order.invoiced', 'invoiced'],

@@ -39,12 +39,21 @@ export interface TestSales {
     variables?: Record<string, unknown>,
     options?: { clientAddress?: string },
   ): Promise<testing.GraphQLResponse<T>>;
+  /** The same request, principal first. */
+  gql<T = Record<string, unknown>>(
+    principal: Principal,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<testing.GraphQLResponse<T>>;
+  /** Applies a billing event to sales as the event transport would deliver it; the outcome. */
+  billingEvent(type: string, payload: Record<string, unknown>): Promise<string>;
   /** Sales' events as its feed serves them: committed and numbered. */
   events(): Promise<EventEnvelope[]>;
   stop(): Promise<void>;
 }
 
 let organisationPosition = Date.now() * 1000 + 500_000_000;
+let billingPosition = Date.now() * 1000;
 
 /** A real sales subgraph on a free port over a fresh, empty database, knowing the organisation. */
 export async function startTestSales(target: testing.DatabaseTarget): Promise<TestSales> {
@@ -78,6 +87,15 @@ export async function startTestSales(target: testing.DatabaseTarget): Promise<Te
     previousPosition: null,
   } as unknown as EventEnvelope);
   if (applied !== 'applied') throw new Error(`organisation event not applied: ${applied}`);
+  const post: TestSales['post'] = (query, principal, variables = {}, options = {}) =>
+    testing.postGraphQL(running.url, query, {
+      variables,
+      headers: {
+        'x-portico-claims': encodeClaims(principal, TEST_CLAIMS_SECRET, {
+          clientAddress: options.clientAddress,
+        }),
+      },
+    });
   return {
     running,
     queries,
@@ -86,15 +104,24 @@ export async function startTestSales(target: testing.DatabaseTarget): Promise<Te
       await applyCustomerEvent(running.services.directory, 'customer.created', customer);
       return customer.id;
     },
-    post: (query, principal, variables = {}, options = {}) =>
-      testing.postGraphQL(running.url, query, {
-        variables,
-        headers: {
-          'x-portico-claims': encodeClaims(principal, TEST_CLAIMS_SECRET, {
-            clientAddress: options.clientAddress,
-          }),
-        },
-      }),
+    post,
+    gql: (principal, query, variables = {}) => post(query, principal, variables),
+    async billingEvent(type, payload) {
+      billingPosition += 1;
+      return running.services.orderInvoices.apply({
+        id: randomUUID(),
+        producer: 'billing',
+        type,
+        schemaVersion: 1,
+        aggregateType: 'invoice',
+        aggregateId: String(payload.invoiceId),
+        customerId: (payload.customerId as string | undefined) ?? null,
+        occurredAt: new Date().toISOString(),
+        payload,
+        position: billingPosition,
+        previousPosition: null,
+      });
+    },
     async events() {
       const all: EventEnvelope[] = [];
       for (;;) {
@@ -119,4 +146,8 @@ export const STAFF: Principal = { kind: 'staff', staffUserId: 'staff-sales-1', r
 
 export function contactOf(customerId: string, contactId: string = randomUUID()): Principal {
   return { kind: 'contact', customerId, contactId };
+}
+
+export function partnerOf(customerIds: string[] | null, scopes: string[]): Principal {
+  return { kind: 'partner', clientId: randomUUID(), scopes, customerIds };
 }
