@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import { encodeClaims, EVENTS_FEED_PATH, readBool, readInt, testing } from '@portico/kit';
 import {
   loadConfig as loadAccountsConfig,
@@ -18,6 +19,7 @@ import {
   openBillingDatabase,
   startBilling,
 } from '@portico/billing';
+import { loadConfig as loadSalesConfig, openSalesDatabase, startSales } from '@portico/sales';
 import {
   generateData,
   LARGE_SCALE,
@@ -25,14 +27,16 @@ import {
   type GeneratedPrincipal,
   type Scale,
 } from './generate-data';
+import { generateSales, SALES_SCALE, type SalesScale } from './generate-sales';
 import { measureGrowth, type GrowthScale } from './growth';
 import { ensureHiveGateway } from './hive-install';
 import { percentile } from './stats';
 
 /**
  * `npm run bench`: the dashboard query under load through Portico's gateway,
- * a stock @apollo/gateway, and straight to the billing subgraph (the floor),
- * on the same subgraphs and data, in alternating rounds; then the SQL
+ * a stock @apollo/gateway and Hive Gateway, and its billing and sales parts
+ * straight to those subgraphs, on the same subgraphs and data, in
+ * alternating rounds; then the SQL
  * statements one dashboard costs, and the time from `npm start` to a first
  * answer. Prints a table; numbers are for the machine it runs on.
  */
@@ -46,6 +50,27 @@ const BILLING_PART = `query ($reps: [_Any!]!, $first: Int!) { _entities(represen
     paymentAllocations { amount { amount } payment { method reference receivedOn } } } }
   payments(first: 10) { reference receivedOn status amount { amount } }
   creditNotes(first: 10) { number remaining { amount } } } } }`;
+const SALES_PART = `query ($reps: [_Any!]!, $first: Int!) { _entities(representations: $reps) { ... on Customer {
+  quotes(status: [SENT, VIEWED, CHANGES_REQUESTED], first: $first) { nodes { number status expiryDate
+    total { amount currency } lines { description quantity total { amount } } } }
+  purchaseOrders(status: [CONFIRMED, IN_PROGRESS, PARTIALLY_SHIPPED, SHIPPED, ON_HOLD], first: $first) {
+    nodes { number status subStatus { label colour } expectedDeliveryDate
+      lines { description quantity shippedQuantity } shipments { carrier trackingNumber }
+      timeline { at kind status } } } } } }`;
+
+/** What every dashboard answer must hold, at `page` rows per list. */
+interface DashboardBody {
+  errors?: unknown;
+  data?: {
+    customer?: {
+      invoices?: { nodes?: unknown[] };
+      quotes?: { nodes?: unknown[] };
+      purchaseOrders?: { nodes?: unknown[] };
+    };
+  };
+}
+
+type Subgraph = 'accounts' | 'billing' | 'sales';
 
 interface Result {
   requests: number;
@@ -99,7 +124,7 @@ function launch(
 async function load(
   url: string,
   bodies: Array<{ headers: Record<string, string>; body: string }>,
-  length: { seconds: number } | { requests: number },
+  length: Length,
   connections: number,
 ): Promise<Result> {
   let next = 0;
@@ -132,6 +157,68 @@ async function load(
   };
 }
 
+type Length = { seconds: number } | { requests: number };
+
+/**
+ * The floor: each dashboard's parts sent at once, each straight to its
+ * subgraph, by `connections` closed-loop clients; a dashboard counts once
+ * every part has answered, so its latency is that of the slowest part. This
+ * is what a gateway that cost nothing would do. Answers are read, not
+ * parsed, as autocannon does.
+ */
+async function loadParts(
+  parts: Array<{ url: string; bodies: Array<{ headers: Record<string, string>; body: string }> }>,
+  length: Length,
+  connections: number,
+): Promise<Result> {
+  const targets = parts.map((part) => {
+    const url = new URL(part.url);
+    return { ...part, path: url.pathname, pool: new Pool(url.origin, { connections }) };
+  });
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = Date.now();
+  const deadline = 'seconds' in length ? started + length.seconds * 1000 : Infinity;
+  const limit = 'requests' in length ? length.requests : Infinity;
+  const client = async () => {
+    while (Date.now() < deadline && next < limit) {
+      const i = next;
+      next += 1;
+      const t0 = performance.now();
+      const statuses = await Promise.all(
+        targets.map(async (target) => {
+          const pick = target.bodies[i % target.bodies.length]!;
+          try {
+            const response = await target.pool.request({
+              path: target.path,
+              method: 'POST',
+              headers: { 'content-type': 'application/json', ...pick.headers },
+              body: pick.body,
+            });
+            await response.body.text();
+            return response.statusCode;
+          } catch {
+            return 0;
+          }
+        }),
+      );
+      latencies.push(performance.now() - t0);
+      if (statuses.some((status) => status < 200 || status >= 300)) errors += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, client));
+  const elapsed = (Date.now() - started) / 1000;
+  await Promise.all(targets.map((target) => target.pool.close()));
+  return {
+    requests: latencies.length,
+    rps: latencies.length / elapsed,
+    p50: Math.round(percentile(latencies, 50)),
+    p99: Math.round(percentile(latencies, 99)),
+    errors,
+  };
+}
+
 /**
  * The dashboard once per page size through an in-process gateway over
  * in-process subgraphs whose drivers count every SELECT.
@@ -142,11 +229,14 @@ async function countStatements(
   secret: string,
   principal: GeneratedPrincipal,
   token: string,
-): Promise<Array<{ page: number; accounts: number; billing: number }>> {
-  const counts = { accounts: 0, billing: 0 };
-  // The revocation log's once-a-second poll is not a dashboard's cost.
-  const count = (key: 'accounts' | 'billing') => (sql: string) => {
-    if (/^\s*SELECT/i.test(sql) && !/\brevocations\b/.test(sql)) counts[key] += 1;
+): Promise<Array<{ page: number } & Record<Subgraph, number>>> {
+  const counts: Record<Subgraph, number> = { accounts: 0, billing: 0, sales: 0 };
+  // Background reads are not a dashboard's cost: the revocation log's
+  // once-a-second poll, and the event followers and outboxes (billing and
+  // sales follow accounts and each other).
+  const background = /\b(revocations|event_\w+)\b/;
+  const count = (key: Subgraph) => (sql: string) => {
+    if (/^\s*SELECT/i.test(sql) && !background.test(sql)) counts[key] += 1;
   };
   const common = { AUTH_CLAIMS_SECRET: secret, HTTP_PORT: '0' };
   const accounts = await startAccounts(
@@ -158,15 +248,31 @@ async function countStatements(
     }),
     { onQuery: count('accounts') },
   );
+  // Billing and sales follow each other's feeds: both ports are known before either starts.
+  const [billingPort, salesPort] = [await testing.freePort(), await testing.freePort()];
+  const feed = (port: number) => `http://127.0.0.1:${port}${EVENTS_FEED_PATH}`;
+  const accountsFeed = accounts.url.replace(/\/graphql$/, EVENTS_FEED_PATH);
   const billing = await startBilling(
     loadBillingConfig({
       ...common,
+      HTTP_PORT: String(billingPort),
       DB_SQLITE_PATH: join(dir, 'billing.sqlite'),
-      EVENTS_FEED_ACCOUNTS_URL: accounts.url.replace(/\/graphql$/, EVENTS_FEED_PATH),
+      EVENTS_FEED_ACCOUNTS_URL: accountsFeed,
+      EVENTS_FEED_SALES_URL: feed(salesPort),
     }),
     {
       onQuery: count('billing'),
     },
+  );
+  const sales = await startSales(
+    loadSalesConfig({
+      ...common,
+      HTTP_PORT: String(salesPort),
+      DB_SQLITE_PATH: join(dir, 'sales.sqlite'),
+      EVENTS_FEED_ACCOUNTS_URL: accountsFeed,
+      EVENTS_FEED_BILLING_URL: feed(billingPort),
+    }),
+    { onQuery: count('sales') },
   );
   const gateway = await startGateway(
     loadGatewayConfig({
@@ -174,6 +280,7 @@ async function countStatements(
       GATEWAY_SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
       SUBGRAPH_ACCOUNTS_URL: accounts.url,
       SUBGRAPH_BILLING_URL: billing.url,
+      SUBGRAPH_SALES_URL: sales.url,
       AUTH_JWKS_URL: accounts.jwksUrl,
       AUTH_PRINCIPAL_STATUS_URL: accounts.url.replace(/\/graphql$/, '/internal/principal-status'),
       AUTH_REVOCATIONS_URL: accounts.url.replace(/\/graphql$/, '/internal/revocations'),
@@ -192,6 +299,7 @@ async function countStatements(
     for (const page of [10, 100]) {
       counts.accounts = 0;
       counts.billing = 0;
+      counts.sales = 0;
       const response = await fetch(gateway.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -200,11 +308,15 @@ async function countStatements(
           variables: { customerId: principal.customerId, first: page },
         }),
       });
-      const body = (await response.json()) as {
-        errors?: unknown;
-        data?: { customer?: { invoices?: { nodes?: unknown[] } } };
-      };
-      if (body.errors || body.data?.customer?.invoices?.nodes?.length !== page) {
+      const body = (await response.json()) as DashboardBody;
+      const customer = body.data?.customer;
+      // Every list full, so a count that grew with the page would show.
+      if (
+        body.errors ||
+        customer?.invoices?.nodes?.length !== page ||
+        customer.quotes?.nodes?.length !== page ||
+        customer.purchaseOrders?.nodes?.length !== page
+      ) {
         throw new Error(`dashboard at page ${page} failed: ${JSON.stringify(body).slice(0, 300)}`);
       }
       rows.push({ page, ...counts });
@@ -212,6 +324,7 @@ async function countStatements(
     return rows;
   } finally {
     await gateway.close();
+    await sales.close();
     await billing.close();
     await accounts.close();
   }
@@ -323,12 +436,20 @@ async function main(): Promise<void> {
   const seconds = readInt(env, 'BENCH_SECONDS', 8, { min: 2 });
   const connections = readInt(env, 'BENCH_CONNECTIONS', 16, { min: 1 });
   const first = readInt(env, 'BENCH_PAGE', 20, { min: 1, max: 100 });
+  const salesScale: SalesScale = {
+    quotesPerCustomer: readInt(env, 'BENCH_QUOTES_PER_CUSTOMER', SALES_SCALE.quotesPerCustomer, {
+      min: 0,
+    }),
+    ordersPerCustomer: readInt(env, 'BENCH_ORDERS_PER_CUSTOMER', SALES_SCALE.ordersPerCustomer, {
+      min: 0,
+    }),
+  };
   const dir = mkdtempSync(join(tmpdir(), 'portico-bench-'));
   const secret = randomBytes(32).toString('base64url');
   const children: ChildProcess[] = [];
   try {
     process.stdout.write(
-      `generating ${scale.customers} customers × ${scale.invoicesPerCustomer} invoices …\n`,
+      `generating ${scale.customers} customers × ${scale.invoicesPerCustomer} invoices, ${salesScale.quotesPerCustomer} quotes, ${salesScale.ordersPerCustomer} orders …\n`,
     );
     const started = Date.now();
     const accountsDb = await openAccountsDatabase({
@@ -347,7 +468,12 @@ async function main(): Promise<void> {
     );
     await accountsDb.dataSource.destroy();
     await billingDb.dataSource.destroy();
-    process.stdout.write(`generated in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const salesDb = await openSalesDatabase({ driver: 'sqlite', path: join(dir, 'sales.sqlite') });
+    const generatedSales = await generateSales(salesDb, principals, salesScale);
+    await salesDb.dataSource.destroy();
+    process.stdout.write(
+      `generated in ${((Date.now() - started) / 1000).toFixed(1)} s: ${generatedSales.quotes} quotes (${generatedSales.openQuotes} open), ${generatedSales.orders} orders (${generatedSales.activeOrders} active); the measured customer has ${generatedSales.measured.openQuotes} open quotes and ${generatedSales.measured.activeOrders} active orders\n`,
+    );
 
     mkdirSync(join(dir, 'keys'), { recursive: true });
     const keyFile = join(dir, 'keys', 'signing.pem');
@@ -373,7 +499,15 @@ async function main(): Promise<void> {
       ),
     );
 
-    const ports = { accounts: 4201, billing: 4202, portico: 4200, stock: 4210, hive: 4220 };
+    const ports = {
+      accounts: 4201,
+      billing: 4202,
+      sales: 4203,
+      portico: 4200,
+      stock: 4210,
+      hive: 4220,
+    };
+    const feed = (port: number) => `http://127.0.0.1:${port}${EVENTS_FEED_PATH}`;
     const common = { AUTH_CLAIMS_SECRET: secret, HTTP_HOST: '127.0.0.1' };
     const accountsProcess = launch('services/accounts/dist/main.js', {
       ...common,
@@ -386,14 +520,24 @@ async function main(): Promise<void> {
       ...common,
       HTTP_PORT: String(ports.billing),
       DB_SQLITE_PATH: join(dir, 'billing.sqlite'),
-      EVENTS_FEED_ACCOUNTS_URL: `http://127.0.0.1:${ports.accounts}${EVENTS_FEED_PATH}`,
+      EVENTS_FEED_ACCOUNTS_URL: feed(ports.accounts),
+      EVENTS_FEED_SALES_URL: feed(ports.sales),
     });
-    children.push(accountsProcess, billingProcess);
+    const salesProcess = launch('services/sales/dist/main.js', {
+      ...common,
+      HTTP_PORT: String(ports.sales),
+      DB_SQLITE_PATH: join(dir, 'sales.sqlite'),
+      EVENTS_FEED_ACCOUNTS_URL: feed(ports.accounts),
+      EVENTS_FEED_BILLING_URL: feed(ports.billing),
+    });
+    children.push(accountsProcess, billingProcess, salesProcess);
     await waitForHttp(`http://127.0.0.1:${ports.accounts}/readyz`);
     await waitForHttp(`http://127.0.0.1:${ports.billing}/readyz`);
+    await waitForHttp(`http://127.0.0.1:${ports.sales}/readyz`);
     const subgraphEnv = {
       SUBGRAPH_ACCOUNTS_URL: `http://127.0.0.1:${ports.accounts}/graphql`,
       SUBGRAPH_BILLING_URL: `http://127.0.0.1:${ports.billing}/graphql`,
+      SUBGRAPH_SALES_URL: `http://127.0.0.1:${ports.sales}/graphql`,
       GATEWAY_SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
     };
     const porticoProcess = launch(
@@ -432,26 +576,28 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${tokens[i]}` },
       body: JSON.stringify({ query: DASHBOARD, variables: { customerId: p.customerId, first } }),
     }));
-    const directBodies = principals.map((p) => ({
-      headers: {
-        'x-portico-claims': encodeClaims(
-          {
-            kind: 'contact',
-            contactId: p.contactId,
-            customerId: p.customerId,
-            sessionId: p.sessionId,
-          },
-          secret,
-          {
-            ttlSeconds: 3600,
-          },
-        ),
-      },
-      body: JSON.stringify({
-        query: BILLING_PART,
-        variables: { reps: [{ __typename: 'Customer', id: p.customerId }], first },
-      }),
-    }));
+    // One subgraph's part of the dashboard, sent straight to it with valid claims.
+    const directBodies = (query: string) =>
+      principals.map((p) => ({
+        headers: {
+          'x-portico-claims': encodeClaims(
+            {
+              kind: 'contact',
+              contactId: p.contactId,
+              customerId: p.customerId,
+              sessionId: p.sessionId,
+            },
+            secret,
+            {
+              ttlSeconds: 3600,
+            },
+          ),
+        },
+        body: JSON.stringify({
+          query,
+          variables: { reps: [{ __typename: 'Customer', id: p.customerId }], first },
+        }),
+      }));
     const gatewayUrls = {
       portico: `http://127.0.0.1:${ports.portico}/graphql`,
       stock: `http://127.0.0.1:${ports.stock}/`,
@@ -466,11 +612,14 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/json', ...gatewayBodies[0]!.headers },
           body: gatewayBodies[0]!.body,
         });
-        const body = (await response.json()) as {
-          errors?: unknown;
-          data?: { customer?: { invoices?: { nodes?: unknown[] } } };
-        };
-        if (body.errors || !body.data?.customer?.invoices?.nodes?.length) {
+        const body = (await response.json()) as DashboardBody;
+        const customer = body.data?.customer;
+        if (
+          body.errors ||
+          !customer?.invoices?.nodes?.length ||
+          !customer.quotes?.nodes?.length ||
+          !customer.purchaseOrders?.nodes?.length
+        ) {
           throw new Error(`${name}: dashboard probe failed: ${JSON.stringify(body).slice(0, 500)}`);
         }
         return JSON.stringify(body.data);
@@ -479,14 +628,19 @@ async function main(): Promise<void> {
     if (new Set(answers).size !== 1)
       throw new Error('the gateways answered the dashboard differently');
 
+    const through = (url: string) => (length: Length) =>
+      load(url, gatewayBodies, length, connections);
+    const parts = [
+      { url: `http://127.0.0.1:${ports.billing}/graphql`, bodies: directBodies(BILLING_PART) },
+      { url: `http://127.0.0.1:${ports.sales}/graphql`, bodies: directBodies(SALES_PART) },
+    ];
     const configs = [
-      { name: 'portico', url: gatewayUrls.portico, bodies: gatewayBodies, front: porticoProcess },
-      { name: 'stock', url: gatewayUrls.stock, bodies: gatewayBodies, front: stockProcess },
-      { name: 'hive', url: gatewayUrls.hive, bodies: gatewayBodies, front: hiveProcess },
+      { name: 'portico', run: through(gatewayUrls.portico), front: porticoProcess },
+      { name: 'stock', run: through(gatewayUrls.stock), front: stockProcess },
+      { name: 'hive', run: through(gatewayUrls.hive), front: hiveProcess },
       {
         name: 'direct',
-        url: `http://127.0.0.1:${ports.billing}/graphql`,
-        bodies: directBodies,
+        run: (length: Length) => loadParts(parts, length, connections),
         front: undefined,
       },
     ];
@@ -494,22 +648,23 @@ async function main(): Promise<void> {
     // principal's first request (the one where Portico asks accounts about
     // the session) — the rounds measure signed-in portal traffic.
     for (const config of configs) {
-      await load(config.url, config.bodies, { requests: config.bodies.length * 2 }, connections);
+      await config.run({ requests: principals.length * 2 });
     }
     const results = new Map<string, Result[]>(configs.map((c) => [c.name, []]));
     const cpu = new Map(
-      configs.map((c) => [c.name, { gateway: 0, accounts: 0, billing: 0, requests: 0 }]),
+      configs.map((c) => [c.name, { gateway: 0, accounts: 0, billing: 0, sales: 0, requests: 0 }]),
     );
     for (let round = 1; round <= rounds; round += 1) {
       for (const config of configs) {
-        const watched = [config.front, accountsProcess, billingProcess];
+        const watched = [config.front, accountsProcess, billingProcess, salesProcess];
         const before = watched.map(cpuMs);
-        const result = await load(config.url, config.bodies, { seconds }, connections);
+        const result = await config.run({ seconds });
         const used = watched.map((child, i) => cpuMs(child) - before[i]!);
         const spent = cpu.get(config.name)!;
         spent.gateway += used[0]!;
         spent.accounts += used[1]!;
         spent.billing += used[2]!;
+        spent.sales += used[3]!;
         spent.requests += result.requests;
         results.get(config.name)!.push(result);
         process.stdout.write(
@@ -557,21 +712,24 @@ async function main(): Promise<void> {
     lines.push(
       '',
       'CPU per dashboard request, ms (from /proc, all rounds):',
-      '| configuration | gateway | accounts | billing | total |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      '| configuration | gateway | accounts | billing | sales | total |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
       ...configs.map((c) => {
         const spent = cpu.get(c.name)!;
         const per = (ms: number) => (spent.requests ? ms / spent.requests : 0);
-        const total = per(spent.gateway + spent.accounts + spent.billing);
-        return `| ${c.name} | ${per(spent.gateway).toFixed(2)} | ${per(spent.accounts).toFixed(2)} | ${per(spent.billing).toFixed(2)} | ${total.toFixed(2)} |`;
+        const total = per(spent.gateway + spent.accounts + spent.billing + spent.sales);
+        return `| ${c.name} | ${per(spent.gateway).toFixed(2)} | ${per(spent.accounts).toFixed(2)} | ${per(spent.billing).toFixed(2)} | ${per(spent.sales).toFixed(2)} | ${total.toFixed(2)} |`;
       }),
     );
     lines.push(
       '',
-      'SQL statements per dashboard (SELECTs at the driver, one customer with 120 invoices; a session’s first request adds one to accounts):',
-      '| page size | accounts | billing | total |',
-      '| ---: | ---: | ---: | ---: |',
-      ...sql.map((r) => `| ${r.page} | ${r.accounts} | ${r.billing} | ${r.accounts + r.billing} |`),
+      `SQL statements per dashboard (SELECTs at the driver; one customer with 120 invoices, ${generatedSales.measured.openQuotes} open quotes and ${generatedSales.measured.activeOrders} active orders; a session’s first request adds one to accounts):`,
+      '| page size | accounts | billing | sales | total |',
+      '| ---: | ---: | ---: | ---: | ---: |',
+      ...sql.map(
+        (r) =>
+          `| ${r.page} | ${r.accounts} | ${r.billing} | ${r.sales} | ${r.accounts + r.billing + r.sales} |`,
+      ),
       '',
       `npm start (build already done) to a signed-in answer: ${startup.toFixed(1)} s`,
       '',

@@ -35,7 +35,7 @@ function toSql(value: unknown): unknown {
  * chunks per transaction (one commit per chunk would cost MariaDB a log
  * flush each).
  */
-class BulkWriter {
+export class BulkWriter {
   private readonly pending = new Map<string, object[]>();
   private buffered = 0;
   written = 0;
@@ -94,7 +94,7 @@ class BulkWriter {
   }
 }
 
-function isoDay(offsetDays: number): string {
+export function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
@@ -213,7 +213,7 @@ async function withIndexesBuiltAfter(
 }
 
 /** Positions 0..n-1 ordered by their id (ids compare the same in JS and in MySQL's collations). */
-function byId(ids: string[]): Uint32Array {
+export function byId(ids: string[]): Uint32Array {
   return Uint32Array.from(ids.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : 1));
 }
 

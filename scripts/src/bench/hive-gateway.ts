@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     transportEntries: {
       accounts: { location: readString(env, 'SUBGRAPH_ACCOUNTS_URL') },
       billing: { location: readString(env, 'SUBGRAPH_BILLING_URL') },
+      sales: { location: readString(env, 'SUBGRAPH_SALES_URL') },
     },
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => ({

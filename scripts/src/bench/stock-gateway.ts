@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const urls: Record<string, string> = {
     accounts: readString(env, 'SUBGRAPH_ACCOUNTS_URL'),
     billing: readString(env, 'SUBGRAPH_BILLING_URL'),
+    sales: readString(env, 'SUBGRAPH_SALES_URL'),
   };
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(readString(env, 'GATEWAY_SUPERGRAPH_PATH'), 'utf8'),

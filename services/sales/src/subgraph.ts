@@ -135,3 +135,4 @@ export {
   type AcceptedQuote,
 } from './quote/quote-conversion';
 export { QuoteStatus, quoteStatus } from './quote/quote.status';
+export { revisionSha256 } from './quote/quote.content';
