@@ -37,4 +37,8 @@ module.exports = {
   globalSetup: '<rootDir>/jest.global-setup.js',
   globalTeardown: '<rootDir>/jest.global-teardown.js',
   testTimeout: 60_000,
+  // Two workers on two cores: most of a test's time is spent waiting on
+  // databases, sockets and other processes, and one file at a time left the
+  // suite past twenty minutes once the sales subgraph joined the stack.
+  maxWorkers: 2,
 };
