@@ -4,7 +4,7 @@ import { recordSalesEvent } from '../events/sales-events';
 import type { OrderActor } from '../order/order.changes';
 import type { PurchaseOrder } from '../order/order.entity';
 import type { OrderService } from '../order/order.service';
-import { convertAcceptedQuote, loadAcceptedQuote } from '../quote/quote-conversion';
+import { loadAcceptedQuote, markQuoteConverted } from '../quote/quote-conversion';
 import type { Quote } from '../quote/quote.entity';
 import { refused } from '../quote/quote.rules';
 import { todayUtc } from '../quote/quote.status';
@@ -70,7 +70,17 @@ export class QuoteConversionService {
         },
         actor,
       );
-      const { quote, revision } = await convertAcceptedQuote(manager, principal, quoteId, order.id);
+      // The quote read above, marked converted once: a concurrent conversion
+      // that got here first leaves nothing for this conditional update.
+      const now = new Date();
+      await markQuoteConverted(manager, quoteId, order.id, now);
+      const { quote, revision } = accepted;
+      Object.assign(quote, {
+        state: 'converted',
+        convertedAt: now,
+        purchaseOrderId: order.id,
+        updatedAt: now,
+      });
       await recordSalesEvent(manager, 'quote.converted', {
         quoteId: quote.id,
         customerId: quote.customerId,
