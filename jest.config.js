@@ -32,6 +32,7 @@ module.exports = {
     '^@portico/billing$': '<rootDir>/services/billing/src/subgraph.ts',
     '^@portico/commerce$': '<rootDir>/packages/commerce/src/index.ts',
     '^@portico/sales$': '<rootDir>/services/sales/src/subgraph.ts',
+    '^@portico/documents$': '<rootDir>/services/documents/src/subgraph.ts',
     '^@portico/gateway$': '<rootDir>/gateway/src/index.ts',
   },
   globalSetup: '<rootDir>/jest.global-setup.js',
