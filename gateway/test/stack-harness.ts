@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   EVENTS_FEED_PATH,
@@ -13,6 +15,11 @@ import {
   type RunningBilling,
 } from '@portico/billing';
 import { loadConfig as loadSalesConfig, startSales, type RunningSales } from '@portico/sales';
+import {
+  loadConfig as loadDocumentsConfig,
+  startDocuments,
+  type RunningDocuments,
+} from '@portico/documents';
 import {
   startTestAccounts,
   TEST_CLAIMS_SECRET,
@@ -36,6 +43,10 @@ export interface TestStack {
   sales: RunningSales;
   /** Every SQL statement the sales driver ran, in order. */
   salesQueries: string[];
+  /** Documents, storing files on local disk in a temporary folder (or as `documentsEnv` says). */
+  documents: RunningDocuments;
+  /** The folder documents' local store writes to. */
+  documentsFilesDir: string;
   gateway: RunningGateway;
   /** POST to the gateway, optionally with a bearer token. */
   query(
@@ -74,6 +85,7 @@ export async function startTestStack(
     accountsEnv?: Record<string, string>;
     billingEnv?: Record<string, string>;
     salesEnv?: Record<string, string>;
+    documentsEnv?: Record<string, string>;
     /** Receives the gateway's JSON log lines (otherwise only warnings and errors are printed). */
     gatewayLog?: (line: string) => void;
   } = {},
@@ -117,6 +129,23 @@ export async function startTestStack(
     }),
     { onQuery: (sql) => salesQueries.push(sql) },
   );
+  const documentsDb = await target.create('documents');
+  const documentsFiles = mkdtempSync(join(tmpdir(), 'portico-documents-'));
+  const documents = await startDocuments(
+    loadDocumentsConfig({
+      AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+      HTTP_PORT: '0',
+      SEED_DEMO: 'true',
+      STORAGE_LOCAL_DIR: documentsFiles,
+      EVENTS_FEED_ACCOUNTS_URL: feedOf(accounts.running.url),
+      EVENTS_FEED_BILLING_URL: localFeed(billingPort),
+      EVENTS_FEED_SALES_URL: localFeed(salesPort),
+      ...(documentsDb.config.driver === 'mysql'
+        ? { DB_URL: documentsDb.config.url }
+        : { DB_SQLITE_PATH: documentsDb.config.path }),
+      ...options.documentsEnv,
+    }),
+  );
   const gateway = await startGateway(
     loadConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
@@ -125,6 +154,7 @@ export async function startTestStack(
       SUBGRAPH_ACCOUNTS_URL: accounts.running.url,
       SUBGRAPH_BILLING_URL: billing.url,
       SUBGRAPH_SALES_URL: sales.url,
+      SUBGRAPH_DOCUMENTS_URL: documents.url,
       AUTH_JWKS_URL: accounts.running.jwksUrl,
       AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
       AUTH_REVOCATIONS_URL: accounts.running.url.replace(/\/graphql$/, REVOCATIONS_PATH),
@@ -181,6 +211,8 @@ export async function startTestStack(
     billingQueries,
     sales,
     salesQueries,
+    documents,
+    documentsFilesDir: documentsFiles,
     gateway,
     query,
     signIn,
@@ -253,6 +285,9 @@ export async function startTestStack(
     },
     async stop() {
       await gateway.close();
+      await documents.close();
+      await documentsDb.drop();
+      rmSync(documentsFiles, { recursive: true, force: true });
       await sales.close();
       await salesDb.drop();
       await billing.close();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,10 +103,34 @@ async function main(): Promise<void> {
     ) {
       throw new Error(`unexpected quotes and orders answer: ${JSON.stringify(sales)}`);
     }
+    const shared = await post(
+      url,
+      '{ documents(first: 20) { nodes { title downloadUrl currentVersion { sha256 } } } }',
+      token,
+    );
+    const documents =
+      (
+        shared.data as
+          | {
+              documents?: {
+                nodes?: Array<{ downloadUrl: string; currentVersion: { sha256: string } }>;
+              };
+            }
+          | undefined
+      )?.documents?.nodes ?? [];
+    const first = documents[0];
+    if (!first) throw new Error(`unexpected documents answer: ${JSON.stringify(shared)}`);
+    const file = Buffer.from(await (await fetch(first.downloadUrl)).arrayBuffer());
+    if (
+      file.subarray(0, 5).toString() !== '%PDF-' ||
+      createHash('sha256').update(file).digest('hex') !== first.currentVersion.sha256
+    ) {
+      throw new Error(`a shared document did not download as stored (${file.length} bytes)`);
+    }
     const seconds = (Date.now() - started) / 1000;
     if (seconds * 1000 > DEADLINE_MS) throw new Error(`viewer answered only after ${seconds} s`);
     process.stdout.write(
-      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch; ${nodes.length} demo invoices joined with their customer, ${quotes.length} quotes and ${orders.length} orders\n`,
+      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch; ${nodes.length} demo invoices joined with their customer, ${quotes.length} quotes, ${orders.length} orders and ${documents.length} shared documents (one downloaded, SHA-256 as stored)\n`,
     );
   } finally {
     stop();

@@ -56,7 +56,9 @@ async function main(): Promise<void> {
         rmSync(join(config.dataDir, `${subgraph.name}.sqlite${suffix}`), { force: true });
       }
     }
-    rmSync(join(config.dataDir, 'mail'), { recursive: true, force: true });
+    for (const folder of ['mail', 'documents']) {
+      rmSync(join(config.dataDir, folder), { recursive: true, force: true });
+    }
     process.stdout.write(`Demo data in ${config.dataDir} reset\n`);
   }
   mkdirSync(config.dataDir, { recursive: true });
@@ -117,6 +119,8 @@ async function main(): Promise<void> {
           AUTH_SIGNING_KEY_FILE: join(config.dataDir, 'keys', 'accounts-signing-key.pem'),
           SEED_DEMO: 'true',
           PUBLIC_BASE_URL: config.publicBaseUrl,
+          // Documents' files, beside the databases (read by documents only).
+          STORAGE_LOCAL_DIR: join(config.dataDir, 'documents'),
           ...feedEnv,
         },
       );

@@ -14,6 +14,7 @@ export * from './schema/federated-schema';
 export * from './schema/compose';
 export * from './db/data-source';
 export * from './db/columns';
+export * from './db/migration-tables';
 export * from './money';
 export * from './demo';
 export * from './limits/counter-store';
