@@ -175,7 +175,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const answer = await put(url, body).catch((error: Error) => error);
       if (answer instanceof Response) {
         expect(answer.status).toBe(413);
-        expect(((await answer.json()) as { code: string }).code).toBe('FILE_TOO_LARGE');
+        expect(((await answer.json()) as { reason: string }).reason).toBe('FILE_TOO_LARGE');
       }
       expect(filesUnder(storageDir).length).toBe(before);
       const staff = await ask<{ document: { status: string } }>(
@@ -195,7 +195,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       ]);
       const answer = await put(url, png);
       expect(answer.status).toBe(415);
-      expect(((await answer.json()) as { code: string }).code).toBe('FILE_TYPE_MISMATCH');
+      expect(((await answer.json()) as { reason: string }).reason).toBe('FILE_TYPE_MISMATCH');
       expect((await documentAs(alice, id)).error?.code).toBe('NOT_FOUND');
     });
 

@@ -1,5 +1,5 @@
 import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
-import type { CustomerDirectory } from '@portico/commerce';
+import type { CustomerDirectory, DocumentSigner } from '@portico/commerce';
 import type { DocumentFiles } from './document/document.files';
 import { createDocumentLoaders } from './document/document.loaders';
 import type { DocumentReads } from './document/document-reads';
@@ -14,6 +14,8 @@ export interface DocumentsServices {
   directory: CustomerDirectory;
   /** Billing's invoices and sales' quotes and orders, to attach documents to. */
   linked: LinkedRecords;
+  /** Upload and download links: one signer each, told apart by the link's kind. */
+  signers: { upload: DocumentSigner; download: DocumentSigner };
   documents: DocumentService;
   files: DocumentFiles;
   reads: DocumentReads;

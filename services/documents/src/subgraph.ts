@@ -87,21 +87,19 @@ export function createServices(
     defaultQuotaBytes: files.defaultQuotaBytes,
     uploadTtlSeconds: files.uploadTtlSeconds,
   };
+  const signers = {
+    upload: signer(files.uploadTtlSeconds),
+    download: signer(files.downloadTtlSeconds),
+  };
   return {
     db,
     outbox,
     directory,
     linked,
+    signers,
     reads: new DocumentReads(db),
-    documents: new DocumentService(
-      db,
-      outbox,
-      directory,
-      linked,
-      signer(files.uploadTtlSeconds),
-      limits,
-    ),
-    files: new DocumentFiles(db, outbox, storage, signer(files.downloadTtlSeconds), limits),
+    documents: new DocumentService(db, outbox, directory, linked, signers.upload, limits),
+    files: new DocumentFiles(db, outbox, storage, signers.download, limits),
   };
 }
 

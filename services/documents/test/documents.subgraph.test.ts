@@ -74,7 +74,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const answers = await Promise.all([put(a.url, file), put(b.url, file)]);
       expect(answers.map((r) => r.status).sort()).toEqual([201, 413]);
       const refused = answers.find((r) => r.status === 413)!;
-      expect(((await refused.json()) as { code: string }).code).toBe('QUOTA_EXCEEDED');
+      expect(((await refused.json()) as { reason: string }).reason).toBe('QUOTA_EXCEEDED');
       const settings = await docs.gql<{ customerDocumentSettings: { usedBytes: number } }>(
         STAFF,
         'query ($c: ID!) { customerDocumentSettings(customerId: $c) { usedBytes } }',

@@ -40,7 +40,7 @@ function inputRefusal(error: unknown): { error: string; code: string; field?: un
 export function signedFileRoute(
   signer: DocumentSigner,
   kind: DocumentKind,
-  serve: (grant: DocumentGrant, res: ServerResponse) => Promise<boolean>,
+  serve: (grant: DocumentGrant, res: ServerResponse, req: IncomingMessage) => Promise<boolean>,
 ): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -48,7 +48,7 @@ export function signedFileRoute(
     if (!grant) return refuse(res);
     let served: boolean;
     try {
-      served = await serve(grant, res);
+      served = await serve(grant, res, req);
     } catch (error) {
       // A signed link names what the API accepted when it was minted; if
       // the same check refuses it now, say why as the API would, not 500.

@@ -6,6 +6,7 @@ import { recordDocumentsEvent } from '../events/documents-events';
 import { checkFileName } from '../files/file-name';
 import { normaliseContentType } from '../files/file-types';
 import type { FileStorage } from '../storage/file-storage';
+import type { UploadRefusal } from '../files/receive-upload';
 import {
   CustomerDocumentSettings,
   Document,
@@ -28,23 +29,26 @@ export function parseUploadFile(file: UploadFile): UploadFile {
   return { contentType, fileName: checkFileName(file.fileName, contentType) };
 }
 
-/** Why an upload was not taken; the route answers with the HTTP status. */
-export class UploadRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+/** Why an upload was not taken, as the upload route answers it (see receive-upload). */
+export class UploadRefused extends Error {
+  readonly refusal: UploadRefusal;
+  constructor(status: number, code: string, reason: string, message: string) {
     super(message);
+    this.refusal = { status, error: message, code, reason };
   }
 }
+
+const quotaUsedUp = () =>
+  new UploadRefused(413, 'PAYLOAD_TOO_LARGE', 'QUOTA_EXCEEDED', "The customer's storage quota is used up");
 
 /** An upload that may receive its body now. */
 export interface ClaimedUpload {
   upload: DocumentUpload;
   storageKey: string;
-  /** The most the body may hold: the file limit or what is left of the quota. */
+  /** The file size limit. */
   maxBytes: number;
+  /** What is left of the customer's quota. */
+  remainingQuota: number;
 }
 
 /**
@@ -81,9 +85,14 @@ export class DocumentFiles {
     const upload = await this.db.manager.getRepository(DocumentUpload).findOneBy({ id: uploadId });
     if (!result.affected || !upload) {
       if (upload?.state === 'receiving') {
-        throw new UploadRefusal(409, 'UPLOAD_IN_PROGRESS', 'This upload is already being received');
+        throw new UploadRefused(
+          409,
+          'CONFLICT',
+          'UPLOAD_IN_PROGRESS',
+          'This upload is already being received',
+        );
       }
-      throw new UploadRefusal(404, 'NOT_FOUND', 'This link is not valid or has expired');
+      throw new UploadRefused(404, 'NOT_FOUND', 'NOT_FOUND', 'This link is not valid or has expired');
     }
     const settings = await this.db.manager
       .getRepository(CustomerDocumentSettings)
@@ -92,12 +101,13 @@ export class DocumentFiles {
     const left = quota - (settings?.usedBytes ?? 0);
     if (left <= 0) {
       await this.release(upload.id);
-      throw new UploadRefusal(413, 'QUOTA_EXCEEDED', "The customer's storage quota is used up");
+      throw quotaUsedUp();
     }
     return {
       upload,
       storageKey: `customers/${customerId}/${upload.documentId}/${upload.id}`,
-      maxBytes: Math.min(this.limits.maxFileBytes, left),
+      maxBytes: this.limits.maxFileBytes,
+      remainingQuota: left,
     };
   }
 
@@ -133,7 +143,7 @@ export class DocumentFiles {
           .setParameter('size', stored.size)
           .execute();
         if (!taken.affected) {
-          throw new UploadRefusal(413, 'QUOTA_EXCEEDED', "The customer's storage quota is used up");
+          throw quotaUsedUp();
         }
         const documents = manager.getRepository(Document);
         const document = await documents.findOneOrFail({
@@ -170,7 +180,9 @@ export class DocumentFiles {
             { id: upload.id, state: 'receiving' },
             { state: 'stored', version: version.version },
           );
-        if (!marked.affected) throw new UploadRefusal(404, 'NOT_FOUND', 'This link is not valid');
+        if (!marked.affected) {
+          throw new UploadRefused(404, 'NOT_FOUND', 'NOT_FOUND', 'This link is not valid');
+        }
         document.currentVersion = version.version;
         const shared = document.visibility === 'customer';
         if (shared) {
