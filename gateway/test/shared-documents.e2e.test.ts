@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import { DocumentSigner, renderPdf } from '@portico/commerce';
+import { startS3Server, type TestS3Server } from '../../services/documents/test/s3-server';
 import { startTestStack, type TestStack } from './stack-harness';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -33,25 +34,47 @@ function filesUnder(dir: string): string[] {
 }
 
 describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as const))(
+  // On MariaDB the files go to an S3-compatible store (multipart, 5 MiB parts); on SQLite to disk.
   'shared documents through the gateway on %s',
   (_name, target) => {
     let stack: TestStack;
     let alice: string;
     let lucia: string;
     let admin: string;
-    let storageDir: string;
+    let s3: TestS3Server | undefined;
     let pdf: Buffer;
+    /** How many files the store holds (local folder, or the S3 server's disk). */
+    const filesHeld = async () =>
+      s3 ? s3.filesHeld() : filesUnder(stack.documentsFilesDir).length;
     beforeAll(async () => {
+      s3 = target.name === 'sqlite' ? undefined : await startS3Server();
       stack = await startTestStack(target, {
-        documentsEnv: { PUBLIC_BASE_URL: 'http://placeholder.invalid', DOCUMENTS_MAX_FILE_MB: '2' },
+        documentsEnv: {
+          PUBLIC_BASE_URL: 'http://placeholder.invalid',
+          DOCUMENTS_MAX_FILE_MB: '8',
+          ...(s3
+            ? {
+                STORAGE_DRIVER: 's3',
+                S3_ENDPOINT: s3.endpoint,
+                S3_BUCKET: s3.bucket,
+                S3_REGION: s3.region,
+                S3_ACCESS_KEY_ID: s3.accessKeyId,
+                S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+                S3_FORCE_PATH_STYLE: 'true',
+                S3_PART_SIZE_MB: '5',
+              }
+            : {}),
+        },
       });
-      storageDir = stack.documentsFilesDir;
       alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
       lucia = await stack.signIn('lucia@globex.example', 'globex-demo-password');
       admin = await stack.signIn('admin@portico.example', 'admin-demo-password', 'signInStaff');
       pdf = await renderPdf((doc) => doc.text('Supply agreement'), { title: 'Supply agreement' });
     });
-    afterAll(() => stack?.stop());
+    afterAll(async () => {
+      await stack?.stop();
+      await s3?.close();
+    });
 
     const viaGateway = (url: string) =>
       url.replace('http://placeholder.invalid', stack.gateway.url.replace(/\/graphql$/, ''));
@@ -158,16 +181,36 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       ]);
     });
 
+    it('round-trips a file of several MiB (two multipart parts on S3), streamed both ways', async () => {
+      const { id, url } = await share(
+        {},
+        { fileName: 'drawings.pdf', contentType: 'application/pdf' },
+      );
+      const big = Buffer.alloc(7 * 1024 * 1024 + 123, 0x41);
+      pdf.copy(big, 0, 0, 8);
+      for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
+      big.set(pdf.subarray(0, 8));
+      expect((await put(url, big)).status).toBe(201);
+      const link = viaGateway((await documentAs(alice, id)).data!.document.downloadUrl!);
+      const back = Buffer.from(await (await fetch(link)).arrayBuffer());
+      expect(back.length).toBe(big.length);
+      expect(sha256(back)).toBe(sha256(big));
+      const tail = await fetch(link, { headers: { range: 'bytes=-100' } });
+      expect(tail.status).toBe(206);
+      expect(Buffer.from(await tail.arrayBuffer())).toEqual(big.subarray(big.length - 100));
+    });
+
     it('cuts off an upload over the limit while it streams and keeps nothing', async () => {
       const { id, url } = await share();
-      const before = filesUnder(storageDir).length;
+      const before = await filesHeld();
       let sent = 0;
       const chunk = new Uint8Array(64 * 1024);
       chunk.set(pdf.subarray(0, 8));
       const body = new ReadableStream<Uint8Array>({
         pull(controller) {
-          // 6 MiB offered, without a content-length, against a 2 MiB limit.
-          if (sent >= 6 * 1024 * 1024) return controller.close();
+          // 24 MiB offered, without a content-length, against an 8 MiB limit
+          // (past one multipart part on S3).
+          if (sent >= 24 * 1024 * 1024) return controller.close();
           sent += chunk.length;
           controller.enqueue(chunk);
         },
@@ -177,7 +220,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect(answer.status).toBe(413);
         expect(((await answer.json()) as { reason: string }).reason).toBe('FILE_TOO_LARGE');
       }
-      expect(filesUnder(storageDir).length).toBe(before);
+      expect(await filesHeld()).toBe(before);
       const staff = await ask<{ document: { status: string } }>(
         admin,
         'query ($id: ID!) { document(id: $id) { status } }',

@@ -34,6 +34,8 @@ export interface TestS3Server {
   secretAccessKey: string;
   /** Files the server is still writing or has left half-written (should be none between calls). */
   pendingFiles(): Promise<string[]>;
+  /** Everything the server holds on disk: objects, open multipart uploads, bodies being written. */
+  filesHeld(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -338,6 +340,12 @@ export async function startS3Server(): Promise<TestS3Server> {
     secretAccessKey,
     async pendingFiles() {
       return readdir(incomingDir);
+    },
+    async filesHeld() {
+      const counts = await Promise.all(
+        [objectsDir, uploadsDir, incomingDir].map(async (dir) => (await readdir(dir)).length),
+      );
+      return counts.reduce((a, b) => a + b, 0);
     },
     async close() {
       server.closeAllConnections();

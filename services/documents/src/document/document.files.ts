@@ -39,7 +39,12 @@ export class UploadRefused extends Error {
 }
 
 const quotaUsedUp = () =>
-  new UploadRefused(413, 'PAYLOAD_TOO_LARGE', 'QUOTA_EXCEEDED', "The customer's storage quota is used up");
+  new UploadRefused(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    'QUOTA_EXCEEDED',
+    "The customer's storage quota is used up",
+  );
 
 /** An upload that may receive its body now. */
 export interface ClaimedUpload {
@@ -92,7 +97,12 @@ export class DocumentFiles {
           'This upload is already being received',
         );
       }
-      throw new UploadRefused(404, 'NOT_FOUND', 'NOT_FOUND', 'This link is not valid or has expired');
+      throw new UploadRefused(
+        404,
+        'NOT_FOUND',
+        'NOT_FOUND',
+        'This link is not valid or has expired',
+      );
     }
     const settings = await this.db.manager
       .getRepository(CustomerDocumentSettings)

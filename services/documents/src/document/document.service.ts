@@ -399,16 +399,14 @@ export class DocumentService {
     }
     return this.db.transaction(async (manager) => {
       await ensureSettings(manager, input.customerId);
-      await manager
-        .getRepository(CustomerDocumentSettings)
-        .update(
-          { customerId: input.customerId },
-          {
-            uploadsAllowed: input.uploadsAllowed,
-            quotaBytes: input.quotaBytes,
-            updatedAt: new Date(),
-          },
-        );
+      await manager.getRepository(CustomerDocumentSettings).update(
+        { customerId: input.customerId },
+        {
+          uploadsAllowed: input.uploadsAllowed,
+          quotaBytes: input.quotaBytes,
+          updatedAt: new Date(),
+        },
+      );
       return this.settings(input.customerId, manager);
     });
   }

@@ -80,7 +80,7 @@ export class LinkedRecords {
       },
     });
     const quote = (state: string) => recordFrom('quote', 'quoteId', state);
-    const order = (state: string) => recordFrom('purchase_order', 'purchaseOrderId', state);
+    const order = (state: string | null) => recordFrom('purchase_order', 'purchaseOrderId', state);
     this.sales = new EventConsumer(db, {
       name: SALES_CONSUMER,
       handlers: {
