@@ -466,3 +466,93 @@ describe('a large upload', () => {
     expect(growth.download).toBeLessThan(64 * 1024 * 1024);
   });
 });
+
+describe('downloads that end early', () => {
+  const size = 8 * 1024 * 1024;
+  let file: Buffer;
+  const opened: Readable[] = [];
+  let realGet: FileStorage['get'];
+
+  beforeAll(async () => {
+    file = pdf(size);
+    const { port } = server.address() as AddressInfo;
+    expect(port).toBeGreaterThan(0);
+    // Uploaded under the big limit: the default one is 1 MiB.
+    const answer = await fetch(
+      `${harness.base}/files/early?big=1&type=application/pdf&name=early.pdf`,
+      { method: 'PUT', body: file },
+    );
+    expect(answer.status).toBe(201);
+    realGet = harness.storage.get.bind(harness.storage);
+    harness.storage.get = async (key, range) => {
+      const stream = await realGet(key, range);
+      if (stream) opened.push(stream);
+      return stream;
+    };
+  });
+
+  afterAll(() => {
+    harness.storage.get = realGet;
+  });
+
+  it('destroys the stream from the store when the client goes away', async () => {
+    const abort = new AbortController();
+    const answer = await fetch(`${harness.base}/files/early`, { signal: abort.signal });
+    const reader = answer.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    abort.abort();
+    const stream = opened.at(-1)!;
+    if (!stream.destroyed) await new Promise((resolve) => stream.once('close', resolve));
+    expect(stream.destroyed).toBe(true);
+    expect((stream as unknown as { bytesRead: number }).bytesRead).toBeLessThan(size);
+  });
+
+  it('cuts the response off when the store fails mid-way', async () => {
+    const storage = harness.storage;
+    storage.get = async (key, range) => {
+      const stream = await realGet(key, range);
+      let seen = 0;
+      stream?.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > 1024 * 1024) stream.destroy(new Error('disk read failed'));
+      });
+      return stream;
+    };
+    try {
+      const answer = await fetch(`${harness.base}/files/early`);
+      expect(answer.status).toBe(200);
+      // The body ends before content-length: the client sees an error, not a short file.
+      await expect(answer.arrayBuffer()).rejects.toThrow();
+    } finally {
+      storage.get = async (key, range) => {
+        const stream = await realGet(key, range);
+        if (stream) opened.push(stream);
+        return stream;
+      };
+    }
+  });
+
+  it('refuses other methods than GET and HEAD', async () => {
+    const answer = await fetch(`${harness.base}/files/early`, { method: 'DELETE' });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('throws a fault of the store instead of calling it a refusal', async () => {
+    const storage = harness.storage;
+    const realPut = storage.put.bind(storage);
+    const outcome = harness.nextOutcome();
+    storage.put = async (_key, body) => {
+      body.resume();
+      throw new Error('disk full');
+    };
+    try {
+      const answer = await upload('fault', pdf(1000), 'application/pdf', 'x.pdf');
+      expect(answer.status).toBe(500);
+      const seen = await outcome;
+      expect('thrown' in seen && (seen.thrown as Error).message).toBe('disk full');
+    } finally {
+      storage.put = realPut;
+    }
+  });
+});
