@@ -147,7 +147,11 @@ export async function receiveUpload(
 
   try {
     const stored = await storage.put(key, inspector, { contentType });
-    if (failure) throw failure;
+    if (failure) {
+      // A store that finished although its stream failed: what it kept is not the file.
+      await storage.delete(key);
+      throw failure;
+    }
     const summary = inspector.summary();
     if (stored.size !== summary.size) {
       await storage.delete(key);
@@ -157,6 +161,7 @@ export async function receiveUpload(
   } catch (error) {
     const cause = failure ?? error;
     req.unpipe(inspector);
+    inspector.destroy();
     if (isRefusal(cause)) return { ok: false, refusal: refusalOf(cause) };
     throw cause;
   } finally {
