@@ -10,8 +10,14 @@ export interface DocumentLineInput {
   taxPercent?: string | null;
 }
 
-export function badInput(message: string, field: string) {
-  return codedError(ErrorCode.BadUserInput, message, { extensions: { field } });
+/**
+ * A refused input, naming the field; `reason` is a stable code for the rule
+ * that refused it when one field can fail several ways a client tells apart.
+ */
+export function badInput(message: string, field: string, reason?: string) {
+  return codedError(ErrorCode.BadUserInput, message, {
+    extensions: reason === undefined ? { field } : { field, reason },
+  });
 }
 
 /** A calendar date as YYYY-MM-DD that exists (no 2026-02-30). */
