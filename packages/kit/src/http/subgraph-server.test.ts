@@ -84,7 +84,7 @@ describe('subgraph server file routes', () => {
       port: 0,
       createContext: (meta) => meta,
       writeLog: () => undefined,
-      uploadIdleTimeoutMs: 1_000,
+      bodyIdleTimeoutMs: 1_000,
       routes: {
         '/files/report.pdf': (_req, res) => {
           res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': FILE.length });

@@ -49,14 +49,14 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   /**
    * Public PUT routes that authenticate themselves (e.g. through a signed
    * upload link) and read the raw body as a stream. Their bodies have no time
-   * limit as a whole, only `uploadIdleTimeoutMs`.
+   * limit as a whole, only `bodyIdleTimeoutMs`.
    */
   uploadRoutes?: Record<string, RouteHandler>;
   /**
    * How long a request body may make no progress before its connection is cut
    * (the handler's stream then fails); defaults to BODY_IDLE_TIMEOUT_MS.
    */
-  uploadIdleTimeoutMs?: number;
+  bodyIdleTimeoutMs?: number;
   /** POST routes for the gateway only: refused without valid gateway claims, like /graphql. */
   internalRoutes?: Record<string, InternalRouteHandler>;
   /** Readiness probe, e.g. a database ping. */
@@ -120,7 +120,7 @@ export async function startSubgraphServer<C extends BaseContext>(
   await apollo.start();
   const stats: SubgraphStats = { executed: 0, refused: 0, internal: 0 };
   const bodyLimitBytes = options.bodyLimitBytes ?? 4 * 1024 * 1024;
-  const uploadIdleTimeoutMs = options.uploadIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS;
+  const bodyIdleTimeoutMs = options.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS;
   /** The methods a route path answers, for a 405's `Allow` header. */
   const methodsFor = (path: string): string[] => [
     ...(options.routes?.[path] ? ['GET', 'HEAD'] : []),
@@ -141,7 +141,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     }
     const upload = req.method === 'PUT' && path ? options.uploadRoutes?.[path] : undefined;
     guardRequestBody(req, res, {
-      idleMs: uploadIdleTimeoutMs,
+      idleMs: bodyIdleTimeoutMs,
       totalMs: upload ? null : REQUEST_TIMEOUT_MS,
     });
     if (upload) {
