@@ -1,19 +1,19 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import {
+  allowLongUploads,
   ANONYMOUS,
   closeGracefully,
   createCounterStore,
   createLogger,
   ErrorCode,
   executeGraphQLRequest,
-  httpStatusFor,
-  allowLongUploads,
   guardRequestBody,
+  httpStatusFor,
   listen,
   readBody,
-  REQUEST_TIMEOUT_MS,
   readGraphQLBody,
+  REQUEST_TIMEOUT_MS,
   sendGraphQLError,
   sendJson,
   type Principal,
