@@ -657,3 +657,86 @@ describe('files through the gateway while the subgraph is down', () => {
     },
   );
 });
+
+describe('idle uploads through the gateway', () => {
+  let subgraph: RunningSubgraph;
+  let gateway: RunningGateway;
+  const outcomes: Array<Promise<string>> = [];
+  beforeAll(async () => {
+    subgraph = await startSubgraphServer({
+      name: 'sales',
+      schema: buildSchema('type Query { ok: String }'),
+      claimsSecret: TEST_CLAIMS_SECRET,
+      host: '127.0.0.1',
+      port: 0,
+      createContext: (meta) => meta,
+      logLevel: 'warn',
+      uploadRoutes: {
+        '/files/note.txt': (req, res) => {
+          const read = (async () => {
+            let bytes = 0;
+            try {
+              for await (const chunk of req) bytes += (chunk as Buffer).length;
+            } catch (error) {
+              return `failed after ${bytes} bytes: ${(error as Error).message}`;
+            }
+            sendJson(res, 201, { bytes });
+            return `stored ${bytes} bytes`;
+          })();
+          outcomes.push(read);
+          return read.then(() => undefined);
+        },
+      },
+    });
+    gateway = await startGateway(
+      loadConfig({
+        AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+        HTTP_PORT: '0',
+        GATEWAY_SUPERGRAPH_PATH: SUPERGRAPH_PATH,
+        SUBGRAPH_SALES_URL: subgraph.url,
+        GATEWAY_SHUTDOWN_GRACE_MS: '500',
+        HTTP_BODY_IDLE_TIMEOUT_MS: '1000',
+        LOG_LEVEL: 'error',
+      }),
+    );
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await subgraph?.close();
+  });
+
+  /** An upload of `chunks` KiB, one every `everyMs`, that stops after them if `stall`. */
+  const upload = (chunks: number, everyMs: number, stall: boolean) => {
+    let sent = 0;
+    return fetch(gateway.url.replace(/\/graphql$/, '/files/sales/note.txt'), {
+      method: 'PUT',
+      duplex: 'half',
+      body: new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent === chunks) {
+            if (stall) return new Promise<void>(() => undefined);
+            controller.close();
+            return;
+          }
+          if (sent > 0) await new Promise((resolve) => setTimeout(resolve, everyMs));
+          sent += 1;
+          controller.enqueue(new Uint8Array(1024).fill(sent));
+        },
+      }),
+    });
+  };
+
+  it('lets an upload that keeps moving run past the idle limit', async () => {
+    // 30 KiB, 100 ms apart: three times the 1 s idle limit in all.
+    const response = await upload(30, 100, false);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ bytes: 30 * 1024 });
+    expect(await outcomes.at(-1)).toBe('stored 30720 bytes');
+  });
+
+  it('cuts an upload that stops moving, and the subgraph sees its body fail', async () => {
+    const before = outcomes.length;
+    await expect(upload(3, 10, true)).rejects.toThrow();
+    expect(await outcomes[before]).toMatch(/^failed after 3072 bytes: (aborted|.*ECONNRESET)/);
+  });
+});
