@@ -10,6 +10,7 @@ import {
   executeGraphQLRequest,
   guardRequestBody,
   httpStatusFor,
+  lingerOnUnreadBody,
   listen,
   readBody,
   readGraphQLBody,
@@ -64,17 +65,6 @@ function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
 
 /** The methods `/files/<subgraph>/…` passes on; which path takes which is the subgraph's call. */
 const FILE_METHODS = 'GET, HEAD, PUT';
-
-/**
- * Headers for a refusal sent before the request body was read: when a body
- * (an upload of hundreds of MB) is still coming, close instead of reading it.
- */
-function closeIfUnread(
-  req: IncomingMessage,
-  headers: Record<string, string> = {},
-): Record<string, string> {
-  return req.complete ? headers : { ...headers, connection: 'close' };
-}
 
 function serviceUnavailable(res: ServerResponse, subgraph: string | undefined): void {
   sendGraphQLError(
@@ -363,12 +353,8 @@ export async function startGateway(
       if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'PUT') {
         await proxyFile(req, res, path);
       } else {
-        sendJson(
-          res,
-          405,
-          { error: 'method not allowed' },
-          closeIfUnread(req, { allow: FILE_METHODS }),
-        );
+        lingerOnUnreadBody(req, res);
+        sendJson(res, 405, { error: 'method not allowed' }, { allow: FILE_METHODS });
       }
       return;
     }
@@ -400,7 +386,8 @@ export async function startGateway(
   const proxyFile = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const { subgraph, graphqlUrl, rest } = passThroughTarget(path);
     if (!subgraph || !graphqlUrl) {
-      sendJson(res, 404, { error: 'not found' }, closeIfUnread(req));
+      lingerOnUnreadBody(req, res);
+      sendJson(res, 404, { error: 'not found' });
       return;
     }
     const rate = await rateLimiter.check(
@@ -408,6 +395,7 @@ export async function startGateway(
       clientAddressOf(req, config.http.trustProxy),
     );
     if (!rate.allowed) {
+      lingerOnUnreadBody(req, res);
       sendRefusal(
         req,
         res,
@@ -416,7 +404,7 @@ export async function startGateway(
           message: `Too many requests; retry in ${rate.retryAfterSeconds} s`,
           extensions: { code: ErrorCode.RateLimited, retryAfter: rate.retryAfterSeconds },
         },
-        closeIfUnread(req, { 'retry-after': String(rate.retryAfterSeconds) }),
+        { 'retry-after': String(rate.retryAfterSeconds) },
       );
       return;
     }

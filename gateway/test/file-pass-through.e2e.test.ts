@@ -526,6 +526,32 @@ describe('files through the gateway', () => {
     expect(forged.status).toBe(404);
   });
 
+  it.each([
+    ['the subgraph', `/files/sales/blob.bin?t=forged&name=forged.bin`],
+    ['the gateway', `/files/nowhere/blob.bin?t=${TOKEN}&name=forged.bin`],
+  ])(
+    'answers an upload %s refuses at once, without taking the rest of its body',
+    async (_who, path) => {
+      const sent = hashing();
+      const before = uploads.length;
+      const put = await fetch(`${base}${path}`, {
+        method: 'PUT',
+        body: generatedBody(FILE_SIZE, sent, 256 * 1024),
+        duplex: 'half',
+      }).then(
+        async (response) => ({ status: response.status, body: await response.text() }),
+        (error: Error) => ({ status: 0, body: error.message }),
+      );
+      process.stdout.write(
+        `refused upload: ${JSON.stringify(put)} after ${(sent.bytes / MiB).toFixed(1)} MiB\n`,
+      );
+      expect(put.status).toBe(404);
+      expect(sent.bytes).toBeLessThan(FILE_SIZE);
+      expect(uploads.length).toBe(before);
+      expect(existsSync(join(dir, 'forged.bin'))).toBe(false);
+    },
+  );
+
   it('answers a cross-origin preflight for an upload from an allowed origin only', async () => {
     const preflight = (origin: string) =>
       fetch(link('blob.bin'), {

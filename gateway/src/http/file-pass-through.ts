@@ -7,7 +7,12 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ErrorCode, sendGraphQLError, SUBGRAPH_KEEP_ALIVE_MS } from '@portico/kit';
+import {
+  ErrorCode,
+  lingerOnUnreadBody,
+  sendGraphQLError,
+  SUBGRAPH_KEEP_ALIVE_MS,
+} from '@portico/kit';
 
 /** What a download's conditional and partial requests need; nothing else reaches the subgraph. */
 const DOWNLOAD_REQUEST_HEADERS = ['range', 'if-range', 'if-none-match', 'if-modified-since'];
@@ -71,16 +76,14 @@ export function createFilePassThrough(options: { timeoutMs: number }): FilePassT
         if (typeof value === 'string') headers[name] = value;
       }
       const secure = target.protocol === 'https:';
-      /** An upload refused or failed before its body was read: close rather than take the rest. */
-      const closeIfUnread = (): Record<string, string> =>
-        upload && !req.complete ? { connection: 'close' } : {};
       let current: ClientRequest | undefined;
       let timer: NodeJS.Timeout | undefined;
 
       res.once('close', () => {
         clearTimeout(timer);
-        // The client went away (or its socket was destroyed below): stop upstream too.
-        if (!res.writableFinished) current?.destroy();
+        // The client went away (or its socket was destroyed below), or an
+        // upload was answered before all of it was sent: stop upstream too.
+        if (!res.writableFinished || (current && !current.writableFinished)) current?.destroy();
         resolve();
       });
 
@@ -100,7 +103,9 @@ export function createFilePassThrough(options: { timeoutMs: number }): FilePassT
         upstream.once('response', (answer) => {
           answered = true;
           clearTimeout(timer);
-          const out: OutgoingHttpHeaders = closeIfUnread();
+          // An upload answered before all of it was sent: the rest is not taken.
+          lingerOnUnreadBody(req, res);
+          const out: OutgoingHttpHeaders = {};
           for (const name of RESPONSE_HEADERS) {
             const value = answer.headers[name];
             if (value !== undefined) out[name] = value;
@@ -124,6 +129,7 @@ export function createFilePassThrough(options: { timeoutMs: number }): FilePassT
             return;
           }
           if (res.destroyed) return;
+          lingerOnUnreadBody(req, res);
           // A kept-alive socket the subgraph closed as it was reused: a
           // download has sent nothing yet and is asked once more.
           const code = (error as NodeJS.ErrnoException).code;
@@ -137,7 +143,6 @@ export function createFilePassThrough(options: { timeoutMs: number }): FilePassT
               504,
               ErrorCode.SubgraphTimeout,
               `The ${subgraph} service did not answer within ${options.timeoutMs} ms`,
-              closeIfUnread(),
             );
           } else {
             sendGraphQLError(
@@ -145,7 +150,6 @@ export function createFilePassThrough(options: { timeoutMs: number }): FilePassT
               503,
               ErrorCode.ServiceUnavailable,
               `The ${subgraph} service is unavailable`,
-              closeIfUnread(),
             );
           }
         });

@@ -47,3 +47,30 @@ export function guardRequestBody(
   req.once('end', done);
   req.once('close', done);
 }
+
+/** How long a refused upload's body is still read and dropped before its connection is closed. */
+export const REFUSED_BODY_LINGER_MS = 2_000;
+
+/**
+ * Call before answering a request whose body has not been read (a refused
+ * upload may be hundreds of MB). After the answer, the rest of the body is
+ * read and dropped for at most `lingerMs`, then the connection is closed
+ * unless the body ended meanwhile. Closing at once would reset the
+ * connection while the client is still sending, and clients then report the
+ * reset instead of the answer; reading all of it would take the upload the
+ * answer refuses.
+ */
+export function lingerOnUnreadBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  lingerMs = REFUSED_BODY_LINGER_MS,
+): void {
+  if (req.complete) return;
+  res.once('close', () => {
+    if (req.complete || req.socket.destroyed) return;
+    const timer = setTimeout(() => req.socket.destroy(), lingerMs).unref();
+    req.once('end', () => clearTimeout(timer));
+    req.unpipe();
+    req.resume();
+  });
+}

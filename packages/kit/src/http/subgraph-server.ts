@@ -19,6 +19,7 @@ import {
   allowLongUploads,
   BODY_IDLE_TIMEOUT_MS,
   guardRequestBody,
+  lingerOnUnreadBody,
   REQUEST_TIMEOUT_MS,
 } from './request-timeouts';
 
@@ -86,11 +87,7 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
-/**
- * A refusal sent before the request body was read. When a body is still on
- * its way (a refused upload may be hundreds of MB), the connection is closed
- * after the answer instead of reading and discarding the rest.
- */
+/** A refusal sent before the request body was read: the rest of it is not taken. */
 function refuseUnread(
   req: IncomingMessage,
   res: ServerResponse,
@@ -98,7 +95,8 @@ function refuseUnread(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  sendJson(res, status, body, req.complete ? headers : { ...headers, connection: 'close' });
+  lingerOnUnreadBody(req, res);
+  sendJson(res, status, body, headers);
 }
 
 export async function startSubgraphServer<C extends BaseContext>(
