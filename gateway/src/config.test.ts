@@ -50,4 +50,14 @@ describe('gateway configuration', () => {
       2_000,
     );
   });
+
+  it('cuts idle request bodies after HTTP_BODY_IDLE_TIMEOUT_MS, a minute unless told', () => {
+    expect(loadConfig(BASE).http.bodyIdleTimeoutMs).toBe(60_000);
+    expect(
+      loadConfig({ ...BASE, HTTP_BODY_IDLE_TIMEOUT_MS: '120000' }).http.bodyIdleTimeoutMs,
+    ).toBe(120_000);
+    expect(() => loadConfig({ ...BASE, HTTP_BODY_IDLE_TIMEOUT_MS: '0' })).toThrow(
+      'HTTP_BODY_IDLE_TIMEOUT_MS must be at least 1000, got 0',
+    );
+  });
 });

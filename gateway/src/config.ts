@@ -23,6 +23,12 @@ export interface GatewayConfig {
     host: string;
     port: number;
     bodyLimitBytes: number;
+    /**
+     * How long a request body may make no progress before the connection is
+     * cut (HTTP_BODY_IDLE_TIMEOUT_MS). Uploads through /files/ have no limit
+     * as a whole, only this one; other requests must also arrive within 300 s.
+     */
+    bodyIdleTimeoutMs: number;
     /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
     trustProxy: boolean;
     /** Origins whose browser apps may call the gateway (HTTP_CORS_ORIGINS). */
@@ -117,6 +123,7 @@ export function loadConfig(env: Env): GatewayConfig {
       host: readString(env, 'HTTP_HOST', '127.0.0.1'),
       port: readInt(env, 'HTTP_PORT', 4000, { min: 0, max: 65535 }),
       bodyLimitBytes: readInt(env, 'HTTP_BODY_LIMIT_BYTES', 256 * 1024, { min: 1024 }),
+      bodyIdleTimeoutMs: readInt(env, 'HTTP_BODY_IDLE_TIMEOUT_MS', 60_000, { min: 1_000 }),
       trustProxy: readBool(env, 'HTTP_TRUST_PROXY', false),
       corsOrigins: readCorsOrigins(env),
     },

@@ -1,16 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import {
+  allowLongUploads,
   ANONYMOUS,
   closeGracefully,
   createCounterStore,
   createLogger,
   ErrorCode,
   executeGraphQLRequest,
+  guardRequestBody,
   httpStatusFor,
+  lingerOnUnreadBody,
   listen,
   readBody,
   readGraphQLBody,
+  REQUEST_TIMEOUT_MS,
   sendGraphQLError,
   sendJson,
   type Principal,
@@ -22,6 +26,7 @@ import type { GatewayContext, RequestTrace } from './context';
 import { createGateway } from './gateway';
 import type { PrincipalStatusStats } from './auth/principal-status';
 import { applyCors } from './http/cors';
+import { createFilePassThrough } from './http/file-pass-through';
 import { createIde } from './http/ide';
 import { sendRefusal } from './http/refusal';
 import { checkDocumentLimits } from './limits/document-limits';
@@ -57,6 +62,9 @@ function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
   }
   return req.socket.remoteAddress ?? 'unknown';
 }
+
+/** The methods `/files/<subgraph>/…` passes on; which path takes which is the subgraph's call. */
+const FILE_METHODS = 'GET, HEAD, PUT';
 
 function serviceUnavailable(res: ServerResponse, subgraph: string | undefined): void {
   sendGraphQLError(
@@ -132,6 +140,7 @@ export async function startGateway(
     });
   });
   let draining = false;
+  const files = createFilePassThrough({ timeoutMs: config.subgraphTimeoutMs });
 
   /** A mutation every root field of which anonymous callers may run (sign-in, refresh, …). */
   const needsNoSignIn = (
@@ -317,6 +326,13 @@ export async function startGateway(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const fileRoute = path.startsWith('/files/');
+    // An upload through /files/ has no limit as a whole, only on idling;
+    // everything else keeps Node's bound on receiving a request.
+    guardRequestBody(req, res, {
+      idleMs: config.http.bodyIdleTimeoutMs,
+      totalMs: fileRoute && req.method === 'PUT' ? null : REQUEST_TIMEOUT_MS,
+    });
     if (applyCors(req, res, config.http.corsOrigins)) return;
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
@@ -333,8 +349,13 @@ export async function startGateway(
       res.end();
       return;
     }
-    if (path.startsWith('/files/') && req.method === 'GET') {
-      await proxyFile(req, res, path);
+    if (fileRoute) {
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'PUT') {
+        await proxyFile(req, res, path);
+      } else {
+        lingerOnUnreadBody(req, res);
+        sendJson(res, 405, { error: 'method not allowed' }, { allow: FILE_METHODS });
+      }
       return;
     }
     if (path.startsWith('/webhooks/') && req.method === 'POST') {
@@ -356,13 +377,16 @@ export async function startGateway(
   };
 
   /**
-   * Signed download links (`/files/<subgraph>/<file>?t=…&s=…`) go to the
-   * subgraph that issued them, which checks the signature; the gateway only
-   * rate-limits by address and passes the file through.
+   * Signed file links (`/files/<subgraph>/<file>?t=…&s=…`) go to the
+   * subgraph that issued them, which checks the signature and decides which
+   * paths take which method; the gateway only rate-limits by address and
+   * streams the file through: downloads (GET, HEAD, ranges, conditional
+   * requests) and uploads (PUT, raw body, no body-size limit of its own).
    */
   const proxyFile = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const { subgraph, graphqlUrl, rest } = passThroughTarget(path);
-    if (!graphqlUrl) {
+    if (!subgraph || !graphqlUrl) {
+      lingerOnUnreadBody(req, res);
       sendJson(res, 404, { error: 'not found' });
       return;
     }
@@ -371,6 +395,7 @@ export async function startGateway(
       clientAddressOf(req, config.http.trustProxy),
     );
     if (!rate.allowed) {
+      lingerOnUnreadBody(req, res);
       sendRefusal(
         req,
         res,
@@ -384,27 +409,8 @@ export async function startGateway(
       return;
     }
     const search = new URL(req.url ?? '/', 'http://localhost').search;
-    const target = graphqlUrl.replace(/\/graphql$/, `/files/${rest.join('/')}`) + search;
-    let upstream: Response;
-    try {
-      upstream = await fetch(target, { signal: AbortSignal.timeout(config.subgraphTimeoutMs) });
-    } catch {
-      serviceUnavailable(res, subgraph);
-      return;
-    }
-    const headers: Record<string, string> = {};
-    for (const name of [
-      'content-type',
-      'content-length',
-      'content-disposition',
-      'cache-control',
-      'x-content-type-options',
-    ]) {
-      const value = upstream.headers.get(name);
-      if (value) headers[name] = value;
-    }
-    res.writeHead(upstream.status, headers);
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    const target = new URL(graphqlUrl.replace(/\/graphql$/, `/files/${rest.join('/')}`) + search);
+    await files.forward(req, res, target, subgraph);
   };
 
   /**
@@ -457,6 +463,7 @@ export async function startGateway(
       else res.destroy();
     });
   });
+  allowLongUploads(server);
   const port = await listen(server, config.http.port, config.http.host);
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   return {
@@ -467,6 +474,7 @@ export async function startGateway(
       draining = true;
       principalStatus.close();
       await closeGracefully(server, config.shutdownGraceMs);
+      files.close();
       await apollo.stop();
       await counters.close();
     },

@@ -9,14 +9,30 @@ const ALLOWED_HEADERS = [
   'apollo-require-preflight',
   'x-apollo-operation-name',
   'graphql-preflight',
+  // Partial and conditional downloads through /files/.
+  'range',
+  'if-range',
+  'if-none-match',
+  'if-modified-since',
 ];
-/** Response headers a browser app may read: the request id it quotes, and the rate limit. */
+/**
+ * Response headers a browser app may read: the request id it quotes, the rate
+ * limit, and what a download tells beyond the safelisted headers (its file
+ * name, the part of the file sent, its version).
+ */
 const EXPOSED_HEADERS = [
   'x-request-id',
   'retry-after',
   'x-ratelimit-limit',
   'x-ratelimit-remaining',
+  'content-disposition',
+  'content-range',
+  'accept-ranges',
+  'etag',
 ];
+/** Methods per path: files are downloaded and uploaded (PUT) through signed links. */
+const API_METHODS = 'GET, POST, OPTIONS';
+const FILE_METHODS = 'GET, HEAD, PUT, OPTIONS';
 /** How long a browser may reuse a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
@@ -84,7 +100,9 @@ export function applyCors(
     return true;
   }
   res.writeHead(204, {
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-methods': (req.url ?? '/').startsWith('/files/')
+      ? FILE_METHODS
+      : API_METHODS,
     'access-control-allow-headers': ALLOWED_HEADERS.join(', '),
     'access-control-max-age': String(PREFLIGHT_MAX_AGE_SECONDS),
     'content-length': '0',

@@ -20,6 +20,7 @@ export * from './demo';
 export * from './limits/counter-store';
 export * from './http/graphql-handler';
 export * from './http/lifecycle';
+export * from './http/request-timeouts';
 export * from './http/subgraph-server';
 export * as testing from './testing';
 export * from './events';

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { buildSchema } from 'graphql';
 import { CLAIMS_HEADER, encodeClaims } from '../auth/claims';
 import { codedError, ErrorCode } from '../errors';
+import { sendJson } from './graphql-handler';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
 
 const SECRET = 'a-test-claims-secret-of-at-least-32-characters';
@@ -64,5 +66,114 @@ describe('subgraph server logs', () => {
     const body = await ask('{ refused }', requestId);
     expect(body.errors?.[0]?.message).toBe('Staff only');
     expect(lines.filter((l) => l.requestId === requestId)).toEqual([]);
+  });
+});
+
+describe('subgraph server file routes', () => {
+  let server: RunningSubgraph;
+  let base: string;
+  /** What each upload handler read, settled when it has finished. */
+  const uploads: Array<Promise<{ bytes: number; error?: string }>> = [];
+  const FILE = Buffer.from('%PDF-1.7 a small file\n');
+  beforeAll(async () => {
+    server = await startSubgraphServer({
+      name: 'test',
+      schema: buildSchema('type Query { ok: String }'),
+      claimsSecret: SECRET,
+      host: '127.0.0.1',
+      port: 0,
+      createContext: (meta) => meta,
+      writeLog: () => undefined,
+      bodyIdleTimeoutMs: 1_000,
+      routes: {
+        '/files/report.pdf': (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': FILE.length });
+          res.end(FILE);
+        },
+      },
+      uploadRoutes: {
+        '/files/upload': (req, res) => {
+          const handled = (async () => {
+            let bytes = 0;
+            try {
+              for await (const chunk of req) bytes += (chunk as Buffer).length;
+            } catch (error) {
+              // Node's stream errors come from another realm under jest: no instanceof.
+              return { bytes, error: (error as Error).message };
+            }
+            sendJson(res, 201, { bytes });
+            return { bytes };
+          })();
+          uploads.push(handled);
+          return handled.then(() => undefined);
+        },
+      },
+    });
+    base = server.url.replace(/\/graphql$/, '');
+  });
+  afterAll(() => server?.close());
+
+  /** A PUT from a raw client that sends `chunks` one every `everyMs`, then ends (or not). */
+  const slowPut = (chunks: number, everyMs: number, end: boolean) =>
+    new Promise<{ status?: number; body: string; error?: string }>((resolve) => {
+      const req = request(`${base}/files/upload`, { method: 'PUT' });
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      });
+      req.on('error', (error) => resolve({ body: '', error: error.message }));
+      let sent = 0;
+      const tick = setInterval(() => {
+        req.write(Buffer.alloc(1024, 1));
+        sent += 1;
+        if (sent === chunks) {
+          clearInterval(tick);
+          if (end) req.end();
+        }
+      }, everyMs);
+    });
+
+  it('answers HEAD on a GET route with its headers and no body', async () => {
+    const head = await fetch(`${base}/files/report.pdf`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/pdf');
+    expect(head.headers.get('content-length')).toBe(String(FILE.length));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+    const get = await fetch(`${base}/files/report.pdf`);
+    expect(Buffer.from(await get.arrayBuffer()).equals(FILE)).toBe(true);
+  });
+
+  it('streams a PUT body to an upload route', async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024, 7);
+    const response = await fetch(`${base}/files/upload`, { method: 'PUT', body });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ bytes: body.length });
+  });
+
+  it('refuses a method a route does not take with 405 and an unknown path with 404', async () => {
+    const put = await fetch(`${base}/files/report.pdf`, { method: 'PUT', body: 'x' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD');
+    const get = await fetch(`${base}/files/upload`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('PUT');
+    const unknown = await fetch(`${base}/files/other`, { method: 'PUT', body: 'x' });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('lets an upload that keeps moving run past the idle timeout', async () => {
+    // 30 chunks 100 ms apart: three times the 1 s idle timeout in all.
+    const answer = await slowPut(30, 100, true);
+    expect(answer).toEqual({ status: 201, body: JSON.stringify({ bytes: 30 * 1024 }) });
+  });
+
+  it('cuts an upload that stops moving, and its handler sees the body fail', async () => {
+    const before = uploads.length;
+    const answer = await slowPut(2, 10, false);
+    expect(answer.status).toBeUndefined();
+    expect(answer.error).toMatch(/socket hang up|ECONNRESET/);
+    expect(await uploads[before]).toEqual({ bytes: 2 * 1024, error: 'aborted' });
   });
 });

@@ -15,6 +15,13 @@ import {
   sendJson,
 } from './graphql-handler';
 import { closeGracefully, listen } from './lifecycle';
+import {
+  allowLongUploads,
+  BODY_IDLE_TIMEOUT_MS,
+  guardRequestBody,
+  lingerOnUnreadBody,
+  REQUEST_TIMEOUT_MS,
+} from './request-timeouts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 export type InternalRouteHandler = (
@@ -36,10 +43,21 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   port: number;
   bodyLimitBytes?: number;
   createContext: (meta: RequestMeta) => C;
-  /** Extra public GET routes (e.g. a JWKS document). */
+  /** Extra public GET routes (e.g. a JWKS document), which also answer HEAD (Node sends no body). */
   routes?: Record<string, RouteHandler>;
   /** Public POST routes that authenticate themselves (e.g. signed provider webhooks). */
   webhookRoutes?: Record<string, RouteHandler>;
+  /**
+   * Public PUT routes that authenticate themselves (e.g. through a signed
+   * upload link) and read the raw body as a stream. Their bodies have no time
+   * limit as a whole, only `bodyIdleTimeoutMs`.
+   */
+  uploadRoutes?: Record<string, RouteHandler>;
+  /**
+   * How long a request body may make no progress before its connection is cut
+   * (the handler's stream then fails); defaults to BODY_IDLE_TIMEOUT_MS.
+   */
+  bodyIdleTimeoutMs?: number;
   /** POST routes for the gateway only: refused without valid gateway claims, like /graphql. */
   internalRoutes?: Record<string, InternalRouteHandler>;
   /** Readiness probe, e.g. a database ping. */
@@ -69,6 +87,18 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
+/** A refusal sent before the request body was read: the rest of it is not taken. */
+function refuseUnread(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  lingerOnUnreadBody(req, res);
+  sendJson(res, status, body, headers);
+}
+
 export async function startSubgraphServer<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningSubgraph> {
@@ -88,6 +118,13 @@ export async function startSubgraphServer<C extends BaseContext>(
   await apollo.start();
   const stats: SubgraphStats = { executed: 0, refused: 0, internal: 0 };
   const bodyLimitBytes = options.bodyLimitBytes ?? 4 * 1024 * 1024;
+  const bodyIdleTimeoutMs = options.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS;
+  /** The methods a route path answers, for a 405's `Allow` header. */
+  const methodsFor = (path: string): string[] => [
+    ...(options.routes?.[path] ? ['GET', 'HEAD'] : []),
+    ...(options.webhookRoutes?.[path] ? ['POST'] : []),
+    ...(options.uploadRoutes?.[path] ? ['PUT'] : []),
+  ];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
@@ -100,8 +137,17 @@ export async function startSubgraphServer<C extends BaseContext>(
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       return;
     }
+    const upload = req.method === 'PUT' && path ? options.uploadRoutes?.[path] : undefined;
+    guardRequestBody(req, res, {
+      idleMs: bodyIdleTimeoutMs,
+      totalMs: upload ? null : REQUEST_TIMEOUT_MS,
+    });
+    if (upload) {
+      await upload(req, res);
+      return;
+    }
     const route =
-      req.method === 'GET' && path
+      (req.method === 'GET' || req.method === 'HEAD') && path
         ? options.routes?.[path]
         : req.method === 'POST' && path
           ? options.webhookRoutes?.[path]
@@ -112,7 +158,12 @@ export async function startSubgraphServer<C extends BaseContext>(
     }
     const internal = req.method === 'POST' && path ? options.internalRoutes?.[path] : undefined;
     if (path !== '/graphql' && !internal) {
-      sendJson(res, 404, { error: 'not found' });
+      const allowed = path ? methodsFor(path) : [];
+      if (allowed.length > 0) {
+        refuseUnread(req, res, 405, { error: 'method not allowed' }, { allow: allowed.join(', ') });
+      } else {
+        refuseUnread(req, res, 404, { error: 'not found' });
+      }
       return;
     }
     // The first thing a subgraph does: no gateway claims, no execution —
@@ -155,6 +206,7 @@ export async function startSubgraphServer<C extends BaseContext>(
       }
     });
   });
+  allowLongUploads(server);
   const keepAliveMs = options.keepAliveMs ?? SUBGRAPH_KEEP_ALIVE_MS;
   server.keepAliveTimeout = keepAliveMs;
   server.headersTimeout = keepAliveMs + 1_000;
