@@ -300,7 +300,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect(sha256(new Uint8Array(await answer.arrayBuffer()))).not.toBe(sha256(pdf));
       }
       // An upload link cannot be used to download, nor a download link to upload.
-      expect((await fetch(link.replace('/download?', '/upload?'))).status).toBe(404);
+      const asUpload = await put(link.replace('/download?', '/upload?'), pdf);
+      expect(asUpload.status).toBe(404);
+      expect((await put(link, pdf)).status).toBe(405);
     });
 
     it("shows staff a customer's acknowledgement of version 2 while version 1 stays readable", async () => {

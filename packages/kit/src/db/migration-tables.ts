@@ -31,10 +31,17 @@ export const migrationColumn = {
     type: 'integer',
     isNullable: nullable,
   }),
-  boolean: (name: string): MigrationColumn => ({ name, type: 'boolean', width: 1 }),
+  boolean: (name: string): MigrationColumn => ({ name, type: 'boolean' }),
   datetime: (name: string, nullable = false): MigrationColumn => ({
     name,
     type: 'datetime',
+    isNullable: nullable,
+  }),
+  /** A datetime to the millisecond on MySQL/MariaDB too (order of events within one second). */
+  instant: (name: string, nullable = false): MigrationColumn => ({
+    name,
+    type: 'datetime',
+    precision: 3,
     isNullable: nullable,
   }),
 };

@@ -181,7 +181,7 @@ export class DocumentPartsResolver {
     version: number | null,
   ): Promise<DocumentAcknowledgementInfo[]> {
     const rows = await ctx.loaders.acknowledgementsByDocument.load(document.id);
-    return rows.filter((r) => version === null || r.version === version).map(ackInfo);
+    return rows.filter((r) => version == null || r.version === version).map(ackInfo);
   }
 
   @FieldResolver(() => Boolean, {

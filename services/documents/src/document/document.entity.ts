@@ -59,7 +59,7 @@ export class Document {
   attachedId!: string | null;
 
   /** After this instant customers no longer see it (staff still do). */
-  @Column({ type: 'datetime', nullable: true })
+  @Column({ type: 'datetime', precision: 3, nullable: true })
   expiresAt!: Date | null;
 
   @BooleanColumn()
@@ -73,14 +73,14 @@ export class Document {
   @ExactTokenColumn({ length: 80 })
   createdBy!: string;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   createdAt!: Date;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   updatedAt!: Date;
 
   /** When the first file was stored (the document became visible). */
-  @Column({ type: 'datetime', nullable: true })
+  @Column({ type: 'datetime', precision: 3, nullable: true })
   sharedAt!: Date | null;
 }
 
@@ -130,7 +130,7 @@ export class DocumentVersion {
   uploadedBy!: string;
 
   @Field(() => Date)
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   uploadedAt!: Date;
 }
 
@@ -169,13 +169,13 @@ export class DocumentUpload {
   @Column({ type: 'integer', nullable: true })
   version!: number | null;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   expiresAt!: Date;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   createdAt!: Date;
 
-  @Column({ type: 'datetime', nullable: true })
+  @Column({ type: 'datetime', precision: 3, nullable: true })
   claimedAt!: Date | null;
 }
 
@@ -206,7 +206,7 @@ export class DocumentDownload {
   @ExactTokenColumn({ length: 64, nullable: true })
   clientAddress!: string | null;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   downloadedAt!: Date;
 }
 
@@ -239,7 +239,7 @@ export class DocumentAcknowledgement {
   @ExactTokenColumn({ length: 64, nullable: true })
   clientAddress!: string | null;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   acknowledgedAt!: Date;
 }
 
@@ -263,7 +263,7 @@ export class CustomerDocumentSettings {
   @MinorUnitsColumn()
   usedBytes!: number;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   updatedAt!: Date;
 }
 

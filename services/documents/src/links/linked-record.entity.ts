@@ -25,6 +25,6 @@ export class LinkedRecord {
   @ExactTokenColumn({ length: 20 })
   state!: string;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: 'datetime', precision: 3 })
   updatedAt!: Date;
 }

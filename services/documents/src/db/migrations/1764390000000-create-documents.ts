@@ -22,13 +22,13 @@ const TABLES: MigrationTable[] = [
       c.token('origin', 10),
       c.token('attachedKind', 20, true),
       c.token('attachedId', 36, true),
-      c.datetime('expiresAt', true),
+      c.instant('expiresAt', true),
       c.boolean('acknowledgementRequired'),
       c.integer('currentVersion'),
       c.token('createdBy', 80),
-      c.datetime('createdAt'),
-      c.datetime('updatedAt'),
-      c.datetime('sharedAt', true),
+      c.instant('createdAt'),
+      c.instant('updatedAt'),
+      c.instant('sharedAt', true),
     ],
     indices: [
       new TableIndex({
@@ -54,7 +54,7 @@ const TABLES: MigrationTable[] = [
       c.token('sha256', 64),
       c.token('storageKey', 200),
       c.token('uploadedBy', 80),
-      c.datetime('uploadedAt'),
+      c.instant('uploadedAt'),
     ],
     indices: [
       new TableIndex({
@@ -75,9 +75,9 @@ const TABLES: MigrationTable[] = [
       c.token('state', 12),
       c.token('requestedBy', 80),
       c.integer('version', true),
-      c.datetime('expiresAt'),
-      c.datetime('createdAt'),
-      c.datetime('claimedAt', true),
+      c.instant('expiresAt'),
+      c.instant('createdAt'),
+      c.instant('claimedAt', true),
     ],
   },
   {
@@ -90,7 +90,7 @@ const TABLES: MigrationTable[] = [
       c.token('principal', 80),
       c.token('byteRange', 60, true),
       c.token('clientAddress', 64, true),
-      c.datetime('downloadedAt'),
+      c.instant('downloadedAt'),
     ],
     indices: [
       new TableIndex({
@@ -110,7 +110,7 @@ const TABLES: MigrationTable[] = [
       c.token('contactId', 36),
       c.text('name', 200),
       c.token('clientAddress', 64, true),
-      c.datetime('acknowledgedAt'),
+      c.instant('acknowledgedAt'),
     ],
     indices: [
       new TableIndex({
@@ -127,7 +127,7 @@ const TABLES: MigrationTable[] = [
       c.boolean('uploadsAllowed'),
       c.bigint('quotaBytes', true),
       c.bigint('usedBytes'),
-      c.datetime('updatedAt'),
+      c.instant('updatedAt'),
     ],
   },
   {
@@ -138,7 +138,7 @@ const TABLES: MigrationTable[] = [
       c.token('customerId', 36),
       c.token('number', 32, true),
       c.token('state', 20),
-      c.datetime('updatedAt'),
+      c.instant('updatedAt'),
     ],
     primary: ['kind', 'id'],
   },
