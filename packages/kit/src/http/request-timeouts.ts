@@ -32,8 +32,14 @@ export function guardRequestBody(
   res: ServerResponse,
   limits: { idleMs: number; totalMs: number | null },
 ): void {
-  // A request without a body (GET, HEAD) is complete as soon as its headers are.
-  if (req.complete) return;
+  // Only a request with a body has one to wait for (RFC 9112 §6.3). `complete`
+  // is no test: a GET is handed over before its parser marks it complete,
+  // and its `end` comes only once the answer is sent — a long download
+  // would be cut by the timers below.
+  const length = req.headers['content-length'];
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody || req.complete) return;
   const cut = () => req.socket.destroy();
   const total = limits.totalMs === null ? undefined : setTimeout(cut, limits.totalMs).unref();
   req.setTimeout(limits.idleMs, cut);

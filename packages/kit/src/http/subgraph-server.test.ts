@@ -90,6 +90,14 @@ describe('subgraph server file routes', () => {
           res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': FILE.length });
           res.end(FILE);
         },
+        // Answers after more than the idle limit, then sends its body slowly.
+        '/files/late.txt': (_req, res) => {
+          setTimeout(() => {
+            res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 4 });
+            res.write('ab');
+            setTimeout(() => res.end('cd'), 1_500);
+          }, 1_500);
+        },
       },
       uploadRoutes: {
         '/files/upload': (req, res) => {
@@ -143,6 +151,12 @@ describe('subgraph server file routes', () => {
     expect((await head.arrayBuffer()).byteLength).toBe(0);
     const get = await fetch(`${base}/files/report.pdf`);
     expect(Buffer.from(await get.arrayBuffer()).equals(FILE)).toBe(true);
+  });
+
+  it('does not hold a download to the body idle limit, which is for request bodies', async () => {
+    const response = await fetch(`${base}/files/late.txt`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('abcd');
   });
 
   it('streams a PUT body to an upload route', async () => {
