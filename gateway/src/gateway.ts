@@ -73,6 +73,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): PorticoGat
     rememberMs: config.auth.principalStatusRememberMs,
   });
   const apollo = new ApolloServer<GatewayContext>({
+    // The process's own shutdown stops the server (draining HTTP first). Apollo's
+    // signal handlers would stop it a second time, and that second stop() never
+    // returns: the process then hangs on SIGTERM instead of exiting.
+    stopOnTerminationSignals: false,
     gateway,
     formatError: maskError,
     includeStacktraceInErrorResponses: false,

@@ -191,3 +191,32 @@ describe('subgraph server file routes', () => {
     expect(await uploads[before]).toEqual({ bytes: 2 * 1024, error: 'aborted' });
   });
 });
+
+describe('subgraph server shutdown', () => {
+  it('leaves SIGTERM and SIGINT to the process, even outside tests', async () => {
+    // Apollo Server adds its own signal handlers unless NODE_ENV is "test";
+    // with them, the process's shutdown stopped it twice and never exited.
+    const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    let server: RunningSubgraph | undefined;
+    try {
+      server = await startSubgraphServer({
+        name: 'signals',
+        schema: buildSchema('type Query { ok: String }'),
+        claimsSecret: SECRET,
+        host: '127.0.0.1',
+        port: 0,
+        createContext: (meta) => meta,
+        writeLog: () => undefined,
+      });
+      expect({
+        term: process.listenerCount('SIGTERM'),
+        int: process.listenerCount('SIGINT'),
+      }).toEqual(before);
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+      await server?.close();
+    }
+  });
+});

@@ -104,6 +104,10 @@ export async function startSubgraphServer<C extends BaseContext>(
 ): Promise<RunningSubgraph> {
   const logger = createLogger(options.name, options.logLevel ?? 'info', options.writeLog);
   const apollo = new ApolloServer<C>({
+    // The process's own shutdown stops the server (draining HTTP first). Apollo's
+    // signal handlers would stop it a second time, and that second stop() never
+    // returns: the process then hangs on SIGTERM instead of exiting.
+    stopOnTerminationSignals: false,
     schema: options.schema,
     formatError: maskError,
     includeStacktraceInErrorResponses: false,
