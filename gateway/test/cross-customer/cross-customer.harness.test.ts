@@ -320,9 +320,13 @@ describe('cross-customer harness', () => {
 
   beforeAll(async () => {
     // The scope dimension sends a few hundred requests per partner, and a
-    // fresh contact sign-in per attempt is more than the per-address hourly limit.
+    // fresh contact sign-in per attempt is more than the per-address hourly limit
+    // and, each being an anonymous request, than the gateway's anonymous limit.
     stack = await startTestStack(sqlite, {
-      gatewayEnv: { RATE_LIMIT_PARTNER_PER_MINUTE: '100000' },
+      gatewayEnv: {
+        RATE_LIMIT_PARTNER_PER_MINUTE: '100000',
+        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+      },
       accountsEnv: { SIGNIN_LIMIT_PER_ADDRESS: '500' },
     });
     const { demo } = stack.accounts;
