@@ -32,6 +32,14 @@ export interface ForeignTargets {
   shipmentId: string;
   /** A sub-status the business defined (staff data). */
   subStatusId: string;
+  /** Customer B's documents shared with it: its price list and its contract (to acknowledge, version 2). */
+  documentId: string;
+  contractDocumentId: string;
+  /** Customer B's internal document (staff only), and customer A's own internal document. */
+  internalDocumentId: string;
+  ownInternalDocumentId: string;
+  /** A document customer A's side sent the business (a contact may add versions to it). */
+  ownSentDocumentId: string;
 }
 
 export interface Attempt {
@@ -78,7 +86,235 @@ const asBoth = (label: string, query: string, variables: Attempt['variables']): 
   { as: 'partner', label, query, variables },
 ];
 
+const documentTarget = (f: ForeignTargets) => ({ id: f.documentId });
+const DOCUMENT_FIELDS =
+  'id title description category origin status customer { id } currentVersion { id version fileName sha256 downloadUrl uploadedBy { kind contactId } } versions { id sha256 } downloadUrl acknowledgements { id contactId name } acknowledgementPending';
+const DOCUMENT_FILE = '{ fileName: "owned.txt", contentType: "text/plain" }';
+
 export const ATTEMPTS: Record<string, Attempt[]> = {
+  'Query.documents': [
+    ...asBoth(
+      "lists customer B's documents by customerId",
+      `query ($id: ID) { documents(customerId: $id, first: 100) { nodes { ${DOCUMENT_FIELDS} } } }`,
+      (f) => ({ id: f.customerId }),
+    ),
+    {
+      as: 'contact',
+      label: "lists its own documents (must not include B's or internal ones)",
+      query: `{ documents(first: 100) { nodes { ${DOCUMENT_FIELDS} } } }`,
+      permitted: true,
+    },
+    {
+      as: 'contact',
+      label: "lists its own contracts and what it sent (must not include B's or internal ones)",
+      query: `{ documents(first: 100, category: [CONTRACT, OTHER], origin: CUSTOMER) { nodes { ${DOCUMENT_FIELDS} } } }`,
+      permitted: true,
+    },
+    {
+      as: 'partner',
+      label: "lists all documents it may see (must not include B's or internal ones)",
+      query: `{ documents(first: 100) { nodes { ${DOCUMENT_FIELDS} } } }`,
+      permitted: true,
+    },
+    {
+      as: 'anonymous',
+      label: 'lists documents',
+      query: '{ documents(first: 100) { nodes { id title } } }',
+    },
+  ],
+  'Query.document': [
+    ...asBoth(
+      "opens customer B's price list",
+      `query ($id: ID!) { document(id: $id) { ${DOCUMENT_FIELDS} } }`,
+      documentTarget,
+    ),
+    ...asBoth(
+      "opens customer B's contract and its acknowledgements",
+      'query ($id: ID!) { document(id: $id) { id versions { version sha256 downloadUrl } acknowledgements { id name } } }',
+      (f) => ({ id: f.contractDocumentId }),
+    ),
+    ...asBoth(
+      "opens customer B's internal document",
+      `query ($id: ID!) { document(id: $id) { ${DOCUMENT_FIELDS} } }`,
+      (f) => ({ id: f.internalDocumentId }),
+    ),
+    ...asBoth(
+      "opens its own customer's internal document",
+      'query ($id: ID!) { document(id: $id) { id title downloadUrl } }',
+      (f) => ({ id: f.ownInternalDocumentId }),
+    ),
+    {
+      as: 'anonymous',
+      label: "opens customer B's price list",
+      query: 'query ($id: ID!) { document(id: $id) { id title } }',
+      variables: documentTarget,
+    },
+  ],
+  'Query.customerDocumentSettings': [
+    ...asBoth(
+      "reads customer B's document settings",
+      'query ($id: ID!) { customerDocumentSettings(customerId: $id) { uploadsAllowed quotaBytes usedBytes } }',
+      (f) => ({ id: f.customerId }),
+    ),
+    {
+      as: 'contact',
+      label: "reads its own customer's document settings (staff only)",
+      query:
+        'query ($id: ID!) { customerDocumentSettings(customerId: $id) { uploadsAllowed quotaBytes usedBytes } }',
+      variables: (f) => ({ id: f.ownCustomerId }),
+    },
+    {
+      as: 'anonymous',
+      label: "reads customer B's document settings",
+      query: 'query ($id: ID!) { customerDocumentSettings(customerId: $id) { uploadsAllowed } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.shareDocument': [
+    ...asBoth(
+      'shares a document with customer B',
+      `mutation ($id: ID!) { shareDocument(input: { customerId: $id, title: "owned", category: OTHER, file: ${DOCUMENT_FILE} }) { document { id } upload { url } } }`,
+      (f) => ({ id: f.customerId }),
+    ),
+    ...asBoth(
+      "shares a document with its own customer, attached to customer B's invoice",
+      `mutation ($id: ID!, $invoice: ID!) { shareDocument(input: { customerId: $id, title: "owned", category: OTHER, attachTo: { kind: INVOICE, id: $invoice }, file: ${DOCUMENT_FILE} }) { document { id } upload { url } } }`,
+      (f) => ({ id: f.ownCustomerId, invoice: f.invoiceId }),
+    ),
+    {
+      as: 'anonymous',
+      label: 'shares a document with customer B',
+      query: `mutation ($id: ID!) { shareDocument(input: { customerId: $id, title: "owned", category: OTHER, file: ${DOCUMENT_FILE} }) { document { id } } }`,
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
+  'Mutation.sendDocument': [
+    {
+      as: 'contact',
+      label: 'sends the business a document (its own customer only)',
+      query: `mutation { sendDocument(input: { title: "Our certificate", file: ${DOCUMENT_FILE} }) { document { id customer { id } } upload { url } } }`,
+      // a contact of A may send; only customer B's data in the answer counts
+      permitted: true,
+    },
+    {
+      as: 'contact',
+      label: "sends a document attached to customer B's invoice",
+      query: `mutation ($id: ID!) { sendDocument(input: { title: "owned", attachTo: { kind: INVOICE, id: $id }, file: ${DOCUMENT_FILE} }) { document { id invoice { id } } upload { url } } }`,
+      variables: invoiceTarget,
+    },
+    {
+      as: 'contact',
+      label: "sends a document attached to customer B's quote",
+      query: `mutation ($id: ID!) { sendDocument(input: { title: "owned", attachTo: { kind: QUOTE, id: $id }, file: ${DOCUMENT_FILE} }) { document { id quote { id } } upload { url } } }`,
+      variables: quoteTarget,
+    },
+    {
+      as: 'contact',
+      label: "sends a document attached to customer B's purchase order",
+      query: `mutation ($id: ID!) { sendDocument(input: { title: "owned", attachTo: { kind: PURCHASE_ORDER, id: $id }, file: ${DOCUMENT_FILE} }) { document { id purchaseOrder { id } } upload { url } } }`,
+      variables: orderTarget,
+    },
+    {
+      as: 'partner',
+      label: 'sends the business a document',
+      query: `mutation { sendDocument(input: { title: "owned", file: ${DOCUMENT_FILE} }) { document { id } upload { url } } }`,
+    },
+    {
+      as: 'anonymous',
+      label: 'sends the business a document',
+      query: `mutation { sendDocument(input: { title: "owned", file: ${DOCUMENT_FILE} }) { document { id } } }`,
+    },
+  ],
+  'Mutation.addDocumentVersion': [
+    ...asBoth(
+      "adds a version to customer B's price list",
+      `mutation ($id: ID!) { addDocumentVersion(input: { documentId: $id, file: ${DOCUMENT_FILE} }) { document { id } upload { url } } }`,
+      documentTarget,
+    ),
+    ...asBoth(
+      "adds a version to customer B's internal document",
+      `mutation ($id: ID!) { addDocumentVersion(input: { documentId: $id, file: ${DOCUMENT_FILE} }) { document { id } upload { url } } }`,
+      (f) => ({ id: f.internalDocumentId }),
+    ),
+    {
+      as: 'contact',
+      label: 'adds a version to a document its own customer sent',
+      query: `mutation ($id: ID!) { addDocumentVersion(input: { documentId: $id, file: ${DOCUMENT_FILE} }) { document { id customer { id } } upload { url } } }`,
+      variables: (f) => ({ id: f.ownSentDocumentId }),
+      permitted: true,
+    },
+    {
+      as: 'partner',
+      label: 'adds a version to a document customer A sent',
+      query: `mutation ($id: ID!) { addDocumentVersion(input: { documentId: $id, file: ${DOCUMENT_FILE} }) { document { id } upload { url } } }`,
+      variables: (f) => ({ id: f.ownSentDocumentId }),
+    },
+    {
+      as: 'anonymous',
+      label: "adds a version to customer B's price list",
+      query: `mutation ($id: ID!) { addDocumentVersion(input: { documentId: $id, file: ${DOCUMENT_FILE} }) { document { id } } }`,
+      variables: documentTarget,
+    },
+  ],
+  'Mutation.updateDocument': [
+    ...asBoth(
+      "retitles customer B's price list",
+      'mutation ($id: ID!) { updateDocument(input: { id: $id, title: "owned", clearExpiry: true }) { document { id title } } }',
+      documentTarget,
+    ),
+    ...asBoth(
+      "drops the acknowledgement customer B's contract asks for",
+      'mutation ($id: ID!) { updateDocument(input: { id: $id, acknowledgementRequired: false }) { document { id } } }',
+      (f) => ({ id: f.contractDocumentId }),
+    ),
+    {
+      as: 'anonymous',
+      label: "retitles customer B's price list",
+      query:
+        'mutation ($id: ID!) { updateDocument(input: { id: $id, title: "owned" }) { document { id } } }',
+      variables: documentTarget,
+    },
+  ],
+  'Mutation.acknowledgeDocument': [
+    ...asBoth(
+      "acknowledges customer B's contract",
+      'mutation ($id: ID!) { acknowledgeDocument(input: { documentId: $id, version: 2, name: "Mallory" }) { document { id } acknowledgement { id contactId } } }',
+      (f) => ({ id: f.contractDocumentId }),
+    ),
+    ...asBoth(
+      "acknowledges customer B's internal document",
+      'mutation ($id: ID!) { acknowledgeDocument(input: { documentId: $id, version: 1, name: "Mallory" }) { acknowledgement { id } } }',
+      (f) => ({ id: f.internalDocumentId }),
+    ),
+    {
+      as: 'anonymous',
+      label: "acknowledges customer B's contract",
+      query:
+        'mutation ($id: ID!) { acknowledgeDocument(input: { documentId: $id, version: 2, name: "Mallory" }) { acknowledgement { id } } }',
+      variables: (f) => ({ id: f.contractDocumentId }),
+    },
+  ],
+  'Mutation.setCustomerDocumentSettings': [
+    ...asBoth(
+      'lets customer B send documents, with a huge quota',
+      'mutation ($id: ID!) { setCustomerDocumentSettings(input: { customerId: $id, uploadsAllowed: true, quotaMegabytes: 100000 }) { uploadsAllowed quotaBytes usedBytes } }',
+      (f) => ({ id: f.customerId }),
+    ),
+    {
+      as: 'contact',
+      label: "raises its own customer's quota",
+      query:
+        'mutation ($id: ID!) { setCustomerDocumentSettings(input: { customerId: $id, uploadsAllowed: true, quotaMegabytes: 100000 }) { quotaBytes } }',
+      variables: (f) => ({ id: f.ownCustomerId }),
+    },
+    {
+      as: 'anonymous',
+      label: 'lets customer B send documents',
+      query:
+        'mutation ($id: ID!) { setCustomerDocumentSettings(input: { customerId: $id, uploadsAllowed: true }) { uploadsAllowed } }',
+      variables: (f) => ({ id: f.customerId }),
+    },
+  ],
   'Query.quotes': [
     ...asBoth(
       "lists customer B's quotes by customerId",
@@ -99,6 +335,11 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
     },
   ],
   'Query.quote': [
+    ...asBoth(
+      "reads the documents attached to customer B's quote",
+      'query ($id: ID!) { quote(id: $id) { id documents(first: 100) { nodes { id title } } } }',
+      quoteTarget,
+    ),
     ...asBoth(
       "opens customer B's quote",
       `query ($id: ID!) { quote(id: $id) { ${QUOTE_FIELDS} pdfUrl } }`,
@@ -182,6 +423,11 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
     },
   ],
   'Query.purchaseOrder': [
+    ...asBoth(
+      "reads the documents attached to customer B's purchase order",
+      'query ($id: ID!) { purchaseOrder(id: $id) { id documents(first: 100) { nodes { id title } } } }',
+      orderTarget,
+    ),
     {
       as: 'contact',
       label: "opens customer B's purchase order and its timeline",
@@ -279,6 +525,19 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
     },
   ],
   'Query.invoice': [
+    ...asBoth(
+      "reads the documents attached to customer B's invoice",
+      'query ($id: ID!) { invoice(id: $id) { id documents(first: 100) { nodes { id title } } } }',
+      invoiceTarget,
+    ),
+    {
+      as: 'contact',
+      label:
+        "reads the documents attached to its own invoice (must not include B's or internal ones)",
+      query: `query ($id: ID!) { invoice(id: $id) { id documents(first: 100) { nodes { ${DOCUMENT_FIELDS} } } } }`,
+      variables: (f) => ({ id: f.ownInvoiceId }),
+      permitted: true,
+    },
     {
       as: 'contact',
       label: "opens customer B's invoice",
@@ -567,6 +826,25 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
     },
   ],
   'Query.customer': [
+    ...asBoth(
+      "reads customer B's documents through Customer",
+      'query ($id: ID!) { customer(id: $id) { id documents(first: 100) { nodes { id title versions { sha256 } } } } }',
+      byId(''),
+    ),
+    {
+      as: 'contact',
+      label: "reads its own customer's documents (must not include B's or internal ones)",
+      query: `query ($id: ID!) { customer(id: $id) { id documents(first: 100) { nodes { ${DOCUMENT_FIELDS} } } } }`,
+      variables: (f) => ({ id: f.ownCustomerId }),
+      permitted: true,
+    },
+    {
+      as: 'partner',
+      label: "reads customer A's documents (must not include B's or internal ones)",
+      query: `query ($id: ID!) { customer(id: $id) { id documents(first: 100) { nodes { ${DOCUMENT_FIELDS} } } } }`,
+      variables: (f) => ({ id: f.ownCustomerId }),
+      permitted: true,
+    },
     {
       as: 'contact',
       label: "reads customer B's billing through Customer",

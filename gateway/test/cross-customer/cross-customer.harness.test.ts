@@ -77,6 +77,7 @@ describe('cross-customer harness', () => {
       billing: await foreignBillingRows(),
       sales: await foreignSalesRows(),
       quotes: await foreignQuoteRows(),
+      documents: await foreignDocumentRows(),
       customer: await q('SELECT * FROM customers WHERE id = ?', [foreign.customerId]),
       contacts: await q('SELECT * FROM contacts WHERE customerId = ? ORDER BY id', [
         foreign.customerId,
@@ -204,6 +205,94 @@ describe('cross-customer harness', () => {
     );
   }
 
+  /** PUT a file to an upload link, through the gateway's file routes. */
+  async function upload(url: string, body: string): Promise<void> {
+    const link = new URL(url);
+    const response = await fetch(new URL(link.pathname + link.search, stack.gateway.url), {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
+    if (!response.ok)
+      throw new Error(`upload refused: ${response.status} ${await response.text()}`);
+  }
+
+  interface StaffDocument {
+    id: string;
+    category: string;
+    visibility: string;
+    versions: Array<{ id: string; sha256: string }>;
+  }
+
+  /**
+   * Customer B's demo documents (price list, contract, internal) and customer
+   * A's internal one, as staff sees them; and a document A's contact sends
+   * the business, with its file, so that A's side may add versions to it.
+   */
+  async function foreignDocuments(admin: string, customerB: string, customerA: string) {
+    const q = async <T>(
+      token: string,
+      query: string,
+      variables: Record<string, unknown> = {},
+    ): Promise<T> => {
+      const response = await stack.query(query, { token, variables });
+      if (response.body.errors) throw new Error(response.text);
+      return response.body.data as T;
+    };
+    const list = async (customerId: string) =>
+      (
+        await q<{ documents: { nodes: StaffDocument[] } }>(
+          admin,
+          'query ($c: ID) { documents(customerId: $c, first: 100) { nodes { id category visibility versions { id sha256 } } } }',
+          { c: customerId },
+        )
+      ).documents.nodes;
+    const ofB = await list(customerB);
+    const ofA = await list(customerA);
+    const find = (docs: StaffDocument[], test: (d: StaffDocument) => boolean) => {
+      const found = docs.find(test);
+      if (!found) throw new Error('demo data lacks a document the harness needs');
+      return found;
+    };
+    const alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
+    const sent = await q<{ sendDocument: { document: { id: string }; upload: { url: string } } }>(
+      alice,
+      'mutation { sendDocument(input: { title: "Acme delivery note", file: { fileName: "delivery.txt", contentType: "text/plain" } }) { document { id } upload { url } } }',
+    );
+    await upload(sent.sendDocument.upload.url, 'Delivery note from Acme.\n');
+    return {
+      foreignDocuments: ofB,
+      documentId: find(ofB, (d) => d.category === 'PRICE_LIST').id,
+      contractDocumentId: find(ofB, (d) => d.category === 'CONTRACT').id,
+      internalDocumentId: find(ofB, (d) => d.visibility === 'INTERNAL').id,
+      ownInternalDocumentId: find(ofA, (d) => d.visibility === 'INTERNAL').id,
+      ownSentDocumentId: sent.sendDocument.document.id,
+    };
+  }
+
+  /** Customer B's documents, their versions, uploads, downloads, acknowledgements and settings. */
+  async function foreignDocumentRows(): Promise<string> {
+    const q = (sql: string, params: unknown[] = []) =>
+      stack.documents.db.dataSource.query(sql, params);
+    const b = [foreign.customerId];
+    const of = (table: string, order = 'id') =>
+      q(`SELECT * FROM ${table} WHERE customerId = ? ORDER BY ${order}`, b);
+    return JSON.stringify({
+      documents: await of('documents'),
+      versions: await of('document_versions'),
+      uploads: await of('document_uploads'),
+      downloads: await of('document_downloads'),
+      acknowledgements: await of('document_acknowledgements'),
+      settings: await of('customer_document_settings', 'customerId'),
+      // A document, a version or an upload of B's made anew would show above; one put
+      // under A but attached to B's records would show here.
+      attachedToB: await q(
+        'SELECT id, customerId, attachedKind, attachedId FROM documents WHERE customerId <> ? AND attachedId IS NOT NULL ORDER BY id',
+        b,
+      ),
+    });
+  }
+
   /** Customer B's billing rows: none may change. */
   async function foreignBillingRows(): Promise<string> {
     const q = (sql: string, params: unknown[] = []) =>
@@ -231,9 +320,13 @@ describe('cross-customer harness', () => {
 
   beforeAll(async () => {
     // The scope dimension sends a few hundred requests per partner, and a
-    // fresh contact sign-in per attempt is more than the per-address hourly limit.
+    // fresh contact sign-in per attempt is more than the per-address hourly limit
+    // and, each being an anonymous request, than the gateway's anonymous limit.
     stack = await startTestStack(sqlite, {
-      gatewayEnv: { RATE_LIMIT_PARTNER_PER_MINUTE: '100000' },
+      gatewayEnv: {
+        RATE_LIMIT_PARTNER_PER_MINUTE: '100000',
+        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+      },
       accountsEnv: { SIGNIN_LIMIT_PER_ADDRESS: '500' },
     });
     const { demo } = stack.accounts;
@@ -245,6 +338,11 @@ describe('cross-customer harness', () => {
     const billing = await foreignBilling(admin, demo.globexId, demo.acmeId);
     const sales = await foreignSales(admin, demo.globexId);
     const quotes = await foreignQuotes(admin, demo.globexId);
+    const { foreignDocuments: documentsOfB, ...documents } = await foreignDocuments(
+      admin,
+      demo.globexId,
+      demo.acmeId,
+    );
     foreign = {
       customerId: demo.globexId,
       contactId: demo.lucia.id,
@@ -256,6 +354,7 @@ describe('cross-customer harness', () => {
       ...billing,
       ...sales,
       ...quotes,
+      ...documents,
       ownCustomerId: demo.acmeId,
     };
     markers = [
@@ -281,6 +380,11 @@ describe('cross-customer harness', () => {
       foreign.quoteId,
       foreign.draftQuoteId,
       'Presupuesto Globex',
+      // Every document of B (ids, version ids, file hashes) and any internal document.
+      ...documentsOfB.flatMap((d) => [d.id, ...d.versions.flatMap((v) => [v.id, v.sha256])]),
+      foreign.ownInternalDocumentId,
+      'Credit check',
+      'credit-check.pdf',
     ];
     tokens = {
       contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),
@@ -333,7 +437,9 @@ describe('cross-customer harness', () => {
         for (const [variant, query, sent] of variants) {
           attempts += 1;
           const executed = () =>
-            stack.accounts.running.stats.executed + stack.billing.stats.executed;
+            stack.accounts.running.stats.executed +
+            stack.billing.stats.executed +
+            stack.documents.stats.executed;
           const calls = executed();
           const response = await stack.query(query, { token, variables: sent });
           const where = `${field} as ${attempt.as}: ${attempt.label}${variant}`;
@@ -455,6 +561,33 @@ describe('cross-customer harness', () => {
           throw new Error("billing did not raise the converted quote's invoice");
         await new Promise((r) => setTimeout(r, 200));
       }
+      // A document of A attached to each kind of record, and A's contract acknowledged by
+      // its contact: Document.invoice, .quote, .purchaseOrder and .acknowledgements have rows.
+      for (const [kind, id] of [
+        ['INVOICE', rich.id],
+        ['QUOTE', quoteId],
+        ['PURCHASE_ORDER', order.id],
+      ] as const) {
+        const shared = await q<{ shareDocument: { upload: { url: string } } }>(
+          'mutation ($a: ID!, $kind: DocumentAttachmentKind!, $id: ID!) { shareDocument(input: { customerId: $a, title: "Scope harness", category: OTHER, attachTo: { kind: $kind, id: $id }, file: { fileName: "scope.txt", contentType: "text/plain" } }) { upload { url } } }',
+          { a, kind, id },
+        );
+        await upload(shared.shareDocument.upload.url, `Attached to a ${kind.toLowerCase()}.\n`);
+      }
+      const contracts = await stack.query(
+        '{ documents(category: [CONTRACT]) { nodes { id currentVersion { version } } } }',
+        { token: alice },
+      );
+      const contract = (
+        contracts.body.data as {
+          documents: { nodes: Array<{ id: string; currentVersion: { version: number } }> };
+        }
+      ).documents.nodes[0]!;
+      const acknowledged = await stack.query(
+        'mutation ($id: ID!, $v: Int!) { acknowledgeDocument(input: { documentId: $id, version: $v, name: "Alice" }) { acknowledgement { id } } }',
+        { token: alice, variables: { id: contract.id, v: contract.currentVersion.version } },
+      );
+      if (acknowledged.body.errors) throw new Error(acknowledged.text);
       return {
         customerId: a,
         invoiceId: rich.id,

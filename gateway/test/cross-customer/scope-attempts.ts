@@ -110,6 +110,20 @@ export const TYPE_KINDS: Record<string, Kind> = {
   // The business's definitions (staff); customers see an order's label and colour only.
   OrderSubStatus: NO_SCOPE,
 
+  Document: 'documents:read',
+  DocumentVersion: 'documents:read',
+  DocumentUploader: 'documents:read',
+  DocumentAcknowledgementInfo: 'documents:read',
+  DocumentPage: FREE,
+  DocumentPageInfo: FREE,
+  DocumentPayload: FREE,
+  AcknowledgeDocumentPayload: FREE,
+  DocumentUploadPayload: FREE,
+  // Upload links, who downloaded what, and a customer's quota: the business's side only.
+  DocumentUploadTicket: NO_SCOPE,
+  DocumentDownloadInfo: NO_SCOPE,
+  CustomerDocumentSettingsInfo: NO_SCOPE,
+
   StaffUser: NO_SCOPE,
   PartnerClient: NO_SCOPE,
   Session: NO_SCOPE,
@@ -128,6 +142,15 @@ export const FIELD_KINDS: Record<string, Kind> = {
   'Quote.recipient': 'quotes:read',
   'QuoteRevision.issuer': 'quotes:read',
   'QuoteRevision.recipient': 'quotes:read',
+  // Each record's documents are documents:read, whatever leads to them.
+  'Customer.documents': 'documents:read',
+  'Invoice.documents': 'documents:read',
+  'Quote.documents': 'documents:read',
+  'PurchaseOrder.documents': 'documents:read',
+  // Staff-only parts of a document and of an acknowledgement.
+  'Document.visibility': NO_SCOPE,
+  'Document.firstOpenedByCustomerAt': NO_SCOPE,
+  'DocumentAcknowledgementInfo.clientAddress': NO_SCOPE,
   'Customer.id': FREE,
   'Customer.companyName': 'customers:read',
   'Customer.displayName': 'customers:read',
