@@ -16,6 +16,7 @@ export * from './db/data-source';
 export * from './db/columns';
 export * from './db/migration-tables';
 export * from './money';
+export * from './loaders';
 export * from './demo';
 export * from './limits/counter-store';
 export * from './http/graphql-handler';

@@ -1,6 +1,12 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
+import {
+  groupByKeys,
+  type BaseContext,
+  type Database,
+  type Outbox,
+  type RequestMeta,
+} from '@portico/kit';
 import { CreditApplication, CreditNote, CreditNoteLine } from './credit/credit-note.entity';
 import type { CreditNoteService } from './credit/credit-note.service';
 import type { CustomerDirectory, DocumentSigner } from '@portico/commerce';
@@ -35,17 +41,6 @@ export interface BillingServices {
   salesConsumer: SalesConsumer;
 }
 
-function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = groups.get(k);
-    if (list) list.push(row);
-    else groups.set(k, [row]);
-  }
-  return ids.map((id) => groups.get(id) ?? []);
-}
-
 /**
  * Per-request loaders, one set per principal. Invoices load through the
  * principal's row-level scope; the rest hang off rows already in scope.
@@ -67,24 +62,24 @@ export function createBillingLoaders(services: BillingServices, meta: RequestMet
   return {
     invoice,
     invoicesByQuote: new DataLoader<string, Invoice[]>(async (ids) =>
-      groupBy(
+      groupByKeys(
         primed(await services.invoices.findLinked(meta.principal, 'quoteId', ids)),
         (i) => i.quoteId as string,
         ids,
       ),
     ),
     invoicesByPurchaseOrder: new DataLoader<string, Invoice[]>(async (ids) =>
-      groupBy(
+      groupByKeys(
         primed(await services.invoices.findLinked(meta.principal, 'purchaseOrderId', ids)),
         (i) => i.purchaseOrderId as string,
         ids,
       ),
     ),
     linesByInvoice: new DataLoader<string, InvoiceLine[]>(async (ids) =>
-      groupBy(await services.invoices.linesFor(ids), (l) => l.invoiceId, ids),
+      groupByKeys(await services.invoices.linesFor(ids), (l) => l.invoiceId, ids),
     ),
     allocationsByInvoice: new DataLoader<string, PaymentAllocation[]>(async (ids) =>
-      groupBy(
+      groupByKeys(
         await m()
           .getRepository(PaymentAllocation)
           .find({ where: { invoiceId: In([...ids]) }, order: { effectiveOn: 'ASC', id: 'ASC' } }),
@@ -93,7 +88,7 @@ export function createBillingLoaders(services: BillingServices, meta: RequestMet
       ),
     ),
     allocationsByPayment: new DataLoader<string, PaymentAllocation[]>(async (ids) =>
-      groupBy(
+      groupByKeys(
         await m()
           .getRepository(PaymentAllocation)
           .find({ where: { paymentId: In([...ids]) }, order: { effectiveOn: 'ASC', id: 'ASC' } }),
@@ -109,7 +104,7 @@ export function createBillingLoaders(services: BillingServices, meta: RequestMet
       return ids.map((id) => byId.get(id) ?? null);
     }),
     refundsByPayment: new DataLoader<string, Refund[]>(async (ids) =>
-      groupBy(
+      groupByKeys(
         await m()
           .getRepository(Refund)
           .find({ where: { paymentId: In([...ids]) }, order: { refundedOn: 'ASC', id: 'ASC' } }),
@@ -118,7 +113,7 @@ export function createBillingLoaders(services: BillingServices, meta: RequestMet
       ),
     ),
     creditApplicationsByInvoice: new DataLoader<string, CreditApplication[]>(async (ids) =>
-      groupBy(
+      groupByKeys(
         await m()
           .getRepository(CreditApplication)
           .find({ where: { invoiceId: In([...ids]) }, order: { appliedOn: 'ASC', id: 'ASC' } }),
@@ -127,7 +122,7 @@ export function createBillingLoaders(services: BillingServices, meta: RequestMet
       ),
     ),
     creditApplicationsByNote: new DataLoader<string, CreditApplication[]>(async (ids) =>
-      groupBy(
+      groupByKeys(
         await m()
           .getRepository(CreditApplication)
           .find({ where: { creditNoteId: In([...ids]) }, order: { appliedOn: 'ASC', id: 'ASC' } }),
@@ -143,7 +138,7 @@ export function createBillingLoaders(services: BillingServices, meta: RequestMet
       return ids.map((id) => byId.get(id) ?? null);
     }),
     creditNoteLines: new DataLoader<string, CreditNoteLine[]>(async (ids) =>
-      groupBy(
+      groupByKeys(
         await m()
           .getRepository(CreditNoteLine)
           .find({ where: { creditNoteId: In([...ids]) }, order: { position: 'ASC' } }),

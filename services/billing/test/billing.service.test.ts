@@ -63,18 +63,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     }
 
     it('has migrations that match the entities, and an entity for every table', async () => {
-      const { dataSource } = billing.running.db;
-      const pending = await dataSource.driver.createSchemaBuilder().log();
-      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
-      const sql =
-        dataSource.options.type === 'better-sqlite3'
-          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-          : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()';
-      const tables = ((await dataSource.query(sql)) as Array<{ name: string }>)
-        .map((r) => r.name)
-        .filter((n) => n !== 'schema_migrations')
-        .sort();
-      expect(tables).toEqual(dataSource.entityMetadatas.map((m) => m.tableName).sort());
+      const drift = await testing.schemaDrift(billing.running.db.dataSource);
+      expect(drift.pending).toEqual([]);
+      expect(drift.tables).toEqual(drift.entities);
     });
 
     it('numbers issued invoices in one gap-free series and publishes invoice.issued after commit', async () => {

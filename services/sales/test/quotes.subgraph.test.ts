@@ -154,18 +154,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     }
 
     it('has migrations that match the entities, and an entity for every table', async () => {
-      const { dataSource } = sales.running.db;
-      const pending = await dataSource.driver.createSchemaBuilder().log();
-      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
-      const sql =
-        dataSource.options.type === 'better-sqlite3'
-          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-          : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()';
-      const tables = ((await dataSource.query(sql)) as Array<{ name: string }>)
-        .map((r) => r.name)
-        .filter((n) => n !== 'schema_migrations')
-        .sort();
-      expect(tables).toEqual(dataSource.entityMetadatas.map((m) => m.tableName).sort());
+      const drift = await testing.schemaDrift(sales.running.db.dataSource);
+      expect(drift.pending).toEqual([]);
+      expect(drift.tables).toEqual(drift.entities);
     });
 
     it('takes a quote from draft to accepted: hidden draft, number on sending, first view, decision with the chosen optional line', async () => {

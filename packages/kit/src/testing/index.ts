@@ -3,3 +3,4 @@ export * from './graphql-client';
 export * from './pdf-text';
 export * from './redis-server';
 export * from './string-columns';
+export * from './schema-drift';

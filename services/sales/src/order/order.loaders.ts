@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { RequestMeta } from '@portico/kit';
+import { groupByKeys, type RequestMeta } from '@portico/kit';
 import type {
   OrderLine,
   OrderSubStatus,
@@ -9,17 +9,6 @@ import type {
   ShipmentLine,
 } from './order.entity';
 import type { OrderReads } from './order-reads.service';
-
-function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = groups.get(k);
-    if (list) list.push(row);
-    else groups.set(k, [row]);
-  }
-  return ids.map((id) => groups.get(id) ?? []);
-}
 
 function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): Array<T | null> {
   const map = new Map(rows.map((r) => [r.id, r]));
@@ -37,19 +26,19 @@ export function createOrderLoaders(orders: OrderReads, meta: RequestMeta) {
       byId(await orders.findVisible(meta.principal, ids), ids),
     ),
     linesByOrder: new DataLoader<string, OrderLine[]>(async (ids) =>
-      groupBy(await orders.linesFor(ids), (l) => l.orderId, ids),
+      groupByKeys(await orders.linesFor(ids), (l) => l.orderId, ids),
     ),
     orderLine: new DataLoader<string, OrderLine | null>(async (ids) =>
       byId(await orders.orderLines(ids), ids),
     ),
     shipmentsByOrder: new DataLoader<string, Shipment[]>(async (ids) =>
-      groupBy(await orders.shipmentsFor(ids), (s) => s.orderId, ids),
+      groupByKeys(await orders.shipmentsFor(ids), (s) => s.orderId, ids),
     ),
     linesByShipment: new DataLoader<string, ShipmentLine[]>(async (ids) =>
-      groupBy(await orders.shipmentLinesFor(ids), (l) => l.shipmentId, ids),
+      groupByKeys(await orders.shipmentLinesFor(ids), (l) => l.shipmentId, ids),
     ),
     timelineByOrder: new DataLoader<string, OrderTimelineEntry[]>(async (ids) =>
-      groupBy(await orders.timelineFor(ids), (e) => e.orderId, ids),
+      groupByKeys(await orders.timelineFor(ids), (e) => e.orderId, ids),
     ),
     subStatus: new DataLoader<string, OrderSubStatus | null>(async (ids) =>
       byId(await orders.subStatuses(ids), ids),

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { RequestMeta } from '@portico/kit';
+import { groupByKeys, type RequestMeta } from '@portico/kit';
 import type {
   Quote,
   QuoteChangeRequest,
@@ -8,17 +8,6 @@ import type {
   QuoteRevision,
 } from './quote.entity';
 import type { QuoteService } from './quote.service';
-
-function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = groups.get(k);
-    if (list) list.push(row);
-    else groups.set(k, [row]);
-  }
-  return ids.map((id) => groups.get(id) ?? []);
-}
 
 /**
  * Quotes load through the principal's row-level scope; revisions, lines,
@@ -33,10 +22,10 @@ export function createQuoteLoaders(quotes: QuoteService, meta: RequestMeta) {
       return ids.map((id) => byId.get(id) ?? null);
     }),
     revisionsByQuote: new DataLoader<string, QuoteRevision[]>(async (ids) =>
-      groupBy(await quotes.revisionsFor(ids), (r) => r.quoteId, ids),
+      groupByKeys(await quotes.revisionsFor(ids), (r) => r.quoteId, ids),
     ),
     linesByRevision: new DataLoader<string, QuoteLine[]>(async (ids) =>
-      groupBy(await quotes.linesFor(ids), (l) => l.revisionId, ids),
+      groupByKeys(await quotes.linesFor(ids), (l) => l.revisionId, ids),
     ),
     decisionByQuote: new DataLoader<string, QuoteDecision | null>(async (ids) => {
       const rows = await quotes.decisionsFor(ids);
@@ -44,7 +33,7 @@ export function createQuoteLoaders(quotes: QuoteService, meta: RequestMeta) {
       return ids.map((id) => byQuote.get(id) ?? null);
     }),
     changeRequestsByQuote: new DataLoader<string, QuoteChangeRequest[]>(async (ids) =>
-      groupBy(await quotes.changeRequestsFor(ids), (c) => c.quoteId, ids),
+      groupByKeys(await quotes.changeRequestsFor(ids), (c) => c.quoteId, ids),
     ),
   };
 }
