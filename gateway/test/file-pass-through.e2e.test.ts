@@ -302,7 +302,7 @@ describe('files through the gateway', () => {
   it('streams a 50 MiB upload and its download through the gateway, byte for byte', async () => {
     const rounds: Array<Record<'upload' | 'download', ReturnType<ReturnType<typeof sampleRss>>>> =
       [];
-    for (let round = 0; round < 2; round += 1) {
+    for (let round = 0; round < 3; round += 1) {
       const sent = hashing();
       const stopUpload = sampleRss();
       const put = await fetch(link('blob.bin'), {
@@ -332,15 +332,18 @@ describe('files through the gateway', () => {
 
     // Client, gateway and subgraph share this process. The first round grows
     // the allocator's arenas once (by tens of MiB, buffering or not); the
-    // second shows what a transfer holds: a gateway that kept the file
-    // would hold its 50 MiB again.
+    // later ones show what a transfer holds: a gateway that kept the file
+    // would hold its 50 MiB again in every round. Other work in the process
+    // only adds to a round's growth, so the smaller of the two later rounds
+    // is the one compared.
     const rounded = JSON.stringify(rounds, (_key, value: unknown) =>
       typeof value === 'number' ? Math.round(value) : value,
     );
     process.stdout.write(`RSS per round trip of ${FILE_SIZE / MiB} MiB (MiB): ${rounded}\n`);
-    const second = rounds[1]!;
-    expect(second.upload.growthMiB).toBeLessThan((FILE_SIZE / MiB) * 0.6);
-    expect(second.download.growthMiB).toBeLessThan((FILE_SIZE / MiB) * 0.6);
+    const later = rounds.slice(1);
+    const least = (kind: 'upload' | 'download') => Math.min(...later.map((r) => r[kind].growthMiB));
+    expect(least('upload')).toBeLessThan((FILE_SIZE / MiB) * 0.6);
+    expect(least('download')).toBeLessThan((FILE_SIZE / MiB) * 0.6);
   });
 
   it('forwards content-type and content-length of an upload', async () => {
