@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { buildSchema } from 'graphql';
 import { sendJson, startSubgraphServer, testing, type RunningSubgraph } from '@portico/kit';
 import { TEST_CLAIMS_SECRET } from '../../services/accounts/test/accounts-harness';
@@ -46,35 +44,6 @@ function hashing() {
       return bytes;
     },
     digest: () => hash.digest('hex'),
-  };
-}
-
-/**
- * A full garbage collection. Buffers that have passed through are external
- * memory, freed only when V8 collects them, which it may put off until tens
- * of MiB of them have piled up: collecting while sampling leaves in the
- * figures what is actually held.
- */
-const collectGarbage = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
-
-/** The process's resident set size, sampled until stopped: baseline and peak in MiB. */
-function sampleRss() {
-  collectGarbage();
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  let ticks = 0;
-  const timer = setInterval(() => {
-    ticks += 1;
-    if (ticks % 5 === 0) collectGarbage();
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 10);
-  return () => {
-    clearInterval(timer);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { baselineMiB: baseline / MiB, peakMiB: peak / MiB, growthMiB: (peak - baseline) / MiB };
   };
 }
 
@@ -299,51 +268,31 @@ describe('files through the gateway', () => {
   const link = (file: string, name = 'blob') =>
     `${base}/files/sales/${file}?t=${TOKEN}&name=${name}`;
 
+  // What the gateway holds of a transfer is pinned by the two back-pressure
+  // tests below (a reader or a subgraph that stops stops the other side);
+  // its memory for a large file is measured by `npm run bench:upload`, in a
+  // process of its own, not here where client and subgraph share the heap.
   it('streams a 50 MiB upload and its download through the gateway, byte for byte', async () => {
-    const rounds: Array<Record<'upload' | 'download', ReturnType<ReturnType<typeof sampleRss>>>> =
-      [];
-    for (let round = 0; round < 3; round += 1) {
-      const sent = hashing();
-      const stopUpload = sampleRss();
-      const put = await fetch(link('blob.bin'), {
-        method: 'PUT',
-        headers: { 'content-type': 'application/octet-stream' },
-        body: generatedBody(FILE_SIZE, sent, 64 * 1024),
-        duplex: 'half',
-      });
-      const answer = (await put.json()) as { bytes: number; sha256: string };
-      const upload = stopUpload();
-      expect(put.status).toBe(201);
-      expect(answer).toEqual({ bytes: FILE_SIZE, sha256: sent.digest() });
-      expect(uploads.at(-1)).toMatchObject({ contentType: 'application/octet-stream' });
-      expect(await uploads.at(-1)?.outcome).toEqual({ stored: true });
+    const sent = hashing();
+    const put = await fetch(link('blob.bin'), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: generatedBody(FILE_SIZE, sent, 64 * 1024),
+      duplex: 'half',
+    });
+    const answer = (await put.json()) as { bytes: number; sha256: string };
+    expect(put.status).toBe(201);
+    expect(answer).toEqual({ bytes: FILE_SIZE, sha256: sent.digest() });
+    expect(uploads.at(-1)).toMatchObject({ contentType: 'application/octet-stream' });
+    expect(await uploads.at(-1)?.outcome).toEqual({ stored: true });
 
-      const received = hashing();
-      const stopDownload = sampleRss();
-      const get = await fetch(link('blob.bin'));
-      expect(get.status).toBe(200);
-      expect(get.headers.get('content-length')).toBe(String(FILE_SIZE));
-      await readAll(get, received);
-      const download = stopDownload();
-      expect(received.bytes).toBe(FILE_SIZE);
-      expect(received.digest()).toBe(answer.sha256);
-      rounds.push({ upload, download });
-    }
-
-    // Client, gateway and subgraph share this process. The first round grows
-    // the allocator's arenas once (by tens of MiB, buffering or not); the
-    // later ones show what a transfer holds: a gateway that kept the file
-    // would hold its 50 MiB again in every round. Other work in the process
-    // only adds to a round's growth, so the smaller of the two later rounds
-    // is the one compared.
-    const rounded = JSON.stringify(rounds, (_key, value: unknown) =>
-      typeof value === 'number' ? Math.round(value) : value,
-    );
-    process.stdout.write(`RSS per round trip of ${FILE_SIZE / MiB} MiB (MiB): ${rounded}\n`);
-    const later = rounds.slice(1);
-    const least = (kind: 'upload' | 'download') => Math.min(...later.map((r) => r[kind].growthMiB));
-    expect(least('upload')).toBeLessThan((FILE_SIZE / MiB) * 0.6);
-    expect(least('download')).toBeLessThan((FILE_SIZE / MiB) * 0.6);
+    const received = hashing();
+    const get = await fetch(link('blob.bin'));
+    expect(get.status).toBe(200);
+    expect(get.headers.get('content-length')).toBe(String(FILE_SIZE));
+    await readAll(get, received);
+    expect(received.bytes).toBe(FILE_SIZE);
+    expect(received.digest()).toBe(answer.sha256);
   });
 
   it('forwards content-type and content-length of an upload', async () => {
