@@ -23,5 +23,7 @@ export * from './http/graphql-handler';
 export * from './http/lifecycle';
 export * from './http/request-timeouts';
 export * from './http/subgraph-server';
+export * from './http/subscription-endpoint';
+export * from './live';
 export * as testing from './testing';
 export * from './events';

@@ -83,14 +83,25 @@ export function enforceSchemaRules(schema: GraphQLSchema): void {
     for (const field of Object.values(type.getFields())) {
       const fieldRules = rules.rulesForField(type, field.name);
       if (fieldRules.length === 0) continue;
-      const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = (source, args: Record<string, unknown>, context: BaseContext, info) => {
+      const check = (args: Record<string, unknown>, context: BaseContext) => {
         for (const rule of fieldRules) {
           const denial = evaluateRule(rule, context.principal, args);
           if (denial) throw codedError(denial.code, denial.message);
         }
+      };
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args: Record<string, unknown>, context: BaseContext, info) => {
+        check(args, context);
         return resolve(source, args, context, info);
       };
+      // A subscription is refused when it is made, not only at its first event.
+      const subscribe = field.subscribe;
+      if (subscribe) {
+        field.subscribe = (source, args: Record<string, unknown>, context: BaseContext, info) => {
+          check(args, context);
+          return subscribe(source, args, context, info);
+        };
+      }
     }
   }
 }

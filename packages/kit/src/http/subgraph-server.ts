@@ -16,6 +16,12 @@ import {
 } from './graphql-handler';
 import { closeGracefully, listen } from './lifecycle';
 import {
+  serveSubscriptions,
+  type SubscriptionEndpoint,
+  type SubscriptionEndpointOptions,
+  type SubscriptionStats,
+} from './subscription-endpoint';
+import {
   allowLongUploads,
   BODY_IDLE_TIMEOUT_MS,
   guardRequestBody,
@@ -68,6 +74,12 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   logLevel?: LogLevel;
   /** Where log lines go; stdout by default. */
   writeLog?: (line: string) => void;
+  /**
+   * Serves the schema's subscriptions over graphql-ws on `/graphql` too
+   * (gateway claims at `connection_init` and on every subscribe); `true` for
+   * the default limits.
+   */
+  subscriptions?: boolean | SubscriptionEndpointOptions;
 }
 
 export interface SubgraphStats {
@@ -84,6 +96,8 @@ export interface RunningSubgraph {
   url: string;
   port: number;
   stats: SubgraphStats;
+  /** The graphql-ws endpoint's counters, when it serves subscriptions. */
+  subscriptions?: SubscriptionStats;
   close(): Promise<void>;
 }
 
@@ -214,6 +228,17 @@ export async function startSubgraphServer<C extends BaseContext>(
   const keepAliveMs = options.keepAliveMs ?? SUBGRAPH_KEEP_ALIVE_MS;
   server.keepAliveTimeout = keepAliveMs;
   server.headersTimeout = keepAliveMs + 1_000;
+  let endpoint: SubscriptionEndpoint | null = null;
+  if (options.subscriptions) {
+    endpoint = serveSubscriptions(server, {
+      path: '/graphql',
+      schema: options.schema,
+      claimsSecret: options.claimsSecret,
+      createContext: options.createContext,
+      logger,
+      ...(typeof options.subscriptions === 'object' ? { limits: options.subscriptions } : {}),
+    });
+  }
   const port = await listen(server, options.port, options.host);
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
@@ -221,8 +246,10 @@ export async function startSubgraphServer<C extends BaseContext>(
     url: `http://${hostForUrl}:${port}/graphql`,
     port,
     stats,
+    ...(endpoint ? { subscriptions: endpoint.stats } : {}),
     close: async () => {
-      await closeGracefully(server);
+      // Sockets first: an upgraded socket holds the HTTP server's close open.
+      await Promise.all([endpoint?.close(), closeGracefully(server)]);
       await apollo.stop();
     },
   };

@@ -15,6 +15,7 @@ import {
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import { AUTHZ_DIRECTIVES_SDL, AUTHZ_DIRECTIVE_NAMES, AUTHZ_SPEC_URL } from '../auth/rules';
 import { enforceSchemaRules } from '../auth/schema-rules';
+import { NO_TOPIC_PUBSUB } from '../live/subscription';
 
 /** The one place the federation version is pinned for every subgraph. */
 export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.7';
@@ -82,6 +83,8 @@ export async function buildFederatedSchema(
     // @link header; it validates the whole document itself.
     skipCheck: true,
     validate: false,
+    // Subscriptions bring their own `subscribe` (liveSubscribe), never topics.
+    pubSub: NO_TOPIC_PUBSUB,
   });
   const typeDefs = parse(
     `${subgraphSchemaHeader()}\n${printSchemaWithDirectives(typeGraphqlSchema)}`,

@@ -1,0 +1,4 @@
+export * from './cursor';
+export * from './config';
+export * from './live-feed';
+export * from './subscription';
