@@ -1,6 +1,8 @@
 import {
   readBool,
   readEventsConfig,
+  readLiveConfig,
+  type LiveConfig,
   readLogLevel,
   type LogLevel,
   readClaimsSecret,
@@ -24,6 +26,8 @@ export interface SalesConfig {
   };
   /** How sales hears of accounts' customers and of billing's invoices. */
   events: EventsConfig;
+  /** Wake-ups of subscriptions between instances (Redis pub/sub) and the fallback poll. */
+  live: LiveConfig;
   seedDemo: boolean;
   logLevel: LogLevel;
 }
@@ -45,6 +49,7 @@ export function loadConfig(env: Env): SalesConfig {
       accounts: 'http://127.0.0.1:4001/internal/events',
       billing: 'http://127.0.0.1:4002/internal/events',
     }),
+    live: readLiveConfig(env),
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
   };

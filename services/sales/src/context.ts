@@ -1,4 +1,4 @@
-import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
+import type { BaseContext, Database, LiveFeed, Outbox, RequestMeta } from '@portico/kit';
 import type { CustomerDirectory, DocumentSigner } from '@portico/commerce';
 import { createOrderLoaders } from './order/order.loaders';
 import type { OrderInvoiceConsumer } from './order/order-invoices.consumer';
@@ -15,6 +15,8 @@ export interface SalesServices {
   db: Database;
   /** Sales' outbox: events written with each change, numbered after commit. */
   outbox: Outbox;
+  /** Sales' events as they are numbered, for subscriptions (orderChanged). */
+  live: LiveFeed;
   /** Sales' read model of accounts' customers and organisation. */
   directory: CustomerDirectory;
   documents: DocumentSigner;

@@ -49,7 +49,10 @@ export async function startSales(
     // a crash left unnumbered), served on its feed, relayed to Redis Streams
     // when configured.
     services.outbox.start();
-    stops.push(services.outbox, transport.publish(services.outbox));
+    // Started with the service: its commits ping other instances' subscribers
+    // even while it has none of its own.
+    services.live.start();
+    stops.push(services.live, services.outbox, transport.publish(services.outbox));
     if (config.seedDemo) {
       if (await services.directory.waitForCustomers(Object.values(DEMO_CUSTOMER_IDS), 60_000)) {
         await seedSalesDemo(services);
@@ -72,6 +75,7 @@ export async function startSales(
       routes: documentRoutes(services),
       internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },
       isReady: databaseReady(db),
+      subscriptions: true,
     });
     return {
       ...server,

@@ -1,6 +1,9 @@
 import {
+  LiveFeed,
   Outbox,
   buildFederatedSchema,
+  throttledLog,
+  type LiveConfig,
   type Database,
   type FederatedSchema,
   type RequestMeta,
@@ -24,6 +27,7 @@ import {
 } from './order/order-parts.resolver';
 import { resolvePurchaseOrderReference } from './order/order.reference';
 import { PurchaseOrderResolver } from './order/order.resolver';
+import { OrderLiveResolver } from './order/order-live.resolver';
 import { OrderReads } from './order/order-reads.service';
 import { OrderService } from './order/order.service';
 import { ShipmentService } from './order/shipment.service';
@@ -47,6 +51,7 @@ export function buildSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
     resolvers: [
       PurchaseOrderResolver,
+      OrderLiveResolver,
       OrderLineResolver,
       ShipmentResolver,
       ShipmentLineResolver,
@@ -75,14 +80,19 @@ export function buildSchema(): Promise<FederatedSchema> {
 
 export function createServices(
   db: Database,
-  config: Pick<SalesConfig, 'auth' | 'documents'>,
+  config: Pick<SalesConfig, 'auth' | 'documents'> & { live?: LiveConfig },
 ): SalesServices {
   const outbox = new Outbox(db, name);
+  const live = new LiveFeed(outbox, {
+    ...config.live,
+    onError: throttledLog('sales: live events'),
+  });
   const directory = new CustomerDirectory(db, 'sales.directory');
   const orders = new OrderService(db, outbox, directory);
   return {
     db,
     outbox,
+    live,
     directory,
     quotes: new QuoteService(db, outbox, directory),
     quoteDecisions: new QuoteDecisionService(db, outbox),

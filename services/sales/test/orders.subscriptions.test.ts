@@ -1,0 +1,316 @@
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
+import {
+  ANONYMOUS,
+  decodeLiveCursor,
+  encodeClaims,
+  encodeLiveCursor,
+  testing,
+  type Principal,
+} from '@portico/kit';
+import type { OrderActor } from '../src/order/order.changes';
+import { PurchaseOrderStatus as S } from '../src/order/order.status';
+import { contactOf, partnerOf, STAFF, startTestSales, type TestSales } from './sales-harness';
+
+/**
+ * orderChanged through the sales subgraph's graphql-ws endpoint, with a real
+ * graphql-ws client as the gateway would connect: claims proving the secret
+ * at connection_init, the client principal's claims on every subscribe.
+ */
+
+const BUSINESS: OrderActor = { kind: 'business', staffUserId: 'staff-9' };
+const { TEST_CLAIMS_SECRET } = testing;
+
+const ORDER_CHANGED = `subscription($id: ID, $after: String) {
+  orderChanged(purchaseOrderId: $id, after: $after) {
+    cursor change order { id number status customer { id } lines { description } }
+  }
+}`;
+
+interface Change {
+  cursor: string;
+  change: string;
+  order: { id: string; number: string; status: string; customer: { id: string } };
+}
+
+interface Subscriber {
+  changes: Change[];
+  errors: unknown[];
+  completed: boolean;
+  stop(): void;
+}
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 400));
+
+describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as const))(
+  'orderChanged over graphql-ws on %s',
+  (_name, target) => {
+    let sales: TestSales;
+    let acme: string;
+    let globex: string;
+    let acmeOrder: string;
+    let globexOrder: string;
+    const clients: Client[] = [];
+
+    const wsUrl = () => sales.running.url.replace(/^http/, 'ws');
+    const services = () => sales.running.services;
+    const headCursor = async () => encodeLiveCursor(await services().outbox.head());
+
+    function connect(
+      params: Record<string, unknown> = {
+        claims: encodeClaims(ANONYMOUS, TEST_CLAIMS_SECRET),
+      },
+    ): Client {
+      const client = createClient({
+        url: wsUrl(),
+        webSocketImpl: WebSocket,
+        connectionParams: params,
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    }
+
+    function subscribe(
+      client: Client,
+      principal: Principal | null,
+      variables: Record<string, unknown>,
+      query = ORDER_CHANGED,
+    ): Subscriber {
+      const subscriber: Subscriber = { changes: [], errors: [], completed: false, stop: () => {} };
+      subscriber.stop = client.subscribe<{ orderChanged: Change }>(
+        {
+          query,
+          variables,
+          ...(principal
+            ? { extensions: { claims: encodeClaims(principal, TEST_CLAIMS_SECRET) } }
+            : {}),
+        },
+        {
+          next: (result: FormattedExecutionResult<{ orderChanged: Change }>) => {
+            if (result.errors) subscriber.errors.push(...result.errors);
+            if (result.data) subscriber.changes.push(result.data.orderChanged);
+          },
+          // A refusal before subscribing is an `error` message (a list of errors);
+          // one raised while subscribing is a result with errors, then `complete`.
+          error: (error) => subscriber.errors.push(...(Array.isArray(error) ? error : [error])),
+          complete: () => {
+            subscriber.completed = true;
+          },
+        },
+      );
+      return subscriber;
+    }
+
+    /** Toggles an order between confirmed and in progress: one order.status_changed each time. */
+    async function toggle(orderId: string): Promise<string> {
+      const order = await services().orderReads.findVisible(STAFF, [orderId]);
+      const next = order[0]!.status === S.CONFIRMED ? S.IN_PROGRESS : S.CONFIRMED;
+      await services().orders.setStatus(orderId, next, BUSINESS);
+      return next.toUpperCase();
+    }
+
+    beforeAll(async () => {
+      sales = await startTestSales(target);
+      acme = await sales.customer({ companyName: 'Acme' });
+      globex = await sales.customer({ companyName: 'Globex' });
+      const line = { description: 'Desk', quantity: '1', unitPrice: '10.00' };
+      acmeOrder = (
+        await services().orders.createOrder(
+          { customerId: acme, currency: 'EUR', lines: [line] },
+          BUSINESS,
+        )
+      ).order.id;
+      globexOrder = (
+        await services().orders.createOrder(
+          { customerId: globex, currency: 'EUR', lines: [line] },
+          BUSINESS,
+        )
+      ).order.id;
+    });
+
+    afterEach(async () => {
+      for (const client of clients.splice(0)) await client.dispose();
+    });
+
+    afterAll(() => sales?.stop());
+
+    it('closes a socket whose connection_init does not prove the claims secret with 4403', async () => {
+      const attempts: Array<Record<string, unknown>> = [
+        {},
+        { claims: 'v1.forged.signature' },
+        { claims: encodeClaims(ANONYMOUS, 'another-secret-0123456789abcdef0123456789') },
+        { claims: encodeClaims(ANONYMOUS, TEST_CLAIMS_SECRET, { ttlSeconds: -120 }) },
+      ];
+      for (const params of attempts) {
+        const code = await new Promise<number>((resolve) => {
+          const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
+          socket.on('open', () =>
+            socket.send(JSON.stringify({ type: 'connection_init', payload: params })),
+          );
+          socket.on('close', (closeCode) => resolve(closeCode));
+        });
+        expect(code).toBe(4403);
+      }
+      await waitFor('the sockets gone', () => sales.running.subscriptions?.sockets === 0);
+    });
+
+    it('refuses a subscribe without valid client claims and subscribes nothing', async () => {
+      const client = connect();
+      const missing = subscribe(client, null, { after: await headCursor() });
+      const badClaims = client.subscribe(
+        {
+          query: ORDER_CHANGED,
+          extensions: {
+            claims: encodeClaims(STAFF, 'another-secret-0123456789abcdef0123456789'),
+          },
+        },
+        {
+          next: () => {},
+          error: (e) => missing.errors.push(...(e as unknown[])),
+          complete: () => {},
+        },
+      );
+      await waitFor('the refusals', () => missing.errors.length >= 2);
+      expect(missing.errors).toEqual([
+        expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } }),
+        expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } }),
+      ]);
+      badClaims();
+      await toggle(acmeOrder);
+      await settle();
+      expect(missing.changes).toEqual([]);
+      expect(services().live.size).toBe(0);
+    });
+
+    it("delivers a contact its own customer's order changes and nothing of another customer's", async () => {
+      const after = await headCursor();
+      const client = connect();
+      const contact = subscribe(client, contactOf(acme), { after });
+      const snooping = subscribe(client, contactOf(acme), { after, id: globexOrder });
+      const partner = subscribe(client, partnerOf([globex], ['orders:read']), { after });
+      const staff = subscribe(client, STAFF, { after });
+      const acmeStatus = await toggle(acmeOrder);
+      // Each change is loaded when it is delivered: let the first arrive before the next.
+      await waitFor('the first change', () => contact.changes.length === 1);
+      await toggle(globexOrder);
+      const acmeStatus2 = await toggle(acmeOrder);
+      await waitFor('staff to see all three', () => staff.changes.length >= 3);
+      await waitFor('the contact to see its two', () => contact.changes.length >= 2);
+      await settle();
+      expect(contact.errors).toEqual([]);
+      expect(contact.changes.map((c) => [c.change, c.order.id, c.order.status])).toEqual([
+        ['order.status_changed', acmeOrder, acmeStatus],
+        // Each event is loaded afresh: the second shows the order after the second change.
+        ['order.status_changed', acmeOrder, acmeStatus2],
+      ]);
+      expect(contact.changes.every((c) => c.order.customer.id === acme)).toBe(true);
+      expect(snooping.changes).toEqual([]);
+      expect(snooping.errors).toEqual([]);
+      expect(partner.changes.map((c) => c.order.id)).toEqual([globexOrder]);
+      expect(staff.changes.map((c) => c.order.id)).toEqual([acmeOrder, globexOrder, acmeOrder]);
+      // Cursors follow the order of events.
+      const cursors = staff.changes.map((c) => c.cursor);
+      expect(contact.changes.map((c) => c.cursor)).toEqual([cursors[0], cursors[2]]);
+    });
+
+    it('resumes from a cursor with exactly the missed changes, then live ones', async () => {
+      const client = connect();
+      const first = subscribe(client, contactOf(acme), { after: await headCursor() });
+      await toggle(acmeOrder);
+      await waitFor('the first change', () => first.changes.length === 1);
+      const cursor = first.changes[0]!.cursor;
+      first.stop();
+      await waitFor('the subscription to end', () => services().live.size === 0);
+      const missed = [await toggle(acmeOrder), await toggle(acmeOrder)];
+      await toggle(globexOrder);
+      const resumed = subscribe(client, contactOf(acme), { after: cursor });
+      await waitFor('the missed changes', () => resumed.changes.length >= 2);
+      const live = await toggle(acmeOrder);
+      await waitFor('the live change', () => resumed.changes.length >= 3);
+      await settle();
+      expect(resumed.errors).toEqual([]);
+      expect(resumed.changes).toHaveLength(3);
+      // Replayed changes show the order as it was when replayed; the live one as it became.
+      expect(resumed.changes.map((c) => [c.change, c.order.id, c.order.status])).toEqual([
+        ['order.status_changed', acmeOrder, missed[1]],
+        ['order.status_changed', acmeOrder, missed[1]],
+        ['order.status_changed', acmeOrder, live],
+      ]);
+      const positions = [cursor, ...resumed.changes.map((c) => c.cursor)].map((c) =>
+        decodeLiveCursor(c),
+      ) as number[];
+      // The globex change between them is skipped, nothing else.
+      expect(positions[1]! - positions[0]!).toBe(1);
+      expect(positions[2]! - positions[1]!).toBe(1);
+      expect(positions[3]! - positions[2]!).toBe(2);
+    });
+
+    it('refuses a bad cursor as BAD_USER_INPUT', async () => {
+      const client = connect();
+      const bad = subscribe(client, contactOf(acme), { after: 'not-a-cursor' });
+      await waitFor('the refusal', () => bad.errors.length > 0);
+      expect(bad.errors).toEqual([
+        expect.objectContaining({
+          message: 'Invalid cursor',
+          extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+        }),
+      ]);
+      await waitFor('the end of it', () => bad.completed);
+      expect(services().live.size).toBe(0);
+    });
+
+    it('refuses the anonymous and a partner without orders:read at subscribe time', async () => {
+      const client = connect();
+      const anonymous = subscribe(client, ANONYMOUS, { after: await headCursor() });
+      const partner = subscribe(client, partnerOf(null, ['invoices:read']), {});
+      await waitFor(
+        'both refusals',
+        () => anonymous.errors.length > 0 && partner.errors.length > 0,
+      );
+      expect(anonymous.errors).toEqual([
+        expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } }),
+      ]);
+      expect(partner.errors).toEqual([
+        expect.objectContaining({ extensions: { code: 'FORBIDDEN' } }),
+      ]);
+      expect(services().live.size).toBe(0);
+    });
+
+    it('lets go of every live subscription when the client completes or the socket drops', async () => {
+      const client = connect();
+      const a = subscribe(client, contactOf(acme), {});
+      const b = subscribe(client, STAFF, {});
+      await waitFor('both subscribed', () => services().live.size === 2);
+      a.stop();
+      await waitFor('one left', () => services().live.size === 1);
+      const other = connect();
+      subscribe(other, STAFF, {});
+      await waitFor('a second socket subscribed', () => services().live.size === 2);
+      await other.dispose();
+      await client.dispose();
+      await waitFor('none left', () => services().live.size === 0);
+      expect(b.changes).toEqual([]);
+      await waitFor('the sockets closed', () => sales.running.subscriptions?.sockets === 0);
+      expect(sales.running.subscriptions?.subscriptions).toBe(0);
+    });
+
+    it('serves only subscriptions over the socket', async () => {
+      const client = connect();
+      const query = subscribe(client, STAFF, {}, `query { purchaseOrders { nodes { id } } }`);
+      await waitFor('the refusal', () => query.errors.length > 0);
+      expect(query.errors).toEqual([
+        expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } }),
+      ]);
+    });
+  },
+);
