@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
@@ -10,6 +11,8 @@ import {
 } from '@portico/kit';
 import type { OrderActor } from '../src/order/order.changes';
 import { PurchaseOrderStatus as S } from '../src/order/order.status';
+import { applyCustomerEvent, testCustomer } from '@portico/commerce';
+import { loadConfig, startSales } from '@portico/sales';
 import { contactOf, partnerOf, STAFF, startTestSales, type TestSales } from './sales-harness';
 
 /**
@@ -312,5 +315,90 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } }),
       ]);
     });
+  },
+);
+
+const redisUrl = testing.redisUrlForTests(process.env);
+
+describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as const))(
+  'orderChanged across two sales instances on %s',
+  (_name, target) => {
+    (redisUrl ? it : it.skip)(
+      'reaches a subscriber on one instance with a change made through the other, over Redis',
+      async () => {
+        const database = await target.create('sales2');
+        const prefix = `t${randomUUID().slice(0, 8)}:`;
+        const env = {
+          AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+          HTTP_PORT: '0',
+          EVENTS_FEED_ACCOUNTS_URL: 'http://127.0.0.1:9/internal/events',
+          EVENTS_FEED_BILLING_URL: 'http://127.0.0.1:9/internal/events',
+          REDIS_URL: redisUrl!,
+          REDIS_PREFIX: prefix,
+          // A minute: only the Redis ping can deliver within the test's wait.
+          LIVE_POLL_MS: '60000',
+          ...(database.config.driver === 'mysql'
+            ? { DB_URL: database.config.url }
+            : { DB_SQLITE_PATH: database.config.path }),
+        };
+        const a = await startSales(loadConfig(env));
+        const b = await startSales(loadConfig(env));
+        const client = createClient({
+          url: b.url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          connectionParams: { claims: encodeClaims(ANONYMOUS, TEST_CLAIMS_SECRET) },
+          retryAttempts: 0,
+        });
+        try {
+          const customer = testCustomer();
+          await applyCustomerEvent(a.services.directory, 'customer.created', customer);
+          const line = { description: 'Desk', quantity: '1', unitPrice: '10.00' };
+          const createOrder = async () =>
+            (
+              await a.services.orders.createOrder(
+                { customerId: customer.id, currency: 'EUR', lines: [line] },
+                BUSINESS,
+              )
+            ).order;
+          const order = await createOrder();
+          // b's Redis subscription is made as it starts: wait until a's pings reach it.
+          while (b.services.live.stats.pingsReceived === 0) {
+            await new Promise((r) => setTimeout(r, 100));
+            await createOrder();
+          }
+          const changes: Change[] = [];
+          client.subscribe<{ orderChanged: Change }>(
+            {
+              query: ORDER_CHANGED,
+              variables: { after: encodeLiveCursor(await a.services.outbox.head()) },
+              extensions: {
+                claims: encodeClaims(contactOf(customer.id), TEST_CLAIMS_SECRET),
+              },
+            },
+            {
+              next: (r) => {
+                if (r.data) changes.push(r.data.orderChanged);
+              },
+              error: () => undefined,
+              complete: () => undefined,
+            },
+          );
+          await waitFor('the subscription on b', () => b.services.live.size === 1);
+          await a.services.orders.setStatus(order.id, S.IN_PROGRESS, BUSINESS);
+          await waitFor('the change on b', () => changes.length === 1, 15_000);
+          expect(changes[0]).toMatchObject({
+            change: 'order.status_changed',
+            order: { id: order.id, status: 'IN_PROGRESS' },
+          });
+          expect(b.services.live.stats.pingsReceived).toBeGreaterThan(0);
+        } finally {
+          await client.dispose();
+          await b.close();
+          await a.close();
+          await database.drop();
+        }
+      },
+      60_000,
+    );
   },
 );
