@@ -265,6 +265,66 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(failure).toMatch(/404/);
     });
 
+    it('lets go of the subscriptions of a socket that drops without a goodbye', async () => {
+      const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: initClaims() }));
+      await new Promise((resolve) => socket.once('message', resolve));
+      for (const id of ['1', '2']) {
+        socket.send(
+          JSON.stringify({
+            id,
+            type: 'subscribe',
+            payload: {
+              query: TICK,
+              extensions: { claims: encodeClaims(STAFF, testing.TEST_CLAIMS_SECRET) },
+            },
+          }),
+        );
+      }
+      await waitFor('two subscriptions', () => feed.size === 2);
+      expect(server.subscriptions?.subscriptions).toBe(2);
+      socket.terminate();
+      await waitFor('none left', () => feed.size === 0);
+      expect(server.subscriptions?.subscriptions).toBe(0);
+    });
+
+    it('cuts a peer that stops answering pings', async () => {
+      const { schema } = await buildFederatedSchema({ resolvers: [TickResolver] });
+      const pinging = await startSubgraphServer<TickContext>({
+        name: 'ticks',
+        schema,
+        claimsSecret: testing.TEST_CLAIMS_SECRET,
+        host: '127.0.0.1',
+        port: 0,
+        createContext: (meta) => ({ ...meta, feed, contextId: randomUUID() }),
+        writeLog: () => undefined,
+        subscriptions: { keepAliveMs: 100 },
+      });
+      try {
+        const url = pinging.url.replace(/^http/, 'ws');
+        const open = (autoPong: boolean) =>
+          new Promise<WebSocket>((resolve) => {
+            const socket = new WebSocket(url, 'graphql-transport-ws', { autoPong });
+            socket.on('open', () => {
+              socket.send(JSON.stringify({ type: 'connection_init', payload: initClaims() }));
+              resolve(socket);
+            });
+          });
+        const silent = await open(false);
+        const answering = await open(true);
+        // Terminated, not closed: no close frame, so the client sees 1006.
+        const code = await new Promise<number>((resolve) => silent.on('close', resolve));
+        expect(code).toBe(1006);
+        // The one that answers is still there after several intervals.
+        await new Promise((r) => setTimeout(r, 500));
+        expect(answering.readyState).toBe(WebSocket.OPEN);
+        answering.close();
+      } finally {
+        await pinging.close();
+      }
+    });
+
     it('ends every subscription and closes its sockets with 1001 when the server closes', async () => {
       const first = subscribe(null);
       const second = subscribe(null);
