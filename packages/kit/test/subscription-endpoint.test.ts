@@ -22,6 +22,7 @@ import {
   EVENT_ENTITIES,
   LiveFeed,
   liveSubscribe,
+  notFoundError,
   openDatabase,
   Outbox,
   SignedIn,
@@ -88,6 +89,27 @@ class TickResolver {
     const n = (event.payload as { n: number }).n;
     if (n % 2 === 1) skipLiveEvent();
     if (n === 666) throw new Error('SELECT secret FROM somewhere failed');
+    return { cursor: encodeLiveCursor(event.position), n, contextId: ctx.contextId };
+  }
+}
+
+@Resolver()
+class ClockResolver {
+  @Subscription(() => Tick, {
+    description: 'Ticks of one clock; an unknown clock is refused when subscribing.',
+    subscribe: liveSubscribe<TickContext, { clock: string }>(async ({ args, context }) => {
+      await new Promise((r) => setTimeout(r, 5));
+      if (args.clock !== 'clock') throw notFoundError('Clock');
+      return { feed: context.feed, accept: (event) => event.aggregateId === args.clock };
+    }),
+  })
+  @SignedIn()
+  clockTicks(
+    @Root() event: EventEnvelope,
+    @Ctx() ctx: TickContext,
+    @Arg('clock', () => String) _clock: string,
+  ): Tick {
+    const n = (event.payload as { n: number }).n;
     return { cursor: encodeLiveCursor(event.position), n, contextId: ctx.contextId };
   }
 }
@@ -182,7 +204,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       outbox = new Outbox(db, `ticks${randomUUID().slice(0, 6)}`);
       feed = new LiveFeed(outbox, { pollMs: 60_000 });
       feed.start();
-      const { schema } = await buildFederatedSchema({ resolvers: [TickResolver] });
+      const { schema } = await buildFederatedSchema({ resolvers: [TickResolver, ClockResolver] });
       server = await startSubgraphServer<TickContext>({
         name: 'ticks',
         schema,
@@ -218,6 +240,32 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(ticks.map((t) => t.n)).toEqual([2, 4, 6]);
       expect(new Set(ticks.map((t) => t.contextId)).size).toBe(3);
       expect(seen.results.every((r) => r.errors === undefined)).toBe(true);
+    });
+
+    it('refuses a subscription whose asynchronous source says no, and subscribes nothing', async () => {
+      const client = createClient({
+        url: wsUrl(),
+        webSocketImpl: WebSocket,
+        connectionParams: initClaims(),
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      const claims = encodeClaims(STAFF, testing.TEST_CLAIMS_SECRET);
+      const query = `subscription($c: String!) { clockTicks(clock: $c) { n } }`;
+      const refused = await client
+        .iterate({ query, variables: { c: 'nope' }, extensions: { claims } })
+        .next();
+      expect(refused.value).toEqual({
+        errors: [expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })],
+      });
+      expect(feed.size).toBe(0);
+      const accepted = client.iterate({ query, variables: { c: 'clock' }, extensions: { claims } });
+      const first = accepted.next();
+      await waitFor('subscribed', () => feed.size === 1);
+      await emit(10);
+      expect((await first).value).toEqual({ data: { clockTicks: { n: 10 } } });
+      await accepted.return?.();
+      await waitFor('let go', () => feed.size === 0);
     });
 
     it('masks an unexpected failure of one event and logs its cause, then goes on', async () => {
@@ -290,7 +338,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     it('cuts a peer that stops answering pings', async () => {
-      const { schema } = await buildFederatedSchema({ resolvers: [TickResolver] });
+      const { schema } = await buildFederatedSchema({ resolvers: [TickResolver, ClockResolver] });
       const pinging = await startSubgraphServer<TickContext>({
         name: 'ticks',
         schema,

@@ -24,10 +24,12 @@ export interface LiveSource {
  * `skipLiveEvent()` for one the principal may not see.
  */
 export function liveSubscribe<C extends BaseContext = BaseContext, A = Record<string, unknown>>(
-  source: (data: { args: A; context: C }) => LiveSource,
-): (data: SubscribeResolverData<unknown, A, C>) => LiveSubscription {
-  return ({ args, context }) => {
-    const { feed, after, accept } = source({ args, context });
+  source: (data: { args: A; context: C }) => LiveSource | Promise<LiveSource>,
+): (data: SubscribeResolverData<unknown, A, C>) => Promise<LiveSubscription> {
+  // `source` may be async and may throw (NOT_FOUND for a thread outside the
+  // scope, say): the subscriber then gets that error and nothing is subscribed.
+  return async ({ args, context }) => {
+    const { feed, after, accept } = await source({ args, context });
     return feed.subscribe({
       after: decodeLiveCursor(after ?? null),
       ...(accept ? { accept } : {}),
