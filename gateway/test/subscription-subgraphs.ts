@@ -17,8 +17,9 @@ import { GraphQLError, parse } from 'graphql';
 import type * as GraphQLWsForWs from 'graphql-ws/dist/use/ws';
 import { WebSocketServer } from 'ws';
 
-// The ws binding is published under a package `exports` subpath only (see
-// gateway/src/subscriptions/ws-server.ts).
+// graphql-ws publishes its ws binding only under a package `exports` subpath,
+// which this workspace's `moduleResolution: node` does not read for types:
+// the types come from the file, the code from the subpath Node resolves.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { useServer } = require('graphql-ws/use/ws') as typeof GraphQLWsForWs;
 
@@ -77,8 +78,10 @@ export interface LiveSubgraph {
   active(): number;
   /** The principal of each subscription as its claims said, in order. */
   subscribers: Principal[];
-  /** Whether the last connection_init proved the claims secret. */
+  /** connection_init messages that did not prove the claims secret. */
   refusedConnections: number;
+  /** Cuts every socket (as a crash or a network loss would). */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -213,6 +216,9 @@ export async function startLiveSubgraph(claimsSecret: string): Promise<LiveSubgr
     get refusedConnections() {
       return refusedConnections;
     },
+    dropConnections: () => {
+      for (const client of wss.clients) client.terminate();
+    },
     close: async () => {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -232,6 +238,7 @@ export async function startExtraSubgraph(claimsSecret: string): Promise<RunningS
           if (context.principal.kind === 'anonymous') {
             throw codedError(ErrorCode.Unauthenticated, 'Sign-in required');
           }
+          if (ref.id === 'boom') throw new Error('extra database at 10.0.0.7:3306 refused');
           return { id: ref.id, seenBy: describePrincipal(context.principal) };
         },
       },

@@ -208,10 +208,16 @@ function finishEvent(
     const formatted = error instanceof GraphQLError ? error.toJSON() : { message: String(error) };
     const masked = maskError(formatted);
     if (masked.extensions?.code === ErrorCode.Internal) {
-      const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+      // A subgraph's error arrives as its formatted JSON; a gateway failure as an Error.
+      const original: unknown =
+        error instanceof GraphQLError ? (error.originalError ?? error) : error;
       logger.error('masked error', {
         requestId,
-        error: original instanceof Error ? (original.stack ?? original.message) : String(original),
+        error:
+          original instanceof Error
+            ? (original.stack ?? original.message)
+            : ((original as { message?: string } | null)?.message ?? String(original)),
+        serviceName: error instanceof GraphQLError ? error.extensions.serviceName : undefined,
       });
     }
     errors.push(withRequestId(masked, requestId));

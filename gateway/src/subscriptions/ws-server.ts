@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCode, maskError, type Logger, type Principal } from '@portico/kit';
-import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
-import type * as GraphQLWsForWs from 'graphql-ws/dist/use/ws';
+import {
+  GraphQLError,
+  type ExecutionArgs,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+} from 'graphql';
+import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrincipalStatusCheck } from '../auth/principal-status';
 import type { TokenVerifier } from '../auth/token-verifier';
@@ -22,13 +27,8 @@ import {
   type LiveConnection,
   type LiveConnections,
 } from './live-connections';
+import { serveGraphQLWs } from './graphql-ws-binding';
 import { checkSubscription, type OperationCheckParts } from './operation-checks';
-
-// graphql-ws publishes its ws binding only under a package `exports` subpath,
-// which this workspace's `moduleResolution: node` does not read for types:
-// the types come from the file, the code from the subpath Node resolves.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { useServer } = require('graphql-ws/use/ws') as typeof GraphQLWsForWs;
 
 /** Close code when accounts or its keys cannot be reached to verify a sign-in: retry later. */
 const CLOSE_TRY_AGAIN_LATER = 1013;
@@ -80,7 +80,11 @@ export function attachSubscriptionServer(
   parts: SubscriptionServerParts,
 ): SubscriptionServer {
   const limits = parts.config.subscriptions;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxMessageBytes,
+    handleProtocols: (protocols) => handleProtocols(protocols),
+  });
   const states = new WeakMap<WebSocket, SocketState>();
   let closing = false;
 
@@ -103,10 +107,7 @@ export function attachSubscriptionServer(
   };
   server.on('upgrade', onUpgrade);
 
-  const handle = useServer<
-    Record<string, unknown>,
-    { socket: WebSocket; request: IncomingMessage }
-  >(
+  const handle = serveGraphQLWs<Record<string, unknown>>(
     {
       schema: () => {
         const schema = parts.checks.apiSchema();
@@ -237,6 +238,9 @@ export function attachSubscriptionServer(
       // onSubscribe built the federated stream; graphql-ws iterates it.
       subscribe: (args) => (args.contextValue as { stream: AsyncIterableIterator<never> }).stream,
 
+      // Events are already formatted (masked, request ids) by the federation.
+      onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
+
       onError: (_ctx, _id, _payload, errors) =>
         errors.flatMap((error): GraphQLFormattedError[] => {
           const original = error.originalError;
@@ -250,7 +254,7 @@ export function attachSubscriptionServer(
       },
     },
     wss,
-    limits.keepAliveMs,
+    { keepAliveMs: limits.keepAliveMs, logger: parts.logger },
   );
 
   return {
