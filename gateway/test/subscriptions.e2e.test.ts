@@ -9,6 +9,7 @@ import {
   type RunningSubgraph,
   type SignedInPrincipal,
 } from '@portico/kit';
+import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
@@ -112,22 +113,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     let extra: RunningSubgraph;
     let gateway: RunningGateway;
     let supergraphDir: string;
-    const clients: Client[] = [];
-
-    beforeAll(async () => {
-      accounts = await startTestAccounts(target);
-      live = await startLiveSubgraph(TEST_CLAIMS_SECRET);
-      extra = await startExtraSubgraph(TEST_CLAIMS_SECRET);
-      supergraphDir = mkdtempSync(join(tmpdir(), 'portico-supergraph-'));
-      const supergraphPath = join(supergraphDir, 'supergraph.graphql');
-      writeFileSync(
-        supergraphPath,
-        composeSupergraph([
-          { name: 'live', sdl: LIVE_SDL, routingUrl: 'http://127.0.0.1:9/graphql' },
-          { name: 'extra', sdl: EXTRA_SDL, routingUrl: 'http://127.0.0.1:9/graphql' },
-        ]),
-      );
-      gateway = await startGateway(
+    let supergraphPath: string;
+    const startSubscriptionGateway = (env: Record<string, string> = {}) =>
+      startGateway(
         loadConfig({
           AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
           HTTP_PORT: '0',
@@ -150,8 +138,25 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           GATEWAY_WS_MAX_MESSAGE_BYTES: '4096',
           GATEWAY_SHUTDOWN_GRACE_MS: '1000',
           LOG_LEVEL: 'warn',
+          ...env,
         }),
       );
+    const clients: Client[] = [];
+
+    beforeAll(async () => {
+      accounts = await startTestAccounts(target);
+      live = await startLiveSubgraph(TEST_CLAIMS_SECRET);
+      extra = await startExtraSubgraph(TEST_CLAIMS_SECRET);
+      supergraphDir = mkdtempSync(join(tmpdir(), 'portico-supergraph-'));
+      supergraphPath = join(supergraphDir, 'supergraph.graphql');
+      writeFileSync(
+        supergraphPath,
+        composeSupergraph([
+          { name: 'live', sdl: LIVE_SDL, routingUrl: 'http://127.0.0.1:9/graphql' },
+          { name: 'extra', sdl: EXTRA_SDL, routingUrl: 'http://127.0.0.1:9/graphql' },
+        ]),
+      );
+      gateway = await startSubscriptionGateway();
     });
 
     afterEach(async () => {
@@ -187,9 +192,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       return (await issuer.issue(principal, ttlSeconds)).accessToken;
     };
 
-    const connect = (token: string, closes: Array<{ code: number }> = []) => {
+    const connect = (token: string, closes: Array<{ code: number }> = [], url = gateway.url) => {
       const client = createClient({
-        url: gateway.url.replace(/^http/, 'ws'),
+        url: url.replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
         connectionParams: { authorization: `Bearer ${token}` },
         retryAttempts: 0,
@@ -485,51 +490,51 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       ]);
     });
 
-    describe('multipart HTTP', () => {
-      const post = (token: string | undefined, body: object, accept: string) =>
-        fetch(gateway.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept,
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-          body: JSON.stringify(body),
-        });
-      const MULTIPART = 'multipart/mixed;subscriptionSpec="1.0", application/json';
+    const post = (token: string | undefined, body: object, accept: string, url = gateway.url) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const MULTIPART = 'multipart/mixed;subscriptionSpec="1.0", application/json';
 
-      /** Reads parts as Apollo's protocol frames them: `--graphql` boundaries, JSON bodies. */
-      const readParts = (response: Response) => {
-        const reader = response.body!.getReader();
-        const decoder = new TextDecoder();
-        let buffer = '';
-        const parts: unknown[] = [];
-        let closed = false;
-        const pump = (async () => {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) return;
-            buffer += decoder.decode(value, { stream: true });
-            let end: number;
-            while (
-              (end = buffer.indexOf('\r\n--graphql', 1)) !== -1 ||
-              buffer.endsWith('--graphql--\r\n')
-            ) {
-              if (end === -1) end = buffer.indexOf('\r\n--graphql--');
-              const chunk = buffer.slice(0, end);
-              buffer = buffer.slice(end);
-              const body = chunk.split('\r\n\r\n')[1];
-              if (body !== undefined) parts.push(JSON.parse(body));
-              if (buffer.startsWith('\r\n--graphql--')) {
-                closed = true;
-                return;
-              }
+    /** Reads parts as Apollo's protocol frames them: `--graphql` boundaries, JSON bodies. */
+    const readParts = (response: Response) => {
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      const parts: unknown[] = [];
+      let closed = false;
+      const pump = (async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += decoder.decode(value, { stream: true });
+          let end: number;
+          while (
+            (end = buffer.indexOf('\r\n--graphql', 1)) !== -1 ||
+            buffer.endsWith('--graphql--\r\n')
+          ) {
+            if (end === -1) end = buffer.indexOf('\r\n--graphql--');
+            const chunk = buffer.slice(0, end);
+            buffer = buffer.slice(end);
+            const body = chunk.split('\r\n\r\n')[1];
+            if (body !== undefined) parts.push(JSON.parse(body));
+            if (buffer.startsWith('\r\n--graphql--')) {
+              closed = true;
+              return;
             }
           }
-        })();
-        return { parts, pump, isClosed: () => closed, cancel: () => reader.cancel() };
-      };
+        }
+      })();
+      return { parts, pump, isClosed: () => closed, cancel: () => reader.cancel() };
+    };
 
+    describe('multipart HTTP', () => {
       it('streams events with nested fields, heartbeats, and completes upstream on hang-up', async () => {
         const token = await signIn();
         const response = await post(
@@ -640,6 +645,98 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         });
         expect(live.active()).toBe(0);
       });
+    });
+    it('checks the session before each event: a revoked one gets no event and is closed 4401', async () => {
+      // No periodic check here: only the check before the event can notice.
+      const quiet = await startSubscriptionGateway({ GATEWAY_WS_STATUS_CHECK_MS: '600000' });
+      try {
+        const token = await signIn();
+        const closes: Array<{ code: number }> = [];
+        const subscription = subscribe(connect(token, closes, quiet.url), NOTE_ADDED, {
+          topic: 'per-event',
+        });
+        await until(() => live.active() === 1, 5_000, 'subscribed');
+        await accounts.post('mutation { signOut { sessionsEnded } }', {
+          principal: principalOf(token),
+        });
+        await new Promise((r) => setTimeout(r, 500));
+        expect(closes).toEqual([]);
+        live.publish('per-event', note('after-sign-out'));
+        await until(() => closes.length === 1, 5_000, 'closed on the event');
+        expect(closes[0]!.code).toBe(4401);
+        expect(subscription.events).toEqual([]);
+        await until(() => quiet.subscriptionStats().upstream === 0, 5_000, 'upstream completed');
+      } finally {
+        await quiet.close();
+      }
+    });
+
+    it('tells sockets and multipart streams to go on shutdown, completing upstream', async () => {
+      const leaving = await startSubscriptionGateway();
+      const token = await signIn();
+      const closes: Array<{ code: number }> = [];
+      subscribe(connect(token, closes, leaving.url), NOTE_ADDED, { topic: 'shutdown' });
+      const stream = readParts(
+        await post(
+          token,
+          { query: NOTE_ADDED, variables: { topic: 'shutdown' } },
+          MULTIPART,
+          leaving.url,
+        ),
+      );
+      await until(() => live.active() === 2, 5_000, 'both subscribed');
+      await leaving.close();
+      await stream.pump;
+      expect(closes.map((c) => c.code)).toEqual([1001]);
+      expect(stream.isClosed()).toBe(true);
+      expect(stream.parts.at(-1)).toEqual({
+        payload: null,
+        errors: [
+          {
+            message: 'The gateway is shutting down; subscribe again',
+            extensions: { code: 'SERVICE_UNAVAILABLE' },
+          },
+        ],
+      });
+      await until(() => live.active() === 0, 5_000, 'upstream completed');
+    });
+
+    it("serves Apollo Client's HttpLink, which subscribes over multipart by itself", async () => {
+      const token = await signIn();
+      const apollo = new ApolloClient({
+        link: new HttpLink({ uri: gateway.url, headers: { authorization: `Bearer ${token}` } }),
+        cache: new InMemoryCache(),
+      });
+      const received: unknown[] = [];
+      const failures: unknown[] = [];
+      const subscription = apollo
+        .subscribe({
+          query: gql(NOTE_ADDED),
+          variables: { topic: 'apollo' },
+          fetchPolicy: 'no-cache',
+        })
+        .subscribe({
+          next: (result) => received.push(result.data),
+          error: (e) => failures.push(e),
+        });
+      await until(() => live.active() === 1, 5_000, 'subscribed');
+      live.publish('apollo', note('a-1'));
+      await until(() => received.length === 1, 5_000, 'the event');
+      expect(failures).toEqual([]);
+      expect(received[0]).toEqual({
+        noteAdded: {
+          __typename: 'NoteEvent',
+          cursor: expect.any(String),
+          note: {
+            __typename: 'Note',
+            id: 'a-1',
+            text: 'note a-1',
+            seenBy: expect.stringMatching(/^contact:/),
+          },
+        },
+      });
+      subscription.unsubscribe();
+      await until(() => live.active() === 0, 5_000, 'upstream completed');
     });
   },
 );
