@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, maskError, type Logger, type Principal } from '@portico/kit';
+import {
+  ErrorCode,
+  maskError,
+  revocationSubjectsOf,
+  type Logger,
+  type Principal,
+} from '@portico/kit';
 import {
   GraphQLError,
   type ExecutionArgs,
@@ -55,6 +61,8 @@ export interface SubscriptionServer {
 interface SocketState {
   connection?: LiveConnection;
   clientAddress: string;
+  /** performance.now() when the socket opened. */
+  opened: number;
 }
 
 function codeOf(error: unknown): unknown {
@@ -101,7 +109,7 @@ export function attachSubscriptionServer(
         ws.close(CLOSE_FORBIDDEN_ORIGIN, 'Origin not allowed (see HTTP_CORS_ORIGINS)');
         return;
       }
-      states.set(ws, { clientAddress: parts.clientAddressOf(req) });
+      states.set(ws, { clientAddress: parts.clientAddressOf(req), opened: performance.now() });
       wss.emit('connection', ws, req);
     });
   };
@@ -248,9 +256,18 @@ export function attachSubscriptionServer(
           return [maskError(error.toJSON())];
         }),
 
-      onClose: (ctx) => {
-        const connection = states.get(ctx.extra.socket)?.connection;
+      onClose: (ctx, code, reason) => {
+        const state = states.get(ctx.extra.socket);
+        const connection = state?.connection;
         if (connection) parts.connections.remove(connection);
+        // One line per socket, as HTTP logs one per request.
+        parts.logger.info('socket closed', {
+          principal: connection ? revocationSubjectsOf(connection.principal)[0] : undefined,
+          clientAddress: state?.clientAddress,
+          code,
+          reason,
+          ms: state ? Math.round(performance.now() - state.opened) : undefined,
+        });
       },
     },
     wss,
