@@ -60,4 +60,38 @@ describe('gateway configuration', () => {
       'HTTP_BODY_IDLE_TIMEOUT_MS must be at least 1000, got 0',
     );
   });
+
+  it('reads the subscription limits, with their defaults', () => {
+    expect(loadConfig(BASE).subscriptions).toEqual({
+      maxSubscriptionsPerSocket: 25,
+      maxSocketsPerPrincipal: 20,
+      maxMessageBytes: 65_536,
+      initTimeoutMs: 10_000,
+      keepAliveMs: 25_000,
+      statusCheckMs: 5_000,
+      multipartHeartbeatMs: 5_000,
+    });
+    const set = loadConfig({
+      ...BASE,
+      GATEWAY_WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
+      GATEWAY_WS_MAX_SOCKETS_PER_PRINCIPAL: '4',
+      GATEWAY_WS_MAX_MESSAGE_BYTES: '2048',
+      GATEWAY_WS_INIT_TIMEOUT_MS: '500',
+      GATEWAY_WS_KEEPALIVE_MS: '1000',
+      GATEWAY_WS_STATUS_CHECK_MS: '250',
+      GATEWAY_MULTIPART_HEARTBEAT_MS: '300',
+    }).subscriptions;
+    expect(set).toEqual({
+      maxSubscriptionsPerSocket: 3,
+      maxSocketsPerPrincipal: 4,
+      maxMessageBytes: 2048,
+      initTimeoutMs: 500,
+      keepAliveMs: 1000,
+      statusCheckMs: 250,
+      multipartHeartbeatMs: 300,
+    });
+    expect(() => loadConfig({ ...BASE, GATEWAY_WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '0' })).toThrow(
+      'GATEWAY_WS_MAX_SUBSCRIPTIONS_PER_SOCKET must be at least 1, got 0',
+    );
+  });
 });

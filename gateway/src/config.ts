@@ -70,6 +70,25 @@ export interface GatewayConfig {
   redisPrefix: string;
   shutdownGraceMs: number;
   telemetryDisabled: boolean;
+  subscriptions: SubscriptionLimits;
+}
+
+/** graphql-ws and multipart subscriptions (GATEWAY_WS_*, GATEWAY_MULTIPART_*). */
+export interface SubscriptionLimits {
+  /** Subscriptions one socket may hold at once; one more is refused. */
+  maxSubscriptionsPerSocket: number;
+  /** Open sockets (and multipart streams) one principal may hold; one more is closed 4429. */
+  maxSocketsPerPrincipal: number;
+  /** Largest message a client may send; a larger one closes the socket (1009). */
+  maxMessageBytes: number;
+  /** Time from opening a socket to its `connection_init`; then closed 4408. */
+  initTimeoutMs: number;
+  /** Server-side ping interval; a peer that has not answered by the next ping is cut off. */
+  keepAliveMs: number;
+  /** How often every open socket's session is checked again (revocation), besides on each event. */
+  statusCheckMs: number;
+  /** Interval of the `{}` heartbeat parts on a multipart subscription. */
+  multipartHeartbeatMs: number;
 }
 
 function readDocumentLimits(env: Env, prefix: string, defaults: DocumentLimits): DocumentLimits {
@@ -206,5 +225,16 @@ export function loadConfig(env: Env): GatewayConfig {
     redisPrefix: readString(env, 'REDIS_PREFIX', 'portico:'),
     shutdownGraceMs: readInt(env, 'GATEWAY_SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     telemetryDisabled: !readBool(env, 'APOLLO_TELEMETRY_ENABLED', false),
+    subscriptions: {
+      maxSubscriptionsPerSocket: readInt(env, 'GATEWAY_WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 25, {
+        min: 1,
+      }),
+      maxSocketsPerPrincipal: readInt(env, 'GATEWAY_WS_MAX_SOCKETS_PER_PRINCIPAL', 20, { min: 1 }),
+      maxMessageBytes: readInt(env, 'GATEWAY_WS_MAX_MESSAGE_BYTES', 64 * 1024, { min: 1024 }),
+      initTimeoutMs: readInt(env, 'GATEWAY_WS_INIT_TIMEOUT_MS', 10_000, { min: 100 }),
+      keepAliveMs: readInt(env, 'GATEWAY_WS_KEEPALIVE_MS', 25_000, { min: 100 }),
+      statusCheckMs: readInt(env, 'GATEWAY_WS_STATUS_CHECK_MS', 5_000, { min: 100 }),
+      multipartHeartbeatMs: readInt(env, 'GATEWAY_MULTIPART_HEARTBEAT_MS', 5_000, { min: 100 }),
+    },
   };
 }

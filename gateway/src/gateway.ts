@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { maskedErrorLogPlugin, maskError, type Logger } from '@portico/kit';
@@ -11,6 +11,7 @@ import type { GatewayContext } from './context';
 import { SignedClaimsDataSource } from './subgraph-data-source';
 import { suggestionsPlugin } from './limits/suggestions-plugin';
 import { responseErrorsPlugin } from './response-errors-plugin';
+import { SubscriptionPlanner } from './subscriptions/subscription-planner';
 import type { GraphQLSchema } from 'graphql';
 
 export interface PorticoGateway {
@@ -25,6 +26,10 @@ export interface PorticoGateway {
   authorizer(): OperationAuthorizer | undefined;
   /** Why the supergraph's directives could not be read, if they could not. */
   authorizerError(): Error | undefined;
+  /** The data source per subgraph name that @apollo/gateway built (signed claims, timeouts). */
+  dataSources: Map<string, GraphQLDataSource<GatewayContext>>;
+  /** Plans subscriptions on the loaded supergraph (the gateway's executor cannot run them). */
+  subscriptionPlanner(): SubscriptionPlanner | undefined;
 }
 
 /** Apollo Server 5 + @apollo/gateway on the checked-in supergraph, with Portico's authorization. */
@@ -37,24 +42,36 @@ export function createGateway(config: GatewayConfig, logger: Logger): PorticoGat
   }
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   const subgraphUrls = new Map<string, string>();
+  const dataSources = new Map<string, GraphQLDataSource<GatewayContext>>();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`no routing URL for subgraph ${name}`);
       subgraphUrls.set(name, target);
-      return new SignedClaimsDataSource({
+      const dataSource = new SignedClaimsDataSource({
         name,
         url: target,
         claimsSecret: config.auth.claimsSecret,
         timeoutMs: config.subgraphTimeoutMs,
       });
+      dataSources.set(name, dataSource);
+      return dataSource;
     },
   });
   let authorizer: OperationAuthorizer | undefined;
   let authorizerError: Error | undefined;
   let apiSchema: GraphQLSchema | undefined;
+  let subscriptionPlanner: SubscriptionPlanner | undefined;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema: loaded }) => {
+    try {
+      subscriptionPlanner = new SubscriptionPlanner(coreSupergraphSdl, loaded);
+    } catch (error) {
+      subscriptionPlanner = undefined;
+      logger.error('subscriptions cannot be planned on this supergraph', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
     // A supergraph without Portico's directive definitions would leave every
     // request refused; the error is kept so the start can fail with it.
     try {
@@ -97,5 +114,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): PorticoGat
     principalStatus,
     authorizer: () => authorizer,
     authorizerError: () => authorizerError,
+    dataSources,
+    subscriptionPlanner: () => subscriptionPlanner,
   };
 }

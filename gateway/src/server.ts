@@ -33,13 +33,37 @@ import { checkDocumentLimits } from './limits/document-limits';
 import { usesIntrospection, withoutSuggestions } from './limits/introspection';
 import { RateLimiter } from './limits/rate-limiter';
 import { variableErrors } from './limits/variables';
+import type { FederationParts } from './subscriptions/federated-subscription';
+import { LiveConnections } from './subscriptions/live-connections';
+import {
+  acceptsMultipartSubscription,
+  serveMultipartSubscription,
+  type MultipartParts,
+} from './subscriptions/multipart';
+import {
+  isSubscriptionOperation,
+  type OperationCheckParts,
+} from './subscriptions/operation-checks';
+import { UpstreamSubscriptions } from './subscriptions/upstream';
+import { attachSubscriptionServer } from './subscriptions/ws-server';
 
 export interface RunningGateway {
   url: string;
   port: number;
   /** How the per-request session check was answered (asked accounts, or remembered). */
   principalStatusStats(): PrincipalStatusStats;
+  /** What subscriptions hold open right now. */
+  subscriptionStats(): SubscriptionStats;
   close(): Promise<void>;
+}
+
+export interface SubscriptionStats {
+  /** graphql-ws sockets past `connection_init`. */
+  sockets: number;
+  /** Sockets plus multipart streams, as counted against each principal's limit. */
+  connections: number;
+  /** Subscriptions open from this gateway to subgraphs. */
+  upstream: number;
 }
 
 async function subgraphsHealthy(urls: Iterable<string>): Promise<boolean> {
@@ -141,6 +165,43 @@ export async function startGateway(
   });
   let draining = false;
   const files = createFilePassThrough({ timeoutMs: config.subgraphTimeoutMs });
+  const connections = new LiveConnections({
+    maxPerPrincipal: config.subscriptions.maxSocketsPerPrincipal,
+    statusCheckMs: config.subscriptions.statusCheckMs,
+    checkStatus: principalStatus.check,
+    logger,
+  });
+  const upstream = new UpstreamSubscriptions({
+    urls: subgraphUrls,
+    claimsSecret: config.auth.claimsSecret,
+    logger,
+  });
+  const federation = (): FederationParts | undefined => {
+    const planner = gatewayParts.subscriptionPlanner();
+    return planner
+      ? {
+          planner,
+          upstream,
+          dataSources: gatewayParts.dataSources,
+          claimsSecret: config.auth.claimsSecret,
+          logger,
+        }
+      : undefined;
+  };
+  const checks: OperationCheckParts = {
+    config,
+    apiSchema,
+    authorizer: gatewayParts.authorizer,
+    planner: gatewayParts.subscriptionPlanner,
+  };
+  const multipart: MultipartParts = {
+    checks,
+    federation,
+    connections,
+    checkStatus: principalStatus.check,
+    heartbeatMs: config.subscriptions.multipartHeartbeatMs,
+    logger,
+  };
 
   /** A mutation every root field of which anonymous callers may run (sign-in, refresh, …). */
   const needsNoSignIn = (
@@ -251,18 +312,50 @@ export async function startGateway(
     const operationName =
       typeof params.operationName === 'string' ? params.operationName : undefined;
     trace.operationName = operationName;
+    const limits =
+      principal.kind === 'partner'
+        ? config.limits.partner
+        : principal.kind === 'anonymous'
+          ? config.limits.anonymous
+          : config.limits.firstParty;
+    // @apollo/gateway cannot execute subscriptions: the gateway federates
+    // them itself, over HTTP in Apollo's multipart protocol.
+    if (isSubscriptionOperation(params.query, operationName, limits.tokens)) {
+      if (tokenRefusal) {
+        refuseToken();
+        return;
+      }
+      if (req.method !== 'POST' || !acceptsMultipartSubscription(req)) {
+        refuse(
+          400,
+          'BAD_REQUEST',
+          'A subscription over HTTP needs POST with accept: multipart/mixed;subscriptionSpec="1.0"; or subscribe over graphql-ws on this path',
+        );
+        return;
+      }
+      res.setHeader('x-ratelimit-limit', String(rate.limit));
+      res.setHeader('x-ratelimit-remaining', String(rate.remaining));
+      await serveMultipartSubscription(
+        req,
+        res,
+        multipart,
+        {
+          principal,
+          authorization: req.headers.authorization,
+          requestId,
+          clientAddress,
+          body: params,
+        },
+        (code) => trace.errorCodes.push(code),
+      );
+      return;
+    }
     if (typeof params.query !== 'string') {
       if (tokenRefusal) {
         refuseToken();
         return;
       }
     } else {
-      const limits =
-        principal.kind === 'partner'
-          ? config.limits.partner
-          : principal.kind === 'anonymous'
-            ? config.limits.anonymous
-            : config.limits.firstParty;
       const variables = variablesOf(params.variables);
       const checked = checkDocumentLimits(
         params.query,
@@ -464,16 +557,38 @@ export async function startGateway(
     });
   });
   allowLongUploads(server);
+  const subscriptionServer = attachSubscriptionServer(server, {
+    config,
+    logger,
+    verifyToken,
+    checkStatus: principalStatus.check,
+    rateLimiter,
+    connections,
+    checks,
+    federation,
+    clientAddressOf: (req) => clientAddressOf(req, config.http.trustProxy),
+  });
   const port = await listen(server, config.http.port, config.http.host);
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   return {
     url: `http://${host}:${port}/graphql`,
     port,
     principalStatusStats: () => principalStatus.stats(),
+    subscriptionStats: () => ({
+      sockets: subscriptionServer.sockets(),
+      connections: connections.size,
+      upstream: upstream.open,
+    }),
     close: async () => {
       draining = true;
+      // Subscribers are told to go (1001, or a last multipart part) and
+      // resume elsewhere from their cursors; then HTTP drains.
+      await subscriptionServer.close();
+      connections.endAll();
       principalStatus.close();
       await closeGracefully(server, config.shutdownGraceMs);
+      connections.close();
+      await upstream.close();
       files.close();
       await apollo.stop();
       await counters.close();
