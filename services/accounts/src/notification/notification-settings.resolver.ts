@@ -1,6 +1,6 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { codedError, ErrorCode, SignedIn } from '@portico/kit';
-import { Contact } from '../contact/contact.entity';
+import { ContactPayload } from '../contact/contact-access.resolver';
 import type { AccountsContext } from '../context';
 
 @InputType({ description: "Turns a contact's email notifications on or off." })
@@ -15,15 +15,10 @@ export class SetEmailNotificationsInput {
   enabled!: boolean;
 }
 
-@ObjectType({ description: 'The contact with its notification setting as it now is.' })
-export class SetEmailNotificationsPayload {
-  @Field(() => Contact)
-  contact!: Contact;
-}
-
 @Resolver()
 export class NotificationSettingsResolver {
-  @Mutation(() => SetEmailNotificationsPayload, {
+  // The payload every contact mutation answers with.
+  @Mutation(() => ContactPayload, {
     description:
       "Turn a contact's email notifications on or off: a contact for itself, staff for any contact. Partners may not.",
   })
@@ -31,7 +26,7 @@ export class NotificationSettingsResolver {
   async setEmailNotifications(
     @Arg('input', () => SetEmailNotificationsInput) input: SetEmailNotificationsInput,
     @Ctx() ctx: AccountsContext,
-  ): Promise<SetEmailNotificationsPayload> {
+  ): Promise<ContactPayload> {
     if (ctx.principal.kind === 'partner') {
       throw codedError(ErrorCode.Forbidden, 'Partners cannot change notification settings');
     }
