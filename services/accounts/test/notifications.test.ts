@@ -377,7 +377,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         subject: 'Northwind ha compartido un documento: Tarifa 2027',
         messageId: notificationMessageId(sharedId, `contact:${lucia.id}`),
       });
-      expect(mail!.text).toContain('«Tarifa 2027» con Globex Ibérica S.L.');
+      expect(mail!.text).toContain(
+        'Northwind ha compartido un documento con Globex Ibérica S.L.: «Tarifa 2027». Puede abrirlo',
+      );
       expect(mail!.text).toContain(`${PORTAL}/documents/${documentId}`);
     });
 

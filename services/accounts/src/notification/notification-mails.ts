@@ -128,7 +128,8 @@ export function documentSharedMail(input: {
       text: [
         `Hola, ${input.contactName}:`,
         '',
-        `${org} ha compartido el documento «${title}» con ${input.companyName}. Puede abrirlo en el portal de clientes:`,
+        // The company's name may end in a full stop (S.L.), so it does not end the sentence.
+        `${org} ha compartido un documento con ${input.companyName}: «${title}». Puede abrirlo en el portal de clientes:`,
         '',
         input.link,
         '',
@@ -141,7 +142,7 @@ export function documentSharedMail(input: {
     text: [
       `Hello ${input.contactName},`,
       '',
-      `${org} has shared the document "${title}" with ${input.companyName}. Open it in the customer portal:`,
+      `${org} has shared a document with ${input.companyName}: "${title}". Open it in the customer portal:`,
       '',
       input.link,
       '',
