@@ -121,6 +121,8 @@ async function main(): Promise<void> {
           PUBLIC_BASE_URL: config.publicBaseUrl,
           // Documents' files, beside the databases (read by documents only).
           STORAGE_LOCAL_DIR: join(config.dataDir, 'documents'),
+          // Accounts' outgoing mail (invitations, resets, notifications), where reset clears it.
+          MAIL_FOLDER: join(config.dataDir, 'mail'),
           ...feedEnv,
         },
       );

@@ -714,6 +714,13 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
       variables: contactTarget,
     },
   ],
+  'Mutation.setEmailNotifications': (['contact', 'partner', 'anonymous'] as const).map((as) => ({
+    as,
+    label: "turns off customer B's contact's email notifications",
+    query:
+      'mutation ($id: ID!) { setEmailNotifications(input: { contactId: $id, enabled: false }) { contact { id emailNotifications } } }',
+    variables: contactTarget,
+  })),
   'Mutation.acceptInvitation': [
     {
       as: 'anonymous',

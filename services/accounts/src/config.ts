@@ -3,6 +3,8 @@ import {
   readClaimsSecret,
   SUBGRAPH_KEEP_ALIVE_MS,
   readBool,
+  readEventsConfig,
+  type EventsConfig,
   readLogLevel,
   type LogLevel,
   readDbConfig,
@@ -41,6 +43,19 @@ export interface AccountsConfig {
     name: string;
     invitationTtlMs: number;
     resetTtlMs: number;
+  };
+  /** How accounts publishes its events and follows messaging's and documents'. */
+  events: EventsConfig;
+  /**
+   * Email notifications for messaging's and documents' events. Off: accounts
+   * follows neither producer and mails nothing of the kind.
+   */
+  notifications: {
+    enabled: boolean;
+    pollMs: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    maxAttempts: number;
   };
   /** Seed the demo customers, contacts and staff admin into an empty database. */
   seedDemo: boolean;
@@ -106,6 +121,17 @@ export function loadConfig(env: Env): AccountsConfig {
       invitationTtlMs:
         readInt(env, 'PORTAL_INVITATION_TTL_HOURS', 7 * 24, { min: 1, max: 30 * 24 }) * 3_600_000,
       resetTtlMs: readInt(env, 'PORTAL_RESET_TTL_MINUTES', 60, { min: 5, max: 24 * 60 }) * 60_000,
+    },
+    events: readEventsConfig(env, {
+      documents: 'http://127.0.0.1:4004/internal/events',
+      messaging: 'http://127.0.0.1:4005/internal/events',
+    }),
+    notifications: {
+      enabled: readBool(env, 'NOTIFICATIONS_ENABLED', true),
+      pollMs: readInt(env, 'NOTIFICATIONS_POLL_MS', 5_000, { min: 50 }),
+      retryBaseMs: readInt(env, 'NOTIFICATIONS_RETRY_BASE_MS', 10_000, { min: 10 }),
+      retryMaxMs: readInt(env, 'NOTIFICATIONS_RETRY_MAX_MS', 60 * 60_000, { min: 10 }),
+      maxAttempts: readInt(env, 'NOTIFICATIONS_MAX_ATTEMPTS', 10, { min: 1, max: 100 }),
     },
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),

@@ -19,6 +19,7 @@ import type { ContactAccessService } from './contact/contact-access.service';
 import type { PasswordService } from './auth/password.service';
 import type { StaffUser } from './staff/staff-user.entity';
 import { createStaffUserLoader } from './staff/staff-user.loaders';
+import type { NotificationSettingsService } from './notification/notification-settings.service';
 
 /** Long-lived parts, built once per process. */
 export interface AccountsServices {
@@ -39,6 +40,7 @@ export interface AccountsServices {
   customerAdmin: CustomerAdminService;
   contactAdmin: ContactAdminService;
   staffAdmin: StaffAdminService;
+  notificationSettings: NotificationSettingsService;
 }
 
 export interface AccountsContext extends BaseContext {

@@ -1,5 +1,8 @@
 import {
   createCounterStore,
+  createEventTransport,
+  throttledLog,
+  type Stoppable,
   EVENTS_FEED_PATH,
   eventFeedRoute,
   Outbox,
@@ -16,6 +19,8 @@ import { PasswordHasher } from './auth/password-hasher';
 import { TokenIssuer } from './auth/token-issuer';
 import { openAccountsDatabase } from './db/database';
 import { seedDemoData } from './demo/demo-data';
+import { NotificationConsumers } from './notification/notification-consumers';
+import { DEFAULT_SENDER_OPTIONS, NotificationSender } from './notification/notification-sender';
 import {
   buildSchema,
   createContext,
@@ -45,6 +50,7 @@ export async function startAccounts(
   const db = await openAccountsDatabase(config.db, options);
   // One outbox per process: every customer and organisation event goes through it.
   const outbox = new Outbox(db, 'accounts');
+  const stops: Stoppable[] = [];
   try {
     const tokenOptions = {
       issuer: config.auth.issuer,
@@ -62,6 +68,7 @@ export async function startAccounts(
       process.stderr.write('accounts: Redis not reachable yet; sign-in is refused until it is\n');
     }
     const mail = createMailTransport(config.mail);
+    stops.push({ close: async () => mail.close() });
     const services = createServices({
       db,
       tokens,
@@ -100,6 +107,33 @@ export async function startAccounts(
       isReady: databaseReady(db),
     });
     outbox.start();
+    const transport = createEventTransport(config.events, {
+      claimsSecret: config.auth.claimsSecret,
+      onError: throttledLog('accounts: events'),
+    });
+    // Accounts' own events, relayed to Redis Streams when configured (the
+    // feed route above serves them in the embedded default).
+    stops.push(transport.publish(outbox));
+    if (config.notifications.enabled) {
+      // Started before the consumers so that the first applied event wakes it.
+      const sender = new NotificationSender(db, mail, {
+        ...DEFAULT_SENDER_OPTIONS,
+        pollMs: config.notifications.pollMs,
+        retryBaseMs: config.notifications.retryBaseMs,
+        retryMaxMs: config.notifications.retryMaxMs,
+        maxAttempts: config.notifications.maxAttempts,
+        onError: throttledLog('accounts: notifications', { quietMs: 0 }),
+      });
+      sender.start();
+      stops.push(sender);
+      const consumers = new NotificationConsumers(
+        db,
+        { portalUrl: config.portal.url, portalName: config.portal.name },
+        () => sender.wake(),
+      );
+      // Stopped before the sender (stops run last first).
+      stops.push(...consumers.follow(transport));
+    }
     return {
       ...server,
       db,
@@ -109,13 +143,14 @@ export async function startAccounts(
       close: async () => {
         services.revocations.close();
         await server.close();
+        for (const stop of [...stops].reverse()) await stop.close();
         await outbox.close();
         await counters.close();
-        mail.close();
         await db.dataSource.destroy();
       },
     };
   } catch (error) {
+    for (const stop of [...stops].reverse()) await stop.close().catch(() => undefined);
     await outbox.close();
     await db.dataSource.destroy();
     throw error;

@@ -39,6 +39,8 @@ import type { AccountsConfig } from './config';
 import { SessionService, sessionSubjectOf } from './session/session.service';
 import { SessionResolver } from './session/session.resolver';
 import { RevocationLog } from './session/revocation-log';
+import { NotificationSettingsResolver } from './notification/notification-settings.resolver';
+import { NotificationSettingsService } from './notification/notification-settings.service';
 
 /** The uniform subgraph export every service has: name, buildSchema, createContext. */
 export const name = 'accounts';
@@ -56,6 +58,7 @@ export function buildSchema(): Promise<FederatedSchema> {
       OrganisationResolver,
       StaffAdminResolver,
       AuditResolver,
+      NotificationSettingsResolver,
     ],
     orphanedTypes: [StaffUser],
     referenceResolvers: {
@@ -104,6 +107,7 @@ export function createServices(parts: ServiceParts): AccountsServices {
   return {
     outbox,
     audit,
+    notificationSettings: new NotificationSettingsService(db, audit),
     organisation: new OrganisationService(db, outbox, audit),
     customerAdmin: new CustomerAdminService(db, outbox, audit),
     contactAdmin: new ContactAdminService(db, audit, revocations, contactAccess),

@@ -38,6 +38,8 @@ export interface TestAccounts {
       claims?: string;
     },
   ): Promise<testing.GraphQLResponse>;
+  /** Stops the service and starts it again on the same database and mail folder. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,10 +57,13 @@ export async function startTestAccounts(
     AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
     MAIL_FOLDER: join(keyDir, 'mail'),
     SEED_DEMO: 'true',
+    // Tests that need notifications turn them on with their own producers'
+    // feeds; the defaults would follow whatever listens on 4004/4005.
+    NOTIFICATIONS_ENABLED: 'false',
     ...dbEnv(database.config),
     ...env,
   });
-  const running = await startAccounts(config, { onQuery: (sql) => queries.push(sql) });
+  let running = await startAccounts(config, { onQuery: (sql) => queries.push(sql) });
   const manager = running.db.manager;
   const acme = await manager
     .getRepository(Customer)
@@ -77,7 +82,9 @@ export async function startTestAccounts(
   };
   let stopped: Promise<void> | undefined;
   return {
-    running,
+    get running() {
+      return running;
+    },
     demo,
     signingKeyPem: readFileSync(join(keyDir, 'signing.pem'), 'utf8'),
     mailFolder: join(keyDir, 'mail'),
@@ -93,6 +100,10 @@ export async function startTestAccounts(
         );
       }
       return testing.postGraphQL(running.url, query, { variables: options.variables, headers });
+    },
+    restart: async () => {
+      await running.close();
+      running = await startAccounts(config, { onQuery: (sql) => queries.push(sql) });
     },
     stop: () => {
       stopped ??= (async () => {

@@ -34,9 +34,25 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
             '2026-01-01 00:00:00',
           ],
         );
+        await old.query(
+          'INSERT INTO contacts (id, customerId, name, email, portalAccess, createdAt) VALUES (?, ?, ?, ?, ?, ?)',
+          [
+            'c0000000-0000-4000-8000-0000000000c1',
+            'c0000000-0000-4000-8000-000000000001',
+            'Olive Older',
+            'olive@customer.example',
+            1,
+            '2026-01-01 00:00:00',
+          ],
+        );
         await old.destroy();
 
         const db = await openAccountsDatabase(database.config);
+        // Contacts that existed before notifications get them.
+        const [contact] = (await db.dataSource.query(
+          'SELECT emailNotifications FROM contacts',
+        )) as Array<{ emailNotifications: number | boolean }>;
+        expect(Number(contact!.emailNotifications)).toBe(1);
         const outbox = new Outbox(db, 'accounts');
         try {
           await outbox.sequence();
@@ -70,9 +86,10 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
               archivedAt: null,
             },
           });
-          // Both new migrations go down and up again cleanly.
-          await db.dataSource.undoLastMigration({ transaction: 'each' });
-          await db.dataSource.undoLastMigration({ transaction: 'each' });
+          // The business-data migrations and the notifications one go down and up again cleanly.
+          for (let i = 0; i < 3; i += 1) {
+            await db.dataSource.undoLastMigration({ transaction: 'each' });
+          }
           await db.dataSource.runMigrations({ transaction: 'each' });
           const pending = await db.dataSource.driver.createSchemaBuilder().log();
           expect(pending.upQueries.map((q) => q.query)).toEqual([]);

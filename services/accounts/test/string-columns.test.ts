@@ -33,6 +33,10 @@ const REVIEW: testing.StringColumnReview = {
     'organisation_profile.addressCity',
     'organisation_profile.addressRegion',
     'organisation_profile.addressPostalCode',
+    // A notification's rendered subject and text, and the transport's last error.
+    'notification_deliveries.mailSubject',
+    'notification_deliveries.text',
+    'notification_deliveries.lastError',
   ],
 };
 
@@ -70,10 +74,13 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           'partner_clients.id',
           'sessions.id',
           'revocations.subject',
+          'notification_deliveries.eventId',
+          'notification_deliveries.recipient',
+          'notification_deliveries.messageId',
         ]),
       );
-      // accounts' own 49 (business data included) and the events kit's 17.
-      expect(checked).toHaveLength(66);
+      // accounts' own 57 (business data and notification deliveries included) and the events kit's 17.
+      expect(checked).toHaveLength(74);
     });
 
     it('stores emails in lower case, finds them by any spelling, and refuses a second spelling where unique', async () => {
@@ -82,6 +89,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(checked.sort()).toEqual([
         'contacts.email',
         'customers.email',
+        'notification_deliveries.email',
         'organisation_profile.supportEmail',
         'staff_users.email',
       ]);

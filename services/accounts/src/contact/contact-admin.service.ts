@@ -66,6 +66,7 @@ export class ContactAdminService {
             customerId: customer.id,
             passwordHash: null,
             lastSignInAt: null,
+            emailNotifications: true,
             createdAt: new Date(),
           }),
           name,

@@ -35,6 +35,14 @@ export class Contact {
   @BooleanColumn()
   portalAccess!: boolean;
 
+  @Field(() => Boolean, {
+    description:
+      'Whether the contact is mailed when the business replies or shares a document (on by default; the contact or staff may turn it off).',
+  })
+  // Not the kit's BooleanColumn: existing rows must read true, so the column has a default.
+  @Column({ type: 'boolean', width: 1, default: true })
+  emailNotifications!: boolean;
+
   @Field(() => Date, { nullable: true })
   @Column({ type: 'datetime', nullable: true })
   lastSignInAt!: Date | null;

@@ -18,6 +18,8 @@ import { CreateRevocations1764290000000 } from './migrations/1764290000000-creat
 import { CreateSessions1764270000000 } from './migrations/1764270000000-create-sessions';
 import { PartnerSecretGenerations1764291000000 } from './migrations/1764291000000-partner-secret-generations';
 import { ExactTokenCollation1764330000000 } from './migrations/1764330000000-exact-token-collation';
+import { Notifications1764410000000 } from './migrations/1764410000000-notifications';
+import { NotificationDelivery } from '../notification/notification-delivery.entity';
 
 export const ACCOUNTS_ENTITIES = [
   Customer,
@@ -30,6 +32,7 @@ export const ACCOUNTS_ENTITIES = [
   Revocation,
   OrganisationProfile,
   AuditEntry,
+  NotificationDelivery,
   ...EVENT_ENTITIES,
 ];
 export const ACCOUNTS_MIGRATIONS = [
@@ -43,6 +46,7 @@ export const ACCOUNTS_MIGRATIONS = [
   CreateEventTables1764335000000,
   BusinessData1764340000000,
   BusinessDataCollation1764360000000,
+  Notifications1764410000000,
 ];
 
 /** Opens the accounts database and applies pending migrations. */

@@ -130,6 +130,7 @@ export async function seedDemoData(
         email,
         passwordHash: passwords.get(email) ?? null,
         portalAccess: true,
+        emailNotifications: true,
         lastSignInAt: null,
         createdAt: now,
         disabledAt: null,

@@ -7,6 +7,9 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** `<id@host>`; the mail library makes a random one when absent. */
+  messageId?: string;
+  headers?: Record<string, string>;
 }
 
 /** Where outgoing mail goes: a folder in the embedded default, SMTP in production. */
