@@ -1,0 +1,168 @@
+import { In } from 'typeorm';
+import type { Database, Principal } from '@portico/kit';
+import { badInput } from '@portico/commerce';
+import { checkPageSize } from '../thread/thread.reads';
+import { scopeByCustomer, scopeCommentKinds } from '../thread/thread.rules';
+import { CommentRevisionRow, CommentRow } from './comment.entity';
+import type { Comment, CommentRevision } from './comment.types';
+
+export const DEFAULT_COMMENT_PAGE = 20;
+
+export function encodePositionCursor(position: number): string {
+  return Buffer.from(`p:${position}`).toString('base64url');
+}
+
+export function decodePositionCursor(cursor: string, field: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^p:(\d{1,15})$/.exec(text);
+  if (!match) throw badInput('Invalid cursor', field);
+  return Number(match[1]);
+}
+
+export function toComment(row: CommentRow): Comment {
+  return {
+    id: row.id,
+    kind: row.kind,
+    body: row.deletedAt ? null : row.body,
+    position: row.position,
+    cursor: encodePositionCursor(row.position),
+    systemType: row.systemType,
+    createdAt: row.createdAt,
+    editedAt: row.editedAt,
+    deletedAt: row.deletedAt,
+    threadId: row.threadId,
+    customerId: row.customerId,
+    authorId: row.authorId,
+    attachmentIds: JSON.parse(row.attachmentIdList) as string[],
+  };
+}
+
+export interface CommentWindow {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface CommentPageResult {
+  nodes: Comment[];
+  startCursor: string | null;
+  endCursor: string | null;
+  hasPreviousPage: boolean;
+  hasNextPage: boolean;
+}
+
+/** Reads of comments, each through the principal's row-level scope (customer and kind). */
+export class CommentReads {
+  constructor(private readonly db: Database) {}
+
+  private scoped(principal: Principal) {
+    const query = scopeByCustomer(
+      this.db.manager.getRepository(CommentRow).createQueryBuilder('c'),
+      principal,
+      'c',
+    );
+    return query ? scopeCommentKinds(query, principal, 'c') : null;
+  }
+
+  /** Comments by id the principal may see (internal notes for staff only); the rest are absent. */
+  async findVisible(principal: Principal, ids: readonly string[]): Promise<Comment[]> {
+    if (ids.length === 0 || principal.kind === 'anonymous') return [];
+    const query = this.scoped(principal);
+    if (!query) return [];
+    const rows = await query.andWhere('c.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+    return rows.map(toComment);
+  }
+
+  /**
+   * A window of one thread's timeline, always oldest first: `first`/`after`
+   * reads forward, `last`/`before` backward; with neither, the latest
+   * DEFAULT_COMMENT_PAGE items. The thread is already in the principal's scope.
+   */
+  async page(
+    principal: Principal,
+    threadId: string,
+    window: CommentWindow,
+  ): Promise<CommentPageResult> {
+    const forward = window.first != null || window.after != null;
+    const backward = window.last != null || window.before != null;
+    if (forward && backward) {
+      throw badInput('Use first/after or last/before, not both', 'first');
+    }
+    const size = forward
+      ? checkPageSize(window.first ?? DEFAULT_COMMENT_PAGE, 'first')
+      : checkPageSize(window.last ?? DEFAULT_COMMENT_PAGE, 'last');
+    const query = this.scoped(principal);
+    if (!query) {
+      return {
+        nodes: [],
+        startCursor: null,
+        endCursor: null,
+        hasPreviousPage: false,
+        hasNextPage: false,
+      };
+    }
+    query.andWhere('c.threadId = :threadId', { threadId });
+    if (window.after) {
+      query.andWhere('c.position > :after', { after: decodePositionCursor(window.after, 'after') });
+    }
+    if (window.before) {
+      query.andWhere('c.position < :before', {
+        before: decodePositionCursor(window.before, 'before'),
+      });
+    }
+    const rows = await query
+      .orderBy('c.position', forward ? 'ASC' : 'DESC')
+      .take(size + 1)
+      .getMany();
+    const more = rows.length > size;
+    const taken = rows.slice(0, size);
+    if (!forward) taken.reverse();
+    const nodes = taken.map(toComment);
+    const first = nodes[0];
+    const last = nodes[nodes.length - 1];
+    return {
+      nodes,
+      startCursor: first?.cursor ?? null,
+      endCursor: last?.cursor ?? null,
+      // Whether items exist beyond the window on the side it was read
+      // towards; the other side is known from the cursor given.
+      hasNextPage: forward ? more : window.before != null,
+      hasPreviousPage: forward ? window.after != null : more,
+    };
+  }
+
+  /** How many items of each thread the principal can see (deleted ones included). */
+  async counts(principal: Principal, threadIds: readonly string[]): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    if (threadIds.length === 0) return result;
+    const query = this.scoped(principal);
+    if (!query) return result;
+    const rows = await query
+      .select('c.threadId', 'threadId')
+      .addSelect('COUNT(*)', 'n')
+      .andWhere('c.threadId IN (:...threadIds)', { threadIds: [...new Set(threadIds)] })
+      .groupBy('c.threadId')
+      .getRawMany<{ threadId: string; n: string | number }>();
+    for (const row of rows) result.set(row.threadId, Number(row.n));
+    return result;
+  }
+
+  /** Edit history of comments (staff), oldest first. */
+  async revisions(
+    commentIds: readonly string[],
+  ): Promise<Array<CommentRevision & { commentId: string }>> {
+    if (commentIds.length === 0) return [];
+    const rows = await this.db.manager.getRepository(CommentRevisionRow).find({
+      where: { commentId: In([...new Set(commentIds)]) },
+      order: { revision: 'ASC' },
+    });
+    return rows.map((r) => ({
+      commentId: r.commentId,
+      revision: r.revision,
+      body: r.body,
+      replacedAt: r.replacedAt,
+      change: r.change,
+    }));
+  }
+}
