@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { testing, type Principal } from '@portico/kit';
-import { loadCommentInScope, unreadForViewer } from '@portico/messaging';
+import { buildSchema, loadCommentInScope, unreadForViewer } from '@portico/messaging';
 import { CommentRow } from '../src/comment/comment.entity';
 import {
   contactOf,
@@ -57,6 +59,23 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const drift = await testing.schemaDrift(m.running.db.dataSource);
       expect(drift.pending).toEqual([]);
       expect(drift.tables).toEqual(drift.entities);
+    });
+
+    it('prints the checked-in SDL, and answers nothing without gateway claims', async () => {
+      const checkedIn = readFileSync(
+        join(__dirname, '..', '..', '..', 'schema', 'subgraphs', 'messaging.graphql'),
+        'utf8',
+      );
+      expect(`${(await buildSchema()).sdl.trim()}\n`).toBe(checkedIn);
+      for (const query of [
+        `{ thread(id: "${general(acme)}") { id } }`,
+        '{ _service { sdl } }',
+        `{ _entities(representations: [{ __typename: "Thread", id: "${general(acme)}" }]) { ... on Thread { id } } }`,
+      ]) {
+        const answer = await testing.postGraphQL(m.running.url, query);
+        expect(answer.body.data ?? null).toBeNull();
+        expect(answer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      }
     });
 
     it("answers a customer's general conversation before anything is written, and writes it on first post", async () => {
