@@ -7,7 +7,12 @@ import {
   type RequestMeta,
 } from '@portico/kit';
 import type { CustomerDirectory } from '@portico/commerce';
-import type { CommentReads } from './comment/comment.reads';
+import {
+  emptyPage,
+  type CommentPageResult,
+  type CommentReads,
+  type CommentWindow,
+} from './comment/comment.reads';
 import type { CommentService } from './comment/comment.service';
 import type { Comment, CommentRevision } from './comment/comment.types';
 import type { MessagingConfig } from './config';
@@ -58,10 +63,41 @@ export function createMessagingLoaders(services: MessagingServices, meta: Reques
     unreadCount: counted((ids) => services.readStates.unreadCounts(principal, ids)),
     commentCount: counted((ids) => services.commentReads.counts(principal, ids)),
     readPosition: counted((ids) => services.readStates.positions(principal, ids)),
+    /** Timeline windows, keyed by thread and window: one batch per window asked for. */
+    commentPage: new DataLoader<string, CommentPageResult>(async (keys) => {
+      const groups = new Map<string, string[]>();
+      for (const key of keys) {
+        const [threadId, window] = splitPageKey(key);
+        groups.set(window, [...(groups.get(window) ?? []), threadId]);
+      }
+      const pages = new Map<string, CommentPageResult>();
+      for (const [window, threadIds] of groups) {
+        const found = await services.commentReads.pages(
+          principal,
+          threadIds,
+          JSON.parse(window) as CommentWindow,
+        );
+        for (const threadId of threadIds) {
+          pages.set(`${threadId}\n${window}`, found.get(threadId) ?? emptyPage());
+        }
+      }
+      return keys.map((key) => pages.get(key) ?? emptyPage());
+    }),
     revisions: new DataLoader<string, CommentRevision[]>(async (ids) =>
       groupByKeys(await services.commentReads.revisions(ids), (r) => r.commentId, ids),
     ),
   };
+}
+
+/** A `commentPage` key: the thread and the window asked for. */
+export function commentPageKey(threadId: string, window: CommentWindow): string {
+  const { first = null, after = null, last = null, before = null } = window;
+  return `${threadId}\n${JSON.stringify({ first, after, last, before })}`;
+}
+
+function splitPageKey(key: string): [string, string] {
+  const at = key.indexOf('\n');
+  return [key.slice(0, at), key.slice(at + 1)];
 }
 
 export type MessagingLoaders = ReturnType<typeof createMessagingLoaders>;

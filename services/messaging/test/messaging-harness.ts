@@ -12,6 +12,8 @@ export type Producer = 'billing' | 'sales' | 'documents';
 
 export interface TestMessaging {
   running: RunningMessaging;
+  /** Every SQL statement the driver ran, in order. */
+  queries: string[];
   /** A customer messaging has heard of from accounts (a real customer.created event applied). */
   customer(overrides?: Partial<TestCustomer>): Promise<string>;
   gql<T = Record<string, unknown>>(
@@ -48,6 +50,7 @@ export async function startTestMessaging(
   env: Record<string, string> = {},
 ): Promise<TestMessaging> {
   const database = await target.create('messaging');
+  const queries: string[] = [];
   const running = await startMessaging(
     loadConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
@@ -62,11 +65,13 @@ export async function startTestMessaging(
         : { DB_SQLITE_PATH: database.config.path }),
       ...env,
     }),
+    { onQuery: (sql) => queries.push(sql) },
   );
   const deliver = (envelope: EventEnvelope) =>
     running.services.subjects.consumer(envelope.producer as Producer).apply(envelope);
   return {
     running,
+    queries,
     async customer(overrides = {}) {
       const customer = testCustomer(overrides);
       await applyCustomerEvent(running.services.directory, 'customer.created', customer);

@@ -335,6 +335,46 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(types).toEqual(['comment.posted', 'comment.edited', 'comment.deleted']);
     });
 
+    it("lists a customer's threads with their timelines in as many statements for 6 threads as for 2", async () => {
+      const customer = await m.customer();
+      const contact = contactOf(customer);
+      const invoices = Array.from(
+        { length: 6 },
+        (_, i) => `5e1f0000-0000-4000-8000-00000000000${i}`,
+      );
+      for (const [i, invoiceId] of invoices.entries()) {
+        await m.producerEvent('billing', 'invoice.issued', {
+          invoiceId,
+          customerId: customer,
+          number: `INV-N-${i}`,
+        });
+        await post(m, contact, { threadId: `invoice:${invoiceId}`, body: `About ${i}` });
+        await post(m, STAFF, {
+          threadId: `invoice:${invoiceId}`,
+          body: 'Note',
+          kind: 'INTERNAL_NOTE',
+        });
+      }
+      const query = `query ($r: [_Any!]!, $n: Int!) { _entities(representations: $r) { ... on Customer {
+        threads(first: $n) { nodes { id subjectLabel unreadCount commentCount readUpToPosition
+          comments(last: 5) { nodes { id body author { id } thread { id } attachments { id } } pageInfo { hasPreviousPage } } } }
+      } } }`;
+      const count = async (n: number) => {
+        const before = m.queries.length;
+        const answer = await m.gql<{
+          _entities: Array<{
+            threads: { nodes: Array<{ comments: { nodes: Array<{ body: string }> } }> };
+          }>;
+        }>(contact, query, { r: [{ __typename: 'Customer', id: customer }], n });
+        const nodes = answer.body.data!._entities[0]!.threads.nodes;
+        expect(nodes).toHaveLength(n);
+        // The customer's side never sees the notes, in any thread of the list.
+        expect(nodes.every((t) => t.comments.nodes.length === 2)).toBe(true);
+        return m.queries.slice(before).filter((sql) => /^\s*SELECT/i.test(sql)).length;
+      };
+      expect(await count(6)).toBe(await count(2));
+    });
+
     it('pages the timeline both ways with cursors', async () => {
       const customer = await m.customer();
       const contact = contactOf(customer);

@@ -52,6 +52,38 @@ export interface CommentPageResult {
   hasNextPage: boolean;
 }
 
+/** A window's direction, size and bounds; BAD_USER_INPUT when it is not one. */
+export function checkWindow(window: CommentWindow): {
+  forward: boolean;
+  size: number;
+  after: number | null;
+  before: number | null;
+} {
+  const forward = window.first != null || window.after != null;
+  const backward = window.last != null || window.before != null;
+  if (forward && backward) {
+    throw badInput('Use first/after or last/before, not both', 'first');
+  }
+  return {
+    forward,
+    size: forward
+      ? checkPageSize(window.first ?? DEFAULT_COMMENT_PAGE, 'first')
+      : checkPageSize(window.last ?? DEFAULT_COMMENT_PAGE, 'last'),
+    after: window.after ? decodePositionCursor(window.after, 'after') : null,
+    before: window.before ? decodePositionCursor(window.before, 'before') : null,
+  };
+}
+
+export function emptyPage(): CommentPageResult {
+  return {
+    nodes: [],
+    startCursor: null,
+    endCursor: null,
+    hasPreviousPage: false,
+    hasNextPage: false,
+  };
+}
+
 /** Reads of comments, each through the principal's row-level scope (customer and kind). */
 export class CommentReads {
   constructor(private readonly db: Database) {}
@@ -84,52 +116,68 @@ export class CommentReads {
     threadId: string,
     window: CommentWindow,
   ): Promise<CommentPageResult> {
-    const forward = window.first != null || window.after != null;
-    const backward = window.last != null || window.before != null;
-    if (forward && backward) {
-      throw badInput('Use first/after or last/before, not both', 'first');
-    }
-    const size = forward
-      ? checkPageSize(window.first ?? DEFAULT_COMMENT_PAGE, 'first')
-      : checkPageSize(window.last ?? DEFAULT_COMMENT_PAGE, 'last');
+    const pages = await this.pages(principal, [threadId], window);
+    return pages.get(threadId) ?? emptyPage();
+  }
+
+  /**
+   * The same window of several threads' timelines in two statements,
+   * whatever their number: the ids of each thread's window (ranked per
+   * thread in SQL), then those comments.
+   */
+  async pages(
+    principal: Principal,
+    threadIds: readonly string[],
+    window: CommentWindow,
+  ): Promise<Map<string, CommentPageResult>> {
+    const { forward, size, after, before } = checkWindow(window);
+    const result = new Map<string, CommentPageResult>();
     const query = this.scoped(principal);
-    if (!query) {
-      return {
-        nodes: [],
-        startCursor: null,
-        endCursor: null,
-        hasPreviousPage: false,
-        hasNextPage: false,
-      };
+    if (!query || threadIds.length === 0) return result;
+    query
+      .select('c.id', 'id')
+      .addSelect(
+        `ROW_NUMBER() OVER (PARTITION BY c.threadId ORDER BY c.position ${forward ? 'ASC' : 'DESC'})`,
+        'rn',
+      )
+      .andWhere('c.threadId IN (:...threadIds)', { threadIds: [...new Set(threadIds)] });
+    if (after !== null) query.andWhere('c.position > :after', { after });
+    if (before !== null) query.andWhere('c.position < :before', { before });
+    const ranked = await this.db.dataSource
+      .createQueryBuilder()
+      .select('w.id', 'id')
+      .from(`(${query.getQuery()})`, 'w')
+      .where('w.rn <= :limit', { limit: size + 1 })
+      .setParameters({ ...query.getParameters(), limit: size + 1 })
+      .getRawMany<{ id: string }>();
+    const rows = ranked.length
+      ? await this.db.manager.getRepository(CommentRow).findBy({ id: In(ranked.map((r) => r.id)) })
+      : [];
+    const byThread = new Map<string, CommentRow[]>();
+    for (const row of rows) {
+      const list = byThread.get(row.threadId);
+      if (list) list.push(row);
+      else byThread.set(row.threadId, [row]);
     }
-    query.andWhere('c.threadId = :threadId', { threadId });
-    if (window.after) {
-      query.andWhere('c.position > :after', { after: decodePositionCursor(window.after, 'after') });
-    }
-    if (window.before) {
-      query.andWhere('c.position < :before', {
-        before: decodePositionCursor(window.before, 'before'),
+    for (const threadId of threadIds) {
+      const sorted = (byThread.get(threadId) ?? []).sort((a, b) =>
+        forward ? a.position - b.position : b.position - a.position,
+      );
+      const more = sorted.length > size;
+      const taken = sorted.slice(0, size);
+      if (!forward) taken.reverse();
+      const nodes = taken.map(toComment);
+      result.set(threadId, {
+        nodes,
+        startCursor: nodes[0]?.cursor ?? null,
+        endCursor: nodes[nodes.length - 1]?.cursor ?? null,
+        // Whether items exist beyond the window on the side it was read
+        // towards; the other side is known from the cursor given.
+        hasNextPage: forward ? more : before !== null,
+        hasPreviousPage: forward ? after !== null : more,
       });
     }
-    const rows = await query
-      .orderBy('c.position', forward ? 'ASC' : 'DESC')
-      .take(size + 1)
-      .getMany();
-    const more = rows.length > size;
-    const taken = rows.slice(0, size);
-    if (!forward) taken.reverse();
-    const nodes = taken.map(toComment);
-    const first = nodes[0];
-    const last = nodes[nodes.length - 1];
-    return {
-      nodes,
-      startCursor: first?.cursor ?? null,
-      endCursor: last?.cursor ?? null,
-      // Whether items exist beyond the window on the side it was read
-      // towards; the other side is known from the cursor given.
-      hasNextPage: forward ? more : window.before != null,
-      hasPreviousPage: forward ? window.after != null : more,
-    };
+    return result;
   }
 
   /** How many items of each thread the principal can see (deleted ones included). */

@@ -7,7 +7,8 @@ import {
   StaffOnly,
 } from '@portico/kit';
 import { CommentPage } from '../comment/comment.inputs';
-import type { MessagingContext } from '../context';
+import { checkWindow } from '../comment/comment.reads';
+import { commentPageKey, type MessagingContext } from '../context';
 import {
   Customer,
   Document,
@@ -170,6 +171,8 @@ export class ThreadResolver {
     @Arg('last', () => Int, { nullable: true, description: '1 to 100.' }) last: number | null,
     @Arg('before', () => String, { nullable: true }) before: string | null,
   ): Promise<CommentPage> {
+    // Refused here, not inside the batch: one bad window must not fail its neighbours'.
+    checkWindow({ first, after, last, before });
     if (thread.lastPosition === 0) {
       return {
         nodes: [],
@@ -181,12 +184,9 @@ export class ThreadResolver {
         },
       };
     }
-    const page = await ctx.services.commentReads.page(ctx.principal, thread.id, {
-      first,
-      after,
-      last,
-      before,
-    });
+    const page = await ctx.loaders.commentPage.load(
+      commentPageKey(thread.id, { first, after, last, before }),
+    );
     for (const node of page.nodes) ctx.loaders.comment.prime(node.id, node);
     const { nodes, ...pageInfo } = page;
     return { nodes, pageInfo };
