@@ -92,6 +92,12 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       // Another customer's contact sees neither the thread nor that it exists.
       const foreign = await m.gql(contactOf(globex), TIMELINE, { id: `invoice:${invoiceId}` });
       expect(foreign.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const foreignThread = await m.gql<{ _entities: Array<{ thread: unknown }> }>(
+        contactOf(globex),
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Invoice { thread { id } } } }',
+        { r: [{ __typename: 'Invoice', id: invoiceId }] },
+      );
+      expect(foreignThread.body.data?._entities).toEqual([{ thread: null }]);
       const posted = (await m.events()).filter((e) => e.aggregateId === `invoice:${invoiceId}`);
       expect(posted.map((e) => e.payload)).toEqual([
         expect.objectContaining({

@@ -107,23 +107,11 @@ export class CommentReads {
   }
 
   /**
-   * A window of one thread's timeline, always oldest first: `first`/`after`
-   * reads forward, `last`/`before` backward; with neither, the latest
-   * DEFAULT_COMMENT_PAGE items. The thread is already in the principal's scope.
-   */
-  async page(
-    principal: Principal,
-    threadId: string,
-    window: CommentWindow,
-  ): Promise<CommentPageResult> {
-    const pages = await this.pages(principal, [threadId], window);
-    return pages.get(threadId) ?? emptyPage();
-  }
-
-  /**
-   * The same window of several threads' timelines in two statements,
-   * whatever their number: the ids of each thread's window (ranked per
-   * thread in SQL), then those comments.
+   * The same window of several threads' timelines, always oldest first
+   * (`first`/`after` reads forward, `last`/`before` backward; with neither,
+   * the latest DEFAULT_COMMENT_PAGE items), in two statements whatever their
+   * number: the ids of each thread's window (ranked per thread in SQL), then
+   * those comments. The threads are already in the principal's scope.
    */
   async pages(
     principal: Principal,

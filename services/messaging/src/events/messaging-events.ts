@@ -98,11 +98,10 @@ export function recordMessagingEvent<T extends MessagingEventType>(
 
 /** `contact:<id>` / `staff:<id>` as the event shape. */
 export function eventAuthor(authorId: string | null): EventAuthor | null {
-  if (!authorId) return null;
-  const [kind, id] = [
-    authorId.slice(0, authorId.indexOf(':')),
-    authorId.slice(authorId.indexOf(':') + 1),
-  ];
+  const at = authorId?.indexOf(':') ?? -1;
+  if (!authorId || at < 0) return null;
+  const kind = authorId.slice(0, at);
+  const id = authorId.slice(at + 1);
   if (kind === 'contact') return { kind: 'contact', contactId: id };
   if (kind === 'staff') return { kind: 'staff', staffUserId: id };
   return null;

@@ -2,7 +2,7 @@ import { Brackets, In } from 'typeorm';
 import { canSeeCustomer, type Database, type Principal } from '@portico/kit';
 import { badInput, DirectoryCustomer } from '@portico/commerce';
 import { SubjectRow } from '../subjects/subject.entity';
-import { parseThreadId, threadIdOf, type RecordKind, type ThreadKey } from './thread-id';
+import { parseThreadId, threadIdOf, type ThreadKey } from './thread-id';
 import { ThreadRow } from './thread.entity';
 import { scopeByCustomer, seesInternal } from './thread.rules';
 import type { Thread } from './thread.types';
@@ -128,18 +128,6 @@ export class ThreadReads {
       threads.push(toThread(principal, key, customerId, subject?.label ?? null, row));
     }
     return threads;
-  }
-
-  /** The thread of one record, when messaging knows the record and the principal may see it. */
-  async forRecords(
-    principal: Principal,
-    kind: RecordKind,
-    ids: readonly string[],
-  ): Promise<Thread[]> {
-    return this.findVisible(
-      principal,
-      ids.map((id) => threadIdOf({ kind, id })),
-    );
   }
 
   /**
