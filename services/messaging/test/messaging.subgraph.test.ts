@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testing, type Principal } from '@portico/kit';
+import { EVENTS_FEED_PATH, fetchFeedHead, testing, type Principal } from '@portico/kit';
 import { buildSchema, loadCommentInScope, unreadForViewer } from '@portico/messaging';
 import { CommentRow } from '../src/comment/comment.entity';
 import {
@@ -10,6 +10,7 @@ import {
   post,
   STAFF,
   startTestMessaging,
+  TEST_CLAIMS_SECRET,
   type TestMessaging,
 } from './messaging-harness';
 
@@ -573,6 +574,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       });
       const events = await m.events();
       expect(JSON.stringify(events)).not.toMatch(/secret (text|note)/);
+      // Served on the feed other services follow, at the kit's path.
+      const feed = m.running.url.replace(/\/graphql$/, EVENTS_FEED_PATH);
+      expect(await fetchFeedHead(feed, TEST_CLAIMS_SECRET, 5_000)).toBe(events.at(-1)!.position);
       const mine = events.filter((e) => e.aggregateId === general(customer));
       expect(mine.map((e) => [e.producer, e.type, e.aggregateType, e.customerId])).toEqual([
         ['messaging', 'comment.posted', 'thread', customer],

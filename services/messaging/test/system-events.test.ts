@@ -251,5 +251,38 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       expect(globexGeneral).toHaveLength(1);
       expect(globexGeneral[0]!.sourceEventId).toBe(paid.envelope.id);
     });
+
+    it('numbers a timeline without gaps while posts and system items arrive at once', async () => {
+      const invoiceId = uuid();
+      await m.producerEvent('billing', 'invoice.issued', {
+        invoiceId,
+        customerId: acme,
+        number: 'INV-C',
+      });
+      const threadId = `invoice:${invoiceId}`;
+      const contact = contactOf(acme);
+      const payment = () =>
+        m.producerEvent('billing', 'payment.succeeded', {
+          paymentId: uuid(),
+          customerId: acme,
+          amountMinor: 100,
+          currency: 'GBP',
+          invoiceIds: [invoiceId],
+        });
+      await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => post(m, contact, { threadId, body: `m${i}` })),
+        payment(),
+        payment(),
+      ]);
+      const rows = await m.running.db.manager
+        .getRepository(CommentRow)
+        .find({ where: { threadId }, order: { position: 'ASC' } });
+      expect(rows.map((r) => r.position)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+      expect(rows.filter((r) => r.kind === 'system')).toHaveLength(3);
+      const positions = (await m.events())
+        .filter((e) => e.type === 'comment.posted' && e.aggregateId === threadId)
+        .map((e) => (e.payload as { position: number }).position);
+      expect(positions).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    });
   },
 );
