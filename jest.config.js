@@ -33,6 +33,7 @@ module.exports = {
     '^@portico/commerce$': '<rootDir>/packages/commerce/src/index.ts',
     '^@portico/sales$': '<rootDir>/services/sales/src/subgraph.ts',
     '^@portico/documents$': '<rootDir>/services/documents/src/subgraph.ts',
+    '^@portico/messaging$': '<rootDir>/services/messaging/src/subgraph.ts',
     '^@portico/gateway$': '<rootDir>/gateway/src/index.ts',
   },
   globalSetup: '<rootDir>/jest.global-setup.js',

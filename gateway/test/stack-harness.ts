@@ -21,6 +21,11 @@ import {
   type RunningDocuments,
 } from '@portico/documents';
 import {
+  loadConfig as loadMessagingConfig,
+  startMessaging,
+  type RunningMessaging,
+} from '@portico/messaging';
+import {
   startTestAccounts,
   TEST_CLAIMS_SECRET,
   type TestAccounts,
@@ -47,6 +52,8 @@ export interface TestStack {
   documents: RunningDocuments;
   /** The folder documents' local store writes to. */
   documentsFilesDir: string;
+  /** Messaging, following accounts, billing, sales and documents. */
+  messaging: RunningMessaging;
   gateway: RunningGateway;
   /** POST to the gateway, optionally with a bearer token. */
   query(
@@ -86,6 +93,7 @@ export async function startTestStack(
     billingEnv?: Record<string, string>;
     salesEnv?: Record<string, string>;
     documentsEnv?: Record<string, string>;
+    messagingEnv?: Record<string, string>;
     /** Receives the gateway's JSON log lines (otherwise only warnings and errors are printed). */
     gatewayLog?: (line: string) => void;
   } = {},
@@ -146,6 +154,22 @@ export async function startTestStack(
       ...options.documentsEnv,
     }),
   );
+  const messagingDb = await target.create('messaging');
+  const messaging = await startMessaging(
+    loadMessagingConfig({
+      AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+      HTTP_PORT: '0',
+      SEED_DEMO: 'true',
+      EVENTS_FEED_ACCOUNTS_URL: feedOf(accounts.running.url),
+      EVENTS_FEED_BILLING_URL: localFeed(billingPort),
+      EVENTS_FEED_SALES_URL: localFeed(salesPort),
+      EVENTS_FEED_DOCUMENTS_URL: feedOf(documents.url),
+      ...(messagingDb.config.driver === 'mysql'
+        ? { DB_URL: messagingDb.config.url }
+        : { DB_SQLITE_PATH: messagingDb.config.path }),
+      ...options.messagingEnv,
+    }),
+  );
   const gateway = await startGateway(
     loadConfig({
       AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
@@ -155,6 +179,7 @@ export async function startTestStack(
       SUBGRAPH_BILLING_URL: billing.url,
       SUBGRAPH_SALES_URL: sales.url,
       SUBGRAPH_DOCUMENTS_URL: documents.url,
+      SUBGRAPH_MESSAGING_URL: messaging.url,
       AUTH_JWKS_URL: accounts.running.jwksUrl,
       AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
       AUTH_REVOCATIONS_URL: accounts.running.url.replace(/\/graphql$/, REVOCATIONS_PATH),
@@ -213,6 +238,7 @@ export async function startTestStack(
     salesQueries,
     documents,
     documentsFilesDir: documentsFiles,
+    messaging,
     gateway,
     query,
     signIn,
@@ -285,6 +311,8 @@ export async function startTestStack(
     },
     async stop() {
       await gateway.close();
+      await messaging.close();
+      await messagingDb.drop();
       await documents.close();
       await documentsDb.drop();
       rmSync(documentsFiles, { recursive: true, force: true });

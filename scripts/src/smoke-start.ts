@@ -127,10 +127,32 @@ async function main(): Promise<void> {
     ) {
       throw new Error(`a shared document did not download as stored (${file.length} bytes)`);
     }
+    const talk = await post(
+      url,
+      '{ viewer { customer { conversation { comments { nodes { kind author { name } } } } } } }',
+      token,
+    );
+    const comments =
+      (
+        talk.data as
+          | {
+              viewer?: {
+                customer?: {
+                  conversation?: {
+                    comments?: { nodes?: Array<{ kind: string; author: { name: string } | null }> };
+                  };
+                };
+              };
+            }
+          | undefined
+      )?.viewer?.customer?.conversation?.comments?.nodes ?? [];
+    if (!comments.some((c) => c.kind === 'MESSAGE' && c.author?.name)) {
+      throw new Error(`unexpected conversation answer: ${JSON.stringify(talk)}`);
+    }
     const seconds = (Date.now() - started) / 1000;
     if (seconds * 1000 > DEADLINE_MS) throw new Error(`viewer answered only after ${seconds} s`);
     process.stdout.write(
-      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch; ${nodes.length} demo invoices joined with their customer, ${quotes.length} quotes, ${orders.length} orders and ${documents.length} shared documents (one downloaded, SHA-256 as stored)\n`,
+      `smoke: npm start answered a signed-in viewer query ${seconds.toFixed(1)} s after launch; ${nodes.length} demo invoices joined with their customer, ${quotes.length} quotes, ${orders.length} orders, ${documents.length} shared documents (one downloaded, SHA-256 as stored) and the business's welcome in the general conversation, its author named by accounts\n`,
     );
   } finally {
     stop();

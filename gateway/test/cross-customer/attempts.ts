@@ -40,6 +40,13 @@ export interface ForeignTargets {
   ownInternalDocumentId: string;
   /** A document customer A's side sent the business (a contact may add versions to it). */
   ownSentDocumentId: string;
+  /** Customer B's general conversation and its invoice's thread, and a message in the first. */
+  threadId: string;
+  invoiceThreadId: string;
+  commentId: string;
+  /** Customer A's own general conversation and a staff internal note in it (staff only). */
+  ownThreadId: string;
+  ownNoteId: string;
 }
 
 export interface Attempt {
@@ -91,7 +98,174 @@ const DOCUMENT_FIELDS =
   'id title description category origin status customer { id } currentVersion { id version fileName sha256 downloadUrl uploadedBy { kind contactId } } versions { id sha256 } downloadUrl acknowledgements { id contactId name } acknowledgementPending';
 const DOCUMENT_FILE = '{ fileName: "owned.txt", contentType: "text/plain" }';
 
+const THREAD_FIELDS =
+  'id subjectKind subjectLabel unreadCount commentCount customer { id } invoice { id } comments(last: 100) { nodes { id kind body author { id name } attachments { id } } }';
+const threadTarget = (f: ForeignTargets) => ({ id: f.threadId });
+
 export const ATTEMPTS: Record<string, Attempt[]> = {
+  'Query.thread': [
+    ...asBoth(
+      "opens customer B's general conversation",
+      `query ($id: ID!) { thread(id: $id) { ${THREAD_FIELDS} } }`,
+      threadTarget,
+    ),
+    ...asBoth(
+      "opens the thread of customer B's invoice",
+      `query ($id: ID!) { thread(id: $id) { ${THREAD_FIELDS} } }`,
+      (f) => ({ id: f.invoiceThreadId }),
+    ),
+    {
+      as: 'contact',
+      label: "reads its own conversation (must not include the business's internal notes)",
+      query: `query ($id: ID!) { thread(id: $id) { ${THREAD_FIELDS} } }`,
+      variables: (f) => ({ id: f.ownThreadId }),
+      permitted: true,
+    },
+    {
+      as: 'partner',
+      label: "reads customer A's conversation (must not include internal notes)",
+      query: `query ($id: ID!) { thread(id: $id) { ${THREAD_FIELDS} } }`,
+      variables: (f) => ({ id: f.ownThreadId }),
+      permitted: true,
+    },
+    {
+      as: 'anonymous',
+      label: "opens customer B's general conversation",
+      query: 'query ($id: ID!) { thread(id: $id) { id comments { nodes { body } } } }',
+      variables: threadTarget,
+    },
+  ],
+  'Query.unreadCount': [
+    {
+      as: 'contact',
+      label: 'counts its unread items (a number only)',
+      query: '{ unreadCount }',
+      permitted: true,
+    },
+    { as: 'partner', label: 'counts unread items', query: '{ unreadCount }', permitted: true },
+    { as: 'anonymous', label: 'counts unread items', query: '{ unreadCount }' },
+  ],
+  'Query.inbox': [
+    ...asBoth(
+      "reads the staff inbox (customer B's waiting threads)",
+      '{ inbox(first: 100) { nodes { id customer { id } comments { nodes { body } } } } }',
+      undefined,
+    ),
+    { as: 'anonymous', label: 'reads the staff inbox', query: '{ inbox { nodes { id } } }' },
+  ],
+  'Mutation.postComment': [
+    ...asBoth(
+      "posts into customer B's general conversation",
+      'mutation ($id: ID!) { postComment(input: { threadId: $id, body: "owned" }) { comment { id thread { id } } } }',
+      threadTarget,
+    ),
+    ...asBoth(
+      "posts into the thread of customer B's invoice",
+      'mutation ($id: ID!) { postComment(input: { threadId: $id, body: "owned" }) { comment { id } } }',
+      (f) => ({ id: f.invoiceThreadId }),
+    ),
+    ...asBoth(
+      "attaches customer B's document to a post in its own conversation",
+      'mutation ($id: ID!, $doc: ID!) { postComment(input: { threadId: $id, body: "owned", attachmentIds: [$doc] }) { comment { id attachments { id } } } }',
+      (f) => ({ id: f.ownThreadId, doc: f.documentId }),
+    ),
+    {
+      as: 'contact',
+      label: 'writes an internal note in its own conversation (staff only)',
+      query:
+        'mutation ($id: ID!) { postComment(input: { threadId: $id, body: "owned", kind: INTERNAL_NOTE }) { comment { id } } }',
+      variables: (f) => ({ id: f.ownThreadId }),
+    },
+    {
+      as: 'anonymous',
+      label: "posts into customer B's general conversation",
+      query:
+        'mutation ($id: ID!) { postComment(input: { threadId: $id, body: "owned" }) { comment { id } } }',
+      variables: threadTarget,
+    },
+  ],
+  'Mutation.editComment': [
+    ...asBoth(
+      "edits customer B's message",
+      'mutation ($id: ID!) { editComment(input: { commentId: $id, body: "owned" }) { comment { id body } } }',
+      (f) => ({ id: f.commentId }),
+    ),
+    ...asBoth(
+      "edits the business's internal note about its own customer",
+      'mutation ($id: ID!) { editComment(input: { commentId: $id, body: "owned" }) { comment { id body } } }',
+      (f) => ({ id: f.ownNoteId }),
+    ),
+    {
+      as: 'anonymous',
+      label: "edits customer B's message",
+      query:
+        'mutation ($id: ID!) { editComment(input: { commentId: $id, body: "owned" }) { comment { id } } }',
+      variables: (f) => ({ id: f.commentId }),
+    },
+  ],
+  'Mutation.deleteComment': [
+    ...asBoth(
+      "deletes customer B's message",
+      'mutation ($id: ID!) { deleteComment(input: { commentId: $id }) { comment { id body } } }',
+      (f) => ({ id: f.commentId }),
+    ),
+    ...asBoth(
+      "deletes the business's internal note about its own customer",
+      'mutation ($id: ID!) { deleteComment(input: { commentId: $id }) { comment { id } } }',
+      (f) => ({ id: f.ownNoteId }),
+    ),
+    {
+      as: 'anonymous',
+      label: "deletes customer B's message",
+      query: 'mutation ($id: ID!) { deleteComment(input: { commentId: $id }) { comment { id } } }',
+      variables: (f) => ({ id: f.commentId }),
+    },
+  ],
+  'Mutation.markThreadRead': [
+    ...asBoth(
+      "marks customer B's conversation read",
+      'mutation ($t: ID!, $c: ID!) { markThreadRead(input: { threadId: $t, upToCommentId: $c }) { readUpToPosition thread { id } } }',
+      (f) => ({ t: f.threadId, c: f.commentId }),
+    ),
+    ...asBoth(
+      "marks its own conversation read up to customer B's message",
+      'mutation ($t: ID!, $c: ID!) { markThreadRead(input: { threadId: $t, upToCommentId: $c }) { readUpToPosition } }',
+      (f) => ({ t: f.ownThreadId, c: f.commentId }),
+    ),
+    ...asBoth(
+      'marks its own conversation read up to an internal note',
+      'mutation ($t: ID!, $c: ID!) { markThreadRead(input: { threadId: $t, upToCommentId: $c }) { readUpToPosition } }',
+      (f) => ({ t: f.ownThreadId, c: f.ownNoteId }),
+    ),
+    {
+      as: 'anonymous',
+      label: "marks customer B's conversation read",
+      query:
+        'mutation ($t: ID!, $c: ID!) { markThreadRead(input: { threadId: $t, upToCommentId: $c }) { readUpToPosition } }',
+      variables: (f) => ({ t: f.threadId, c: f.commentId }),
+    },
+  ],
+  'Mutation.assignThread': [
+    ...asBoth(
+      "assigns customer B's conversation (staff only)",
+      'mutation ($t: ID!, $s: ID!) { assignThread(input: { threadId: $t, staffUserId: $s }) { thread { id } } }',
+      (f) => ({ t: f.threadId, s: f.staffUserId }),
+    ),
+    {
+      as: 'contact',
+      label: 'assigns its own conversation (staff only)',
+      query:
+        'mutation ($t: ID!, $s: ID!) { assignThread(input: { threadId: $t, staffUserId: $s }) { thread { id } } }',
+      variables: (f) => ({ t: f.ownThreadId, s: f.staffUserId }),
+    },
+    {
+      as: 'anonymous',
+      label: "assigns customer B's conversation",
+      query:
+        'mutation ($t: ID!, $s: ID!) { assignThread(input: { threadId: $t, staffUserId: $s }) { thread { id } } }',
+      variables: (f) => ({ t: f.threadId, s: f.staffUserId }),
+    },
+  ],
   'Query.documents': [
     ...asBoth(
       "lists customer B's documents by customerId",

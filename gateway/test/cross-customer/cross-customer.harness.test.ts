@@ -78,6 +78,7 @@ describe('cross-customer harness', () => {
       sales: await foreignSalesRows(),
       quotes: await foreignQuoteRows(),
       documents: await foreignDocumentRows(),
+      messaging: await foreignMessagingRows(),
       customer: await q('SELECT * FROM customers WHERE id = ?', [foreign.customerId]),
       contacts: await q('SELECT * FROM contacts WHERE customerId = ? ORDER BY id', [
         foreign.customerId,
@@ -293,6 +294,41 @@ describe('cross-customer harness', () => {
     });
   }
 
+  /** Customer B's threads and what is in them, and every internal note: none may change. */
+  async function foreignMessagingRows(): Promise<string> {
+    const q = (sql: string, params: unknown[] = []) =>
+      stack.messaging.db.dataSource.query(sql, params);
+    const b = [foreign.customerId];
+    return JSON.stringify({
+      threads: await q('SELECT * FROM threads WHERE customerId = ? ORDER BY id', b),
+      comments: await q('SELECT * FROM comments WHERE customerId = ? ORDER BY id', b),
+      revisions: await q(
+        'SELECT * FROM comment_revisions WHERE threadId IN (SELECT id FROM threads WHERE customerId = ?) ORDER BY id',
+        b,
+      ),
+      readStates: await q('SELECT * FROM read_states WHERE customerId = ? ORDER BY readerId', b),
+      notes: await q("SELECT * FROM comments WHERE kind = 'internal_note' ORDER BY id"),
+    });
+  }
+
+  /** Customer B's demo message and customer A's internal note, from messaging's database. */
+  async function foreignMessaging(customerB: string, customerA: string) {
+    const first = async (threadId: string, kind: string): Promise<string> => {
+      const rows = (await stack.messaging.db.dataSource.query(
+        'SELECT id FROM comments WHERE threadId = ? AND kind = ? ORDER BY position',
+        [threadId, kind],
+      )) as Array<{ id: string }>;
+      if (!rows[0]) throw new Error('demo data lacks a comment the harness needs');
+      return rows[0].id;
+    };
+    return {
+      threadId: `general:${customerB}`,
+      commentId: await first(`general:${customerB}`, 'message'),
+      ownThreadId: `general:${customerA}`,
+      ownNoteId: await first(`general:${customerA}`, 'internal_note'),
+    };
+  }
+
   /** Customer B's billing rows: none may change. */
   async function foreignBillingRows(): Promise<string> {
     const q = (sql: string, params: unknown[] = []) =>
@@ -355,6 +391,8 @@ describe('cross-customer harness', () => {
       ...sales,
       ...quotes,
       ...documents,
+      ...(await foreignMessaging(demo.globexId, demo.acmeId)),
+      invoiceThreadId: `invoice:${billing.invoiceId}`,
       ownCustomerId: demo.acmeId,
     };
     markers = [
@@ -385,6 +423,10 @@ describe('cross-customer harness', () => {
       foreign.ownInternalDocumentId,
       'Credit check',
       'credit-check.pdf',
+      // B's demo message, and any internal note (the demo's, A's included).
+      foreign.commentId,
+      foreign.ownNoteId,
+      'Demo note for staff only',
     ];
     tokens = {
       contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),
@@ -588,6 +630,12 @@ describe('cross-customer harness', () => {
         { token: alice, variables: { id: contract.id, v: contract.currentVersion.version } },
       );
       if (acknowledged.body.errors) throw new Error(acknowledged.text);
+      // A message of A's contact with a document attached: Comment.attachments has a row.
+      const posted = await stack.query(
+        'mutation ($t: ID!, $d: ID!) { postComment(input: { threadId: $t, body: "The contract, attached", attachmentIds: [$d] }) { comment { id } } }',
+        { token: alice, variables: { t: `general:${a}`, d: contract.id } },
+      );
+      if (posted.body.errors) throw new Error(posted.text);
       return {
         customerId: a,
         invoiceId: rich.id,

@@ -124,6 +124,20 @@ export const TYPE_KINDS: Record<string, Kind> = {
   DocumentDownloadInfo: NO_SCOPE,
   CustomerDocumentSettingsInfo: NO_SCOPE,
 
+  Thread: 'messages:read',
+  Comment: 'messages:read',
+  ThreadPage: FREE,
+  ThreadPageInfo: FREE,
+  CommentPage: FREE,
+  CommentPageInfo: FREE,
+  CommentPayload: FREE,
+  ThreadPayload: FREE,
+  MarkThreadReadPayload: FREE,
+  // A name only; a contact's name needs contacts:read as well (accounts decides).
+  Author: FREE,
+  // What a comment said before its author changed it: the business's side only.
+  CommentRevision: NO_SCOPE,
+
   StaffUser: NO_SCOPE,
   PartnerClient: NO_SCOPE,
   Session: NO_SCOPE,
@@ -147,6 +161,17 @@ export const FIELD_KINDS: Record<string, Kind> = {
   'Invoice.documents': 'documents:read',
   'Quote.documents': 'documents:read',
   'PurchaseOrder.documents': 'documents:read',
+  // Each record's conversation is messages:read, whatever leads to it.
+  'Customer.threads': 'messages:read',
+  'Customer.conversation': 'messages:read',
+  'Invoice.thread': 'messages:read',
+  'Quote.thread': 'messages:read',
+  'PurchaseOrder.thread': 'messages:read',
+  'Document.thread': 'messages:read',
+  // Staff-only parts of a thread and of a comment.
+  'Thread.waitingSince': NO_SCOPE,
+  'Thread.assignee': NO_SCOPE,
+  'Comment.revisions': NO_SCOPE,
   // Staff-only parts of a document and of an acknowledgement.
   'Document.visibility': NO_SCOPE,
   'Document.firstOpenedByCustomerAt': NO_SCOPE,

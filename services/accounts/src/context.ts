@@ -1,6 +1,8 @@
 import type DataLoader from 'dataloader';
 import type { BaseContext, Database, Outbox, RequestMeta } from '@portico/kit';
 import type { AuditService } from './audit/audit.service';
+import { createAuthorLoader } from './author/author.loaders';
+import type { Author } from './author/author.type';
 import type { ContactAdminService } from './contact/contact-admin.service';
 import type { CustomerAdminService } from './customer/customer-admin.service';
 import type { OrganisationService } from './organisation/organisation.service';
@@ -49,6 +51,7 @@ export interface AccountsContext extends BaseContext {
     customer: DataLoader<string, Customer | null>;
     contacts: ContactLoaders;
     staffUser: DataLoader<string, StaffUser | null>;
+    authors: DataLoader<string, Author | null>;
   };
 }
 
@@ -57,13 +60,15 @@ export function createAccountsContext(
   meta: RequestMeta,
 ): AccountsContext {
   const { principal } = meta;
+  const contacts = createContactLoaders(services.db, principal);
   return {
     ...meta,
     services,
     loaders: {
       customer: createCustomerLoader(services.db, principal),
-      contacts: createContactLoaders(services.db, principal),
+      contacts,
       staffUser: createStaffUserLoader(services.db, principal),
+      authors: createAuthorLoader(services.db, principal, contacts.byId),
     },
   };
 }

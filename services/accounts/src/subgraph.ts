@@ -5,6 +5,8 @@ import {
   type RequestMeta,
 } from '@portico/kit';
 import { PasswordHasher } from './auth/password-hasher';
+import { resolveAuthorReference } from './author/author.reference';
+import { Author } from './author/author.type';
 import { SignInService } from './auth/sign-in.service';
 import type { TokenIssuer } from './auth/token-issuer';
 import { ViewerResolver } from './auth/viewer.resolver';
@@ -60,10 +62,11 @@ export function buildSchema(): Promise<FederatedSchema> {
       AuditResolver,
       NotificationSettingsResolver,
     ],
-    orphanedTypes: [StaffUser],
+    orphanedTypes: [StaffUser, Author],
     referenceResolvers: {
       Customer: { __resolveReference: resolveCustomerReference },
       Contact: { __resolveReference: resolveContactReference },
+      Author: { __resolveReference: resolveAuthorReference },
       StaffUser: { __resolveReference: resolveStaffUserReference },
       PartnerClient: { __resolveReference: resolvePartnerClientReference },
     } as never,

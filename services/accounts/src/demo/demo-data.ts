@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO_CUSTOMER_IDS, type Database, type Outbox } from '@portico/kit';
+import { DEMO_CUSTOMER_IDS, DEMO_STAFF_USER_ID, type Database, type Outbox } from '@portico/kit';
 import { customerEvent, organisationEvent } from '../events/accounts-events';
 import { ORGANISATION_ROW_ID, OrganisationProfile } from '../organisation/organisation.entity';
 import type { PasswordHasher } from '../auth/password-hasher';
@@ -145,7 +145,7 @@ export async function seedDemoData(
       ]);
     await manager.getRepository(StaffUser).save(
       manager.getRepository(StaffUser).create({
-        id: randomUUID(),
+        id: DEMO_STAFF_USER_ID,
         name: 'Portico Admin',
         email: 'admin@portico.example',
         passwordHash: passwords.get('admin@portico.example') ?? '',

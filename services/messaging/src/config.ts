@@ -1,0 +1,57 @@
+import {
+  readBool,
+  readClaimsSecret,
+  readDbConfig,
+  readEventsConfig,
+  readInt,
+  readLogLevel,
+  readString,
+  SUBGRAPH_KEEP_ALIVE_MS,
+  type DbConfig,
+  type Env,
+  type EventsConfig,
+  type LogLevel,
+} from '@portico/kit';
+
+export interface MessagingConfig {
+  http: { host: string; port: number; keepAliveMs: number };
+  db: DbConfig;
+  auth: { claimsSecret: string };
+  comments: {
+    /** The longest comment accepted, in characters (Unicode code points). */
+    maxChars: number;
+    /** How long after posting its author may still edit or delete a comment. */
+    editWindowSeconds: number;
+  };
+  /** How messaging hears of accounts' customers and of billing's, sales' and documents' records. */
+  events: EventsConfig;
+  seedDemo: boolean;
+  logLevel: LogLevel;
+}
+
+export function loadConfig(env: Env): MessagingConfig {
+  return {
+    http: {
+      host: readString(env, 'HTTP_HOST', '127.0.0.1'),
+      port: readInt(env, 'HTTP_PORT', 4005, { min: 0, max: 65535 }),
+      keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
+    },
+    db: readDbConfig(env, './data/messaging.sqlite'),
+    auth: { claimsSecret: readClaimsSecret(env) },
+    comments: {
+      maxChars: readInt(env, 'MESSAGING_MAX_COMMENT_CHARS', 10_000, { min: 1, max: 100_000 }),
+      editWindowSeconds: readInt(env, 'MESSAGING_EDIT_WINDOW_SECONDS', 900, {
+        min: 0,
+        max: 7 * 86_400,
+      }),
+    },
+    events: readEventsConfig(env, {
+      accounts: 'http://127.0.0.1:4001/internal/events',
+      billing: 'http://127.0.0.1:4002/internal/events',
+      sales: 'http://127.0.0.1:4003/internal/events',
+      documents: 'http://127.0.0.1:4004/internal/events',
+    }),
+    seedDemo: readBool(env, 'SEED_DEMO', false),
+    logLevel: readLogLevel(env),
+  };
+}

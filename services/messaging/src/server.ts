@@ -1,0 +1,87 @@
+import {
+  createEventTransport,
+  databaseReady,
+  DEMO_CUSTOMER_IDS,
+  eventFeedRoute,
+  EVENTS_FEED_PATH,
+  startSubgraphServer,
+  throttledLog,
+  type Database,
+  type RunningSubgraph,
+  type Stoppable,
+} from '@portico/kit';
+import { followAccounts } from '@portico/commerce';
+import type { MessagingConfig } from './config';
+import type { MessagingServices } from './context';
+import { openMessagingDatabase } from './db/database';
+import { seedMessagingDemo } from './demo/demo-data';
+import { buildSchema, createContext, createServices, name } from './subgraph';
+
+export interface RunningMessaging extends RunningSubgraph {
+  db: Database;
+  services: MessagingServices;
+}
+
+export async function startMessaging(
+  config: MessagingConfig,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<RunningMessaging> {
+  const db = await openMessagingDatabase(config.db, options);
+  const stops: Stoppable[] = [];
+  try {
+    const services = createServices(db, config);
+    const transport = createEventTransport(config.events, {
+      claimsSecret: config.auth.claimsSecret,
+      onError: throttledLog('messaging: events'),
+    });
+    const feed = (producer: string) => config.events.feeds[producer] as string;
+    stops.push(
+      followAccounts(transport, services.directory, feed('accounts'), config.auth.claimsSecret),
+      ...services.subjects.follow(
+        transport,
+        { billing: feed('billing'), sales: feed('sales'), documents: feed('documents') },
+        config.auth.claimsSecret,
+      ),
+    );
+    // Messaging's own events: numbered after each commit, served on its feed,
+    // relayed to Redis Streams when configured.
+    services.outbox.start();
+    stops.push(services.outbox, transport.publish(services.outbox));
+    if (config.seedDemo) {
+      if (await services.directory.waitForCustomers(Object.values(DEMO_CUSTOMER_IDS), 60_000)) {
+        await seedMessagingDemo(services);
+      } else {
+        process.stderr.write(
+          "messaging: accounts' demo customers did not arrive within 60 s; demo messages not seeded\n",
+        );
+      }
+    }
+    const { schema } = await buildSchema();
+    const server = await startSubgraphServer({
+      name,
+      schema,
+      claimsSecret: config.auth.claimsSecret,
+      host: config.http.host,
+      port: config.http.port,
+      keepAliveMs: config.http.keepAliveMs,
+      logLevel: config.logLevel,
+      createContext: (meta) => createContext(services, meta),
+      internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },
+      isReady: databaseReady(db),
+    });
+    return {
+      ...server,
+      db,
+      services,
+      close: async () => {
+        await server.close();
+        for (const stop of stops) await stop.close();
+        await db.dataSource.destroy();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop.close().catch(() => undefined);
+    await db.dataSource.destroy();
+    throw error;
+  }
+}
