@@ -888,6 +888,15 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
       variables: contactTarget,
     },
   ],
+  // Over plain HTTP: a subscription needs graphql-ws or multipart, so this
+  // pins that no HTTP path answers one; the socket paths are not covered here yet.
+  'Subscription.orderChanged': (['contact', 'partner', 'anonymous'] as const).map((as) => ({
+    as,
+    label: "follows customer B's purchase order over HTTP",
+    query:
+      'subscription ($id: ID!) { orderChanged(purchaseOrderId: $id) { cursor order { id number customer { id } } } }',
+    variables: (f: ForeignTargets) => ({ id: f.purchaseOrderId }),
+  })),
   'Mutation.setEmailNotifications': (['contact', 'partner', 'anonymous'] as const).map((as) => ({
     as,
     label: "turns off customer B's contact's email notifications",

@@ -29,6 +29,7 @@ const BY_FIELD = 'fields';
 export const TYPE_KINDS: Record<string, Kind> = {
   Query: FREE,
   Mutation: FREE,
+  Subscription: FREE,
   Viewer: FREE,
   Money: FREE,
   PageInfo: FREE,
@@ -102,6 +103,7 @@ export const TYPE_KINDS: Record<string, Kind> = {
   OrderTimelineEntry: 'orders:read',
   OrderSubStatusLabel: 'orders:read',
   OrderChangeActor: 'orders:read',
+  OrderChange: 'orders:read',
   PurchaseOrderPage: FREE,
   PurchaseOrderPageInfo: FREE,
   PurchaseOrderPayload: FREE,
