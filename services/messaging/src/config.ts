@@ -4,12 +4,14 @@ import {
   readDbConfig,
   readEventsConfig,
   readInt,
+  readLiveConfig,
   readLogLevel,
   readString,
   SUBGRAPH_KEEP_ALIVE_MS,
   type DbConfig,
   type Env,
   type EventsConfig,
+  type LiveConfig,
   type LogLevel,
 } from '@portico/kit';
 
@@ -25,6 +27,8 @@ export interface MessagingConfig {
   };
   /** How messaging hears of accounts' customers and of billing's, sales' and documents' records. */
   events: EventsConfig;
+  /** Live events for subscriptions: Redis wake-ups between instances, the poll. */
+  live: LiveConfig;
   seedDemo: boolean;
   logLevel: LogLevel;
 }
@@ -51,6 +55,7 @@ export function loadConfig(env: Env): MessagingConfig {
       sales: 'http://127.0.0.1:4003/internal/events',
       documents: 'http://127.0.0.1:4004/internal/events',
     }),
+    live: readLiveConfig(env),
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
   };

@@ -3,6 +3,7 @@ import {
   groupByKeys,
   type BaseContext,
   type Database,
+  type LiveFeed,
   type Outbox,
   type RequestMeta,
 } from '@portico/kit';
@@ -26,6 +27,8 @@ export interface MessagingServices {
   db: Database;
   /** Messaging's outbox: events written with each change, numbered after commit. */
   outbox: Outbox;
+  /** Live events of messaging's outbox, for subscriptions (comments, thread activity). */
+  live: LiveFeed;
   /** Messaging's read model of accounts' customers. */
   directory: CustomerDirectory;
   /** Billing's invoices, sales' quotes and orders, documents' documents, and their system items. */

@@ -46,7 +46,8 @@ export async function startMessaging(
     // Messaging's own events: numbered after each commit, served on its feed,
     // relayed to Redis Streams when configured.
     services.outbox.start();
-    stops.push(services.outbox, transport.publish(services.outbox));
+    services.live.start();
+    stops.push(services.live, services.outbox, transport.publish(services.outbox));
     if (config.seedDemo) {
       if (await services.directory.waitForCustomers(Object.values(DEMO_CUSTOMER_IDS), 60_000)) {
         await seedMessagingDemo(services);
@@ -68,6 +69,7 @@ export async function startMessaging(
       createContext: (meta) => createContext(services, meta),
       internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },
       isReady: databaseReady(db),
+      subscriptions: true,
     });
     return {
       ...server,

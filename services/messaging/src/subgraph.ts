@@ -1,7 +1,9 @@
 import {
+  LiveFeed,
   Outbox,
   buildFederatedSchema,
   canSeeCustomer,
+  throttledLog,
   type Database,
   type FederatedSchema,
   type RequestMeta,
@@ -20,6 +22,7 @@ import {
   PurchaseOrderThreadResolver,
   QuoteThreadResolver,
 } from './federation/contributions.resolver';
+import { MessagingLiveResolver } from './live/live.resolver';
 import { ReadStateService } from './read-state/read-state.service';
 import { Subjects } from './subjects/subjects';
 import { ThreadReads } from './thread/thread.reads';
@@ -44,6 +47,7 @@ export function buildSchema(): Promise<FederatedSchema> {
     resolvers: [
       ThreadResolver,
       CommentResolver,
+      MessagingLiveResolver,
       CustomerThreadsResolver,
       InvoiceThreadResolver,
       QuoteThreadResolver,
@@ -76,9 +80,13 @@ export function buildSchema(): Promise<FederatedSchema> {
 
 export function createServices(
   db: Database,
-  config: Pick<MessagingConfig, 'comments'>,
+  config: Pick<MessagingConfig, 'comments'> & Partial<Pick<MessagingConfig, 'live'>>,
 ): MessagingServices {
   const outbox = new Outbox(db, name);
+  const live = new LiveFeed(outbox, {
+    ...config.live,
+    onError: throttledLog('messaging: live events'),
+  });
   const directory = new CustomerDirectory(db, 'messaging.directory');
   const subjects = new Subjects(db);
   const threadReads = new ThreadReads(db);
@@ -86,6 +94,7 @@ export function createServices(
   return {
     db,
     outbox,
+    live,
     directory,
     subjects,
     threads,
