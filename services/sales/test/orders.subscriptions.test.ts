@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
   ANONYMOUS,
@@ -9,7 +9,7 @@ import {
   testing,
   type Principal,
 } from '@portico/kit';
-import type { OrderActor } from '../src/order/order.changes';
+import type { OrderActor } from '../src/order/order.values';
 import { PurchaseOrderStatus as S } from '../src/order/order.status';
 import { applyCustomerEvent, testCustomer } from '@portico/commerce';
 import { loadConfig, startSales } from '@portico/sales';
@@ -36,20 +36,7 @@ interface Change {
   order: { id: string; number: string; status: string; customer: { id: string } };
 }
 
-interface Subscriber {
-  changes: Change[];
-  errors: unknown[];
-  completed: boolean;
-  stop(): void;
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const { waitUntil: waitFor, recordSubscription } = testing;
 
 const settle = () => new Promise((r) => setTimeout(r, 400));
 
@@ -88,30 +75,14 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       principal: Principal | null,
       variables: Record<string, unknown>,
       query = ORDER_CHANGED,
-    ): Subscriber {
-      const subscriber: Subscriber = { changes: [], errors: [], completed: false, stop: () => {} };
-      subscriber.stop = client.subscribe<{ orderChanged: Change }>(
-        {
-          query,
-          variables,
-          ...(principal
-            ? { extensions: { claims: encodeClaims(principal, TEST_CLAIMS_SECRET) } }
-            : {}),
-        },
-        {
-          next: (result: FormattedExecutionResult<{ orderChanged: Change }>) => {
-            if (result.errors) subscriber.errors.push(...result.errors);
-            if (result.data) subscriber.changes.push(result.data.orderChanged);
-          },
-          // A refusal before subscribing is an `error` message (a list of errors);
-          // one raised while subscribing is a result with errors, then `complete`.
-          error: (error) => subscriber.errors.push(...(Array.isArray(error) ? error : [error])),
-          complete: () => {
-            subscriber.completed = true;
-          },
-        },
-      );
-      return subscriber;
+    ): testing.RecordedSubscription<Change> {
+      return recordSubscription<Change>(client, {
+        query,
+        variables,
+        ...(principal
+          ? { extensions: { claims: encodeClaims(principal, TEST_CLAIMS_SECRET) } }
+          : {}),
+      });
     }
 
     /** Toggles an order between confirmed and in progress: one order.status_changed each time. */
@@ -191,7 +162,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       badClaims();
       await toggle(acmeOrder);
       await settle();
-      expect(missing.changes).toEqual([]);
+      expect(missing.values).toEqual([]);
       expect(services().live.size).toBe(0);
     });
 
@@ -204,52 +175,52 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const staff = subscribe(client, STAFF, { after });
       const acmeStatus = await toggle(acmeOrder);
       // Each change is loaded when it is delivered: let the first arrive before the next.
-      await waitFor('the first change', () => contact.changes.length === 1);
+      await waitFor('the first change', () => contact.values.length === 1);
       await toggle(globexOrder);
       const acmeStatus2 = await toggle(acmeOrder);
-      await waitFor('staff to see all three', () => staff.changes.length >= 3);
-      await waitFor('the contact to see its two', () => contact.changes.length >= 2);
+      await waitFor('staff to see all three', () => staff.values.length >= 3);
+      await waitFor('the contact to see its two', () => contact.values.length >= 2);
       await settle();
       expect(contact.errors).toEqual([]);
-      expect(contact.changes.map((c) => [c.change, c.order.id, c.order.status])).toEqual([
+      expect(contact.values.map((c) => [c.change, c.order.id, c.order.status])).toEqual([
         ['order.status_changed', acmeOrder, acmeStatus],
         // Each event is loaded afresh: the second shows the order after the second change.
         ['order.status_changed', acmeOrder, acmeStatus2],
       ]);
-      expect(contact.changes.every((c) => c.order.customer.id === acme)).toBe(true);
-      expect(snooping.changes).toEqual([]);
+      expect(contact.values.every((c) => c.order.customer.id === acme)).toBe(true);
+      expect(snooping.values).toEqual([]);
       expect(snooping.errors).toEqual([]);
-      expect(partner.changes.map((c) => c.order.id)).toEqual([globexOrder]);
-      expect(staff.changes.map((c) => c.order.id)).toEqual([acmeOrder, globexOrder, acmeOrder]);
+      expect(partner.values.map((c) => c.order.id)).toEqual([globexOrder]);
+      expect(staff.values.map((c) => c.order.id)).toEqual([acmeOrder, globexOrder, acmeOrder]);
       // Cursors follow the order of events.
-      const cursors = staff.changes.map((c) => c.cursor);
-      expect(contact.changes.map((c) => c.cursor)).toEqual([cursors[0], cursors[2]]);
+      const cursors = staff.values.map((c) => c.cursor);
+      expect(contact.values.map((c) => c.cursor)).toEqual([cursors[0], cursors[2]]);
     });
 
     it('resumes from a cursor with exactly the missed changes, then live ones', async () => {
       const client = connect();
       const first = subscribe(client, contactOf(acme), { after: await headCursor() });
       await toggle(acmeOrder);
-      await waitFor('the first change', () => first.changes.length === 1);
-      const cursor = first.changes[0]!.cursor;
+      await waitFor('the first change', () => first.values.length === 1);
+      const cursor = first.values[0]!.cursor;
       first.stop();
       await waitFor('the subscription to end', () => services().live.size === 0);
       const missed = [await toggle(acmeOrder), await toggle(acmeOrder)];
       await toggle(globexOrder);
       const resumed = subscribe(client, contactOf(acme), { after: cursor });
-      await waitFor('the missed changes', () => resumed.changes.length >= 2);
+      await waitFor('the missed changes', () => resumed.values.length >= 2);
       const live = await toggle(acmeOrder);
-      await waitFor('the live change', () => resumed.changes.length >= 3);
+      await waitFor('the live change', () => resumed.values.length >= 3);
       await settle();
       expect(resumed.errors).toEqual([]);
-      expect(resumed.changes).toHaveLength(3);
+      expect(resumed.values).toHaveLength(3);
       // Replayed changes show the order as it was when replayed; the live one as it became.
-      expect(resumed.changes.map((c) => [c.change, c.order.id, c.order.status])).toEqual([
+      expect(resumed.values.map((c) => [c.change, c.order.id, c.order.status])).toEqual([
         ['order.status_changed', acmeOrder, missed[1]],
         ['order.status_changed', acmeOrder, missed[1]],
         ['order.status_changed', acmeOrder, live],
       ]);
-      const positions = [cursor, ...resumed.changes.map((c) => c.cursor)].map((c) =>
+      const positions = [cursor, ...resumed.values.map((c) => c.cursor)].map((c) =>
         decodeLiveCursor(c),
       ) as number[];
       // The globex change between them is skipped, nothing else.
@@ -302,7 +273,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       await other.dispose();
       await client.dispose();
       await waitFor('none left', () => services().live.size === 0);
-      expect(b.changes).toEqual([]);
+      expect(b.values).toEqual([]);
       await waitFor('the sockets closed', () => sales.running.subscriptions?.sockets === 0);
       expect(sales.running.subscriptions?.subscriptions).toBe(0);
     });

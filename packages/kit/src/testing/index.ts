@@ -4,3 +4,4 @@ export * from './pdf-text';
 export * from './redis-server';
 export * from './string-columns';
 export * from './schema-drift';
+export * from './live-client';
