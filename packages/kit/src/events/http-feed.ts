@@ -15,7 +15,7 @@ const CONSUMER_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
  * everything up to it, which is what retention waits for.
  */
 export function eventFeedRoute(outbox: Outbox): InternalRouteHandler {
-  return async (body) => {
+  return async (body, _meta, closing) => {
     const b = (body ?? {}) as {
       consumer?: unknown;
       after?: unknown;
@@ -38,7 +38,7 @@ export function eventFeedRoute(outbox: Outbox): InternalRouteHandler {
     const limit = Number.isSafeInteger(b.limit) ? Math.max(1, b.limit as number) : undefined;
     const after = b.after as number;
     await outbox.recordFollower(b.consumer, after);
-    const events = await outbox.readWaiting(after, waitMs, limit);
+    const events = await outbox.readWaiting(after, waitMs, limit, closing);
     return { status: 200, body: { producer: outbox.producer, events } };
   };
 }

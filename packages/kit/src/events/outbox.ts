@@ -286,20 +286,27 @@ export class Outbox {
   }
 
   /** Like `read`, waiting up to `waitMs` for an event when there is none yet. */
-  async readWaiting(after: number, waitMs: number, limit?: number): Promise<EventEnvelope[]> {
+  async readWaiting(
+    after: number,
+    waitMs: number,
+    limit?: number,
+    signal?: AbortSignal,
+  ): Promise<EventEnvelope[]> {
     const deadline = Date.now() + Math.min(Math.max(waitMs, 0), this.options.maxWaitMs);
     for (;;) {
       const events = await this.read(after, limit);
       const left = deadline - Date.now();
-      if (events.length > 0 || left <= 0 || this.closed) return events;
+      if (events.length > 0 || left <= 0 || this.closed || signal?.aborted) return events;
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
           this.waiters.delete(wake);
+          signal?.removeEventListener('abort', wake);
           resolve();
         };
         const timer = setTimeout(wake, Math.min(left, this.options.pollMs));
         this.waiters.add(wake);
+        signal?.addEventListener('abort', wake, { once: true });
       });
     }
   }

@@ -1,7 +1,46 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** Each open socket of a server and how many of its requests are unanswered. */
+const connections = new WeakMap<Server, Map<Socket, number>>();
+
+/**
+ * Counts requests per socket from the first connection on, so a close can
+ * tell a socket with nothing to answer (never used, or idle between
+ * keep-alive requests) from one whose request is in flight. Upgraded sockets
+ * (WebSockets) belong to their endpoint and are not counted.
+ */
+function trackConnections(server: Server): void {
+  if (connections.has(server)) return;
+  const open = new Map<Socket, number>();
+  connections.set(server, open);
+  server.on('connection', (socket: Socket) => {
+    open.set(socket, 0);
+    socket.once('close', () => open.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    if (!open.has(socket)) return;
+    open.set(socket, (open.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      if (open.has(socket)) open.set(socket, Math.max(0, (open.get(socket) ?? 1) - 1));
+    });
+  });
+  server.on('upgrade', (req) => open.delete(req.socket));
+}
+
+/** Destroys every tracked socket with no request in flight; false when the server is not tracked. */
+function closeUnusedConnections(server: Server): boolean {
+  const open = connections.get(server);
+  if (!open) return false;
+  for (const [socket, inFlight] of open) {
+    if (inFlight === 0) socket.destroy();
+  }
+  return true;
+}
 
 export function listen(server: Server, port: number, host: string): Promise<number> {
+  trackConnections(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -12,8 +51,10 @@ export function listen(server: Server, port: number, host: string): Promise<numb
 }
 
 /**
- * Stops accepting connections, lets in-flight requests finish, closes idle
- * keep-alive sockets at once, and force-closes what is left after the grace period.
+ * Stops accepting connections, lets in-flight requests finish, closes
+ * keep-alive sockets as soon as they are idle (at once, and each one whose
+ * last request ends later), and force-closes what is left after the grace
+ * period.
  */
 export function closeGracefully(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
@@ -23,11 +64,20 @@ export function closeGracefully(server: Server, graceMs = 10_000): Promise<void>
     }
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     timer.unref();
+    // A socket whose request was in flight at close stays open for its
+    // keep-alive period once answered, and one accepted but not yet used
+    // is not idle to Node: close each as soon as it has nothing to answer.
+    const closeIdle = () => {
+      if (!closeUnusedConnections(server)) server.closeIdleConnections();
+    };
+    const idle = setInterval(closeIdle, 50);
+    idle.unref();
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(idle);
       resolve();
     });
-    server.closeIdleConnections();
+    closeIdle();
   });
 }
 

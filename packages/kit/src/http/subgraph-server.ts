@@ -33,6 +33,12 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type InternalRouteHandler = (
   body: unknown,
   meta: RequestMeta,
+  /**
+   * Aborted when the server starts closing: a handler that waits (the
+   * events feed's long poll) answers with what it has instead of holding
+   * the close open.
+   */
+  closing: AbortSignal,
 ) => Promise<{ status: number; body: unknown }>;
 
 /**
@@ -135,6 +141,7 @@ export async function startSubgraphServer<C extends BaseContext>(
   });
   await apollo.start();
   const stats: SubgraphStats = { executed: 0, refused: 0, internal: 0 };
+  const closing = new AbortController();
   const bodyLimitBytes = options.bodyLimitBytes ?? 4 * 1024 * 1024;
   const bodyIdleTimeoutMs = options.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS;
   /** The methods a route path answers, for a 405's `Allow` header. */
@@ -203,7 +210,7 @@ export async function startSubgraphServer<C extends BaseContext>(
         return;
       }
       const meta = { principal, requestId: requestId ?? randomUUID(), clientAddress };
-      const answer = await internal(body.body, meta);
+      const answer = await internal(body.body, meta, closing.signal);
       sendJson(res, answer.status, answer.body);
       return;
     }
@@ -248,6 +255,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     stats,
     ...(endpoint ? { subscriptions: endpoint.stats } : {}),
     close: async () => {
+      closing.abort();
       // Sockets first: an upgraded socket holds the HTTP server's close open.
       await Promise.all([endpoint?.close(), closeGracefully(server)]);
       await apollo.stop();
