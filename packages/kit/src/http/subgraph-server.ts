@@ -38,7 +38,7 @@ export type InternalRouteHandler = (
    * events feed's long poll) answers with what it has instead of holding
    * the close open.
    */
-  closing: AbortSignal,
+  closing?: AbortSignal,
 ) => Promise<{ status: number; body: unknown }>;
 
 /**
