@@ -470,6 +470,45 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         await until(() => gateway.subscriptionStats().connections === 0, 5_000, 'released');
       });
 
+      it('hands each event part over as it is written, not when the next part or heartbeat comes', async () => {
+        // A part ends where the next boundary starts: Apollo Client (like this
+        // reader) parses a part only once that boundary is in. With heartbeats
+        // ten minutes apart, nothing else would end it.
+        const slow = await startSubscriptionGateway({ GATEWAY_MULTIPART_HEARTBEAT_MS: '600000' });
+        try {
+          const token = await signIn();
+          const stream = readParts(
+            await post(
+              token,
+              { query: NOTE_ADDED, variables: { topic: 'mp-now' } },
+              MULTIPART,
+              slow.url,
+            ),
+          );
+          await until(() => stream.parts.length === 1, 5_000, 'the opening heartbeat');
+          await until(() => live.active() === 1, 5_000, 'subscribed');
+          live.publish('mp-now', note('now-1'));
+          await until(() => stream.parts.length === 2, 5_000, 'the event part');
+          expect(stream.parts).toEqual([
+            {},
+            {
+              payload: {
+                data: {
+                  noteAdded: {
+                    cursor: expect.any(String),
+                    note: expect.objectContaining({ id: 'now-1' }),
+                  },
+                },
+              },
+            },
+          ]);
+          await stream.cancel();
+          await until(() => live.active() === 0, 5_000, 'upstream completed');
+        } finally {
+          await slow.close();
+        }
+      });
+
       it('ends the stream with an error part and the closing boundary when the session ends', async () => {
         const token = await signIn();
         const response = await post(
