@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
-import { getIntrospectionQuery } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
+// GraphiQL's own fetcher (its browser build is made from this package).
+import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import WebSocket from 'ws';
 import { DEMO_CUSTOMER_IDS, testing } from '@portico/kit';
 import { TEST_CLAIMS_SECRET } from '../../services/accounts/test/accounts-harness';
 import { loadConfig } from '../src/config';
@@ -11,6 +15,7 @@ import { startGateway } from '../src/server';
 import { PortalClient, PortalError } from '../../examples/portal-client/src/client';
 import { apiSchema, generateClientTypes, introspectSchema } from '../../scripts/src/client-types';
 import { startTestStack, SUPERGRAPH_PATH, type TestStack } from './stack-harness';
+import { until } from './live-clients';
 
 // What frontend teams, mobile apps and partners meet first: CORS, the IDE,
 // introspection, GraphQL-shaped refusals, logs. The database is not what is
@@ -127,6 +132,94 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         const root = await fetch(`${origin()}/`, { redirect: 'manual' });
         expect(root.status).toBe(302);
         expect(root.headers.get('location')).toBe('/graphql');
+      });
+
+      it("serves graphql-ws's browser build and wires it into GraphiQL's fetcher for subscriptions", async () => {
+        const html = await (
+          await fetch(stack.gateway.url, { headers: { accept: 'text/html' } })
+        ).text();
+        const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+        // Loaded after GraphiQL and before the page's script that uses it.
+        expect(scripts).toEqual([
+          'ide/react.production.min.js',
+          'ide/react-dom.production.min.js',
+          'ide/graphiql.min.js',
+          'ide/graphql-ws.min.js',
+          'ide/ide.js',
+        ]);
+        const served = await fetch(new URL('ide/graphql-ws.min.js', stack.gateway.url));
+        expect(served.status).toBe(200);
+        expect(served.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+        expect(await served.text()).toBe(
+          readFileSync(
+            join(dirname(require.resolve('graphql-ws/package.json')), 'umd', 'graphql-ws.min.js'),
+            'utf8',
+          ),
+        );
+        const init = await (await fetch(new URL('ide/ide.js', stack.gateway.url))).text();
+        expect(init).toContain('graphqlWs.createClient');
+        expect(init).toContain('wsClient: client');
+      });
+
+      it("subscribes from the IDE's own scripts over graphql-ws, signed in with the Authorization header typed into GraphiQL", async () => {
+        // The served scripts run as the page runs them, with GraphiQL's fetcher,
+        // a real WebSocket and fetch; only the rendering is left out.
+        type Fetcher = (
+          params: { query: string; operationName?: string },
+          options: { headers: Record<string, string>; documentAST: unknown },
+        ) => Promise<AsyncIterableIterator<{ data?: unknown; errors?: unknown }>>;
+        const rendered: Array<{ fetcher: Fetcher }> = [];
+        const page = createContext({
+          window: { location: { href: stack.gateway.url }, fetch },
+          document: { getElementById: () => ({}) },
+          URL,
+          WebSocket,
+          setTimeout,
+          clearTimeout,
+          GraphiQL: Object.assign(() => null, {
+            createFetcher: (options: Parameters<typeof createGraphiQLFetcher>[0]) =>
+              createGraphiQLFetcher({ fetch, ...options }),
+          }),
+          React: { createElement: (_type: unknown, props: { fetcher: Fetcher }) => props },
+          ReactDOM: {
+            createRoot: () => ({ render: (props: { fetcher: Fetcher }) => rendered.push(props) }),
+          },
+        });
+        for (const script of ['graphql-ws.min.js', 'ide.js']) {
+          runInContext(
+            await (await fetch(new URL(`ide/${script}`, stack.gateway.url))).text(),
+            page,
+          );
+        }
+        expect(rendered).toHaveLength(1);
+        const fetcher = rendered[0]!.fetcher;
+        const alice = await stack.signIn('alice@acme.example', 'acme-demo-password');
+        const thread = `general:${DEMO_CUSTOMER_IDS.acme}`;
+        const query = `subscription Follow { commentAdded(threadId: "${thread}") { comment { body author { name } } } }`;
+        const events = await fetcher(
+          { query, operationName: 'Follow' },
+          { headers: { Authorization: `Bearer ${alice}` }, documentAST: parse(query) },
+        );
+        const first = events.next();
+        await until(
+          () => stack.messaging.services.live.liveSubscribers.size === 1,
+          10_000,
+          'subscribed',
+        );
+        const posted = await stack.query(
+          'mutation ($t: ID!) { postComment(input: { threadId: $t, body: "Hello from staff" }) { comment { id } } }',
+          { token: admin, variables: { t: thread } },
+        );
+        expect(posted.body.errors).toBeUndefined();
+        expect((await first).value).toEqual({
+          data: {
+            commentAdded: {
+              comment: { body: 'Hello from staff', author: { name: 'Portico Admin' } },
+            },
+          },
+        });
+        await events.return?.();
+        await until(() => stack.gateway.subscriptionStats().sockets === 0, 10_000, 'socket closed');
       });
 
       it('still answers GraphQL clients at /graphql, GET requests included', async () => {

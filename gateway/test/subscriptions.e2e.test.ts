@@ -10,7 +10,7 @@ import {
   type SignedInPrincipal,
 } from '@portico/kit';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
   startTestAccounts,
@@ -26,83 +26,25 @@ import {
   startLiveSubgraph,
   type LiveSubgraph,
 } from './subscription-subgraphs';
+import {
+  connectWs,
+  MULTIPART,
+  openRaw,
+  postMultipart,
+  readParts,
+  subscribe,
+  until,
+} from './live-clients';
 
 const ALLOWED_ORIGIN = 'https://portal.example.com';
 const NOTE_ADDED =
   'subscription ($topic: String!) { noteAdded(topic: $topic) { cursor note { id text seenBy } } }';
-
-async function until(condition: () => boolean, timeoutMs = 5_000, what = 'condition') {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function principalOf(token: string): SignedInPrincipal {
   const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
   const principal = principalFromAccessTokenClaims(payload as Record<string, unknown>);
   if (!principal) throw new Error('token names no principal');
   return principal;
-}
-
-interface RawSocket {
-  socket: WebSocket;
-  messages: Array<{ type: string; id?: string; payload?: unknown }>;
-  closed: Promise<{ code: number; reason: string }>;
-  send(message: object): void;
-}
-
-/** A bare graphql-transport-ws socket, to see the close codes the gateway chooses. */
-function openRaw(url: string, headers: Record<string, string> = {}): Promise<RawSocket> {
-  const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers });
-  const messages: RawSocket['messages'] = [];
-  socket.on('message', (data) =>
-    messages.push(JSON.parse(String(data)) as RawSocket['messages'][0]),
-  );
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
-  );
-  return new Promise((resolve, reject) => {
-    socket.once('open', () =>
-      resolve({ socket, messages, closed, send: (m) => socket.send(JSON.stringify(m)) }),
-    );
-    socket.once('error', reject);
-  });
-}
-
-interface Subscription {
-  events: Array<{
-    data?: unknown;
-    errors?: Array<{ message: string; extensions?: { code?: string } }>;
-  }>;
-  errors: unknown[];
-  completed: boolean;
-  dispose(): void;
-}
-
-function subscribe(
-  client: Client,
-  query: string,
-  variables: Record<string, unknown>,
-): Subscription {
-  const subscription: Subscription = {
-    events: [],
-    errors: [],
-    completed: false,
-    dispose: () => undefined,
-  };
-  subscription.dispose = client.subscribe(
-    { query, variables },
-    {
-      next: (value) => subscription.events.push(value as Subscription['events'][0]),
-      error: (error) => subscription.errors.push(error),
-      complete: () => {
-        subscription.completed = true;
-      },
-    },
-  );
-  return subscription;
 }
 
 describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as const))(
@@ -193,16 +135,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     };
 
     const connect = (token: string, closes: Array<{ code: number }> = [], url = gateway.url) => {
-      const client = createClient({
-        url: url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${token}` },
-        retryAttempts: 0,
-        lazy: false,
-        // Close codes are asserted through `closed`; nothing to print.
-        onNonLazyError: () => undefined,
-        on: { closed: (event) => closes.push(event as { code: number }) },
-      });
+      const client = connectWs(url, token, closes);
       clients.push(client);
       return client;
     };
@@ -491,48 +424,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
     });
 
     const post = (token: string | undefined, body: object, accept: string, url = gateway.url) =>
-      fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept,
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-    const MULTIPART = 'multipart/mixed;subscriptionSpec="1.0", application/json';
-
-    /** Reads parts as Apollo's protocol frames them: `--graphql` boundaries, JSON bodies. */
-    const readParts = (response: Response) => {
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      const parts: unknown[] = [];
-      let closed = false;
-      const pump = (async () => {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += decoder.decode(value, { stream: true });
-          let end: number;
-          while (
-            (end = buffer.indexOf('\r\n--graphql', 1)) !== -1 ||
-            buffer.endsWith('--graphql--\r\n')
-          ) {
-            if (end === -1) end = buffer.indexOf('\r\n--graphql--');
-            const chunk = buffer.slice(0, end);
-            buffer = buffer.slice(end);
-            const body = chunk.split('\r\n\r\n')[1];
-            if (body !== undefined) parts.push(JSON.parse(body));
-            if (buffer.startsWith('\r\n--graphql--')) {
-              closed = true;
-              return;
-            }
-          }
-        }
-      })();
-      return { parts, pump, isClosed: () => closed, cancel: () => reader.cancel() };
-    };
+      postMultipart(url, token, body, accept);
 
     describe('multipart HTTP', () => {
       it('streams events with nested fields, heartbeats, and completes upstream on hang-up', async () => {
@@ -576,6 +468,45 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         await stream.cancel();
         await until(() => live.active() === 0, 5_000, 'upstream completed after hang-up');
         await until(() => gateway.subscriptionStats().connections === 0, 5_000, 'released');
+      });
+
+      it('hands each event part over as it is written, not when the next part or heartbeat comes', async () => {
+        // A part ends where the next boundary starts: Apollo Client (like this
+        // reader) parses a part only once that boundary is in. With heartbeats
+        // ten minutes apart, nothing else would end it.
+        const slow = await startSubscriptionGateway({ GATEWAY_MULTIPART_HEARTBEAT_MS: '600000' });
+        try {
+          const token = await signIn();
+          const stream = readParts(
+            await post(
+              token,
+              { query: NOTE_ADDED, variables: { topic: 'mp-now' } },
+              MULTIPART,
+              slow.url,
+            ),
+          );
+          await until(() => stream.parts.length === 1, 5_000, 'the opening heartbeat');
+          await until(() => live.active() === 1, 5_000, 'subscribed');
+          live.publish('mp-now', note('now-1'));
+          await until(() => stream.parts.length === 2, 5_000, 'the event part');
+          expect(stream.parts).toEqual([
+            {},
+            {
+              payload: {
+                data: {
+                  noteAdded: {
+                    cursor: expect.any(String),
+                    note: expect.objectContaining({ id: 'now-1' }),
+                  },
+                },
+              },
+            },
+          ]);
+          await stream.cancel();
+          await until(() => live.active() === 0, 5_000, 'upstream completed');
+        } finally {
+          await slow.close();
+        }
       });
 
       it('ends the stream with an error part and the closing boundary when the session ends', async () => {

@@ -26,6 +26,8 @@ const PACKAGE_FILES: Record<string, [string, string, string]> = {
   ],
   'graphiql.min.js': ['graphiql', 'graphiql.min.js', 'text/javascript'],
   'graphiql.min.css': ['graphiql', 'graphiql.min.css', 'text/css'],
+  // The gateway's own graphql-ws client line, for subscriptions from the IDE.
+  'graphql-ws.min.js': ['graphql-ws', 'umd/graphql-ws.min.js', 'text/javascript'],
 };
 
 /** A file of an installed package, found from its package.json (the browser builds are not in `exports`). */
@@ -55,9 +57,38 @@ query Viewer {
 `;
 
 // Runs in the browser; kept as plain ES5 so no build step is needed.
+// Queries and mutations go over HTTP; subscriptions over graphql-ws on the
+// same path, signed in as the gateway's sockets are: connection_init carries
+// the Authorization header typed into the Headers pane. One client per header
+// value: a new sign-in gets a new socket, and an idle one closes by itself.
 const INIT_SCRIPT = `(function () {
   var endpoint = new URL('graphql', window.location.href).toString();
-  var fetcher = GraphiQL.createFetcher({ url: endpoint });
+  var socketEndpoint = endpoint.replace(/^http/, 'ws');
+  var current = { authorization: null, client: null };
+  function authorizationOf(headers) {
+    for (var name in headers || {}) {
+      if (name.toLowerCase() === 'authorization') return String(headers[name]);
+    }
+    return '';
+  }
+  function socketClientFor(authorization) {
+    if (current.client && current.authorization === authorization) return current.client;
+    current = {
+      authorization: authorization,
+      client: graphqlWs.createClient({
+        url: socketEndpoint,
+        connectionParams: authorization ? { authorization: authorization } : {},
+        lazy: true,
+        // A refused sign-in (4401) is shown, not retried.
+        retryAttempts: 0,
+      }),
+    };
+    return current.client;
+  }
+  var fetcher = function (params, options) {
+    var client = socketClientFor(authorizationOf(options && options.headers));
+    return GraphiQL.createFetcher({ url: endpoint, wsClient: client })(params, options);
+  };
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
     React.createElement(GraphiQL, {
@@ -87,6 +118,7 @@ const PAGE = `<!doctype html>
     <script src="ide/react.production.min.js"></script>
     <script src="ide/react-dom.production.min.js"></script>
     <script src="ide/graphiql.min.js"></script>
+    <script src="ide/graphql-ws.min.js"></script>
     <script src="ide/ide.js"></script>
   </body>
 </html>

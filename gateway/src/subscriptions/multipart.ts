@@ -13,8 +13,17 @@ import { CLOSE_GOING_AWAY, type LiveConnection, type LiveConnections } from './l
 import { checkSubscription, type OperationCheckParts } from './operation-checks';
 
 const BOUNDARY = 'graphql';
-const PART_HEAD = `\r\n--${BOUNDARY}\r\ncontent-type: application/json; charset=utf-8\r\n\r\n`;
-const CLOSING = `\r\n--${BOUNDARY}--\r\n`;
+/**
+ * Every part is followed by the next boundary at once: a reader (Apollo
+ * Client's among them) knows a part has ended only when it sees the boundary
+ * after it, so a part written without one would wait for the next heartbeat.
+ * The stream is thus the first boundary, then `head + body + boundary` per
+ * part, then `--` to make the last boundary the closing one.
+ */
+const OPENING = `\r\n--${BOUNDARY}`;
+const PART_HEAD = `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n`;
+const PART_END = `\r\n--${BOUNDARY}`;
+const CLOSING = '--\r\n';
 
 /**
  * True when the client speaks Apollo's multipart subscription protocol
@@ -157,9 +166,12 @@ export async function serveMultipartSubscription(
     'content-type': `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`,
     'cache-control': 'no-cache, no-store',
   });
+  let opened = false;
   const writePart = async (value: unknown) => {
     if (clientGone || res.writableEnded) return;
-    if (!res.write(PART_HEAD + JSON.stringify(value))) {
+    const head = opened ? PART_HEAD : OPENING + PART_HEAD;
+    opened = true;
+    if (!res.write(head + JSON.stringify(value) + PART_END)) {
       // Back-pressure reaches the bounded queue of upstream events.
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -192,5 +204,5 @@ export async function serveMultipartSubscription(
   }
   const errors = endedBy ? [endedBy] : failure;
   if (errors) await writePart({ payload: null, errors });
-  if (!clientGone && !res.writableEnded) res.end(CLOSING);
+  if (!clientGone && !res.writableEnded) res.end(opened ? CLOSING : OPENING + CLOSING);
 }

@@ -888,14 +888,28 @@ export const ATTEMPTS: Record<string, Attempt[]> = {
       variables: contactTarget,
     },
   ],
-  // Over plain HTTP: a subscription needs graphql-ws or multipart, so this
-  // pins that no HTTP path answers one; the socket paths are not covered here yet.
+  // Over plain HTTP: a subscription needs graphql-ws or multipart, so these
+  // pin that no plain HTTP path answers one. The socket attempts are in socket-attempts.ts.
   'Subscription.orderChanged': (['contact', 'partner', 'anonymous'] as const).map((as) => ({
     as,
     label: "follows customer B's purchase order over HTTP",
     query:
       'subscription ($id: ID!) { orderChanged(purchaseOrderId: $id) { cursor order { id number customer { id } } } }',
     variables: (f: ForeignTargets) => ({ id: f.purchaseOrderId }),
+  })),
+  'Subscription.commentAdded': (['contact', 'partner', 'anonymous'] as const).map((as) => ({
+    as,
+    label: "follows customer B's general conversation over HTTP",
+    query:
+      'subscription ($id: ID!) { commentAdded(threadId: $id) { cursor comment { id body author { name } } } }',
+    variables: threadTarget,
+  })),
+  'Subscription.threadActivity': (['contact', 'partner', 'anonymous'] as const).map((as) => ({
+    as,
+    label: "follows customer B's invoice thread over HTTP",
+    query:
+      'subscription ($id: ID) { threadActivity(threadId: $id) { cursor change thread { id customer { id } } comment { body } } }',
+    variables: (f: ForeignTargets) => ({ id: f.invoiceThreadId }),
   })),
   'Mutation.setEmailNotifications': (['contact', 'partner', 'anonymous'] as const).map((as) => ({
     as,

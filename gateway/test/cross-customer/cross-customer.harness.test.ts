@@ -13,6 +13,16 @@ import { testing } from '@portico/kit';
 import { startTestStack, SUPERGRAPH_PATH, type TestStack } from '../stack-harness';
 import { PARTNER_SCOPES } from '../../../services/accounts/src/partner/partner-scopes';
 import { ATTEMPTS, type Actor, type ForeignTargets } from './attempts';
+import { connectWs, until } from '../live-clients';
+import {
+  isOpen,
+  leaksOf,
+  SOCKET_ACTORS,
+  SOCKET_ATTEMPTS,
+  subscribeAll,
+  type SocketActor,
+  type SocketRun,
+} from './socket-attempts';
 import {
   NO_SCOPE,
   reached,
@@ -730,5 +740,136 @@ describe('cross-customer harness', () => {
       expect(unproven).toEqual([]);
       expect(attempts).toBeGreaterThan(paths.length);
     }, 300_000);
+  });
+  describe('subscriptions over graphql-ws', () => {
+    it('has a socket attempt for every Subscription field', () => {
+      const fields = rootFields().filter((field) => field.startsWith('Subscription.'));
+      expect(fields.length).toBeGreaterThan(0);
+      expect(fields.filter((field) => !SOCKET_ATTEMPTS[field]?.length)).toEqual([]);
+    });
+
+    it("delivers nothing of customer B's to any foreign principal, whatever it follows", async () => {
+      const admin = await stack.signIn(
+        'admin@portico.example',
+        'admin-demo-password',
+        'signInStaff',
+      );
+      const q = async <T>(
+        token: string,
+        query: string,
+        variables: Record<string, unknown> = {},
+      ): Promise<T> => {
+        const response = await stack.query(query, { token, variables });
+        if (response.body.errors) throw new Error(response.text);
+        return response.body.data as T;
+      };
+      const post = (token: string, threadId: string, body: string, kind = 'MESSAGE') =>
+        q<{ postComment: { comment: { id: string } } }>(
+          token,
+          'mutation ($t: ID!, $b: String!, $k: PostedCommentKind!) { postComment(input: { threadId: $t, body: $b, kind: $k }) { comment { id } } }',
+          { t: threadId, b: body, k: kind },
+        ).then((data) => data.postComment.comment.id);
+      const ship = (orderId: string, lineId: string, tracking: string) =>
+        q(
+          admin,
+          'mutation ($o: ID!, $l: ID!, $t: String!) { addShipment(input: { orderId: $o, carrier: "DHL", trackingNumber: $t, shippedAt: "2026-01-05", lines: [{ orderLineId: $l, quantity: "1" }] }) { shipment { id } } }',
+          { o: orderId, l: lineId, t: tracking },
+        );
+      const createOrder = (customerId: string, currency: string, description: string) =>
+        q<{
+          createPurchaseOrder: { purchaseOrder: { id: string; lines: Array<{ id: string }> } };
+        }>(
+          admin,
+          'mutation ($c: ID!, $cur: String!, $d: String!) { createPurchaseOrder(input: { customerId: $c, currency: $cur, lines: [{ description: $d, quantity: "3", unitPrice: "10.00" }] }) { purchaseOrder { id lines { id } } } }',
+          { c: customerId, cur: currency, d: description },
+        ).then((data) => data.createPurchaseOrder.purchaseOrder);
+      // An order of A's to ship once B's events are out: the fence of A's order followers.
+      const ownOrder = await createOrder(foreign.ownCustomerId, 'GBP', 'Fence order');
+      const note = 'Socket note for staff only';
+      const socketMarkers = [...markers, note, 'Mensaje secreto', 'Otro pedido secreto'];
+      const socketTokens: Record<SocketActor, string | undefined> = {
+        contact: await stack.signIn('alice@acme.example', 'acme-demo-password'),
+        partner: tokens.partner,
+        partnerWithoutScope: await stack.partnerToken(
+          ['customers:read', 'invoices:read'],
+          [foreign.customerId],
+        ),
+        anonymous: undefined,
+      };
+      const closes: Record<string, Array<{ code: number }>> = {};
+      const clients = SOCKET_ACTORS.map((actor) => {
+        closes[actor] = [];
+        return connectWs(stack.gateway.url, socketTokens[actor], closes[actor]);
+      });
+      const started = Date.now();
+      try {
+        const runs: SocketRun[] = SOCKET_ACTORS.flatMap((actor, i) =>
+          subscribeAll(actor, clients[i]!, foreign),
+        );
+        // Settled: each subscription refused, or following the subgraph's live tail.
+        const following = () =>
+          stack.messaging.services.live.liveSubscribers.size +
+          stack.sales.services.live.liveSubscribers.size;
+        await until(
+          () => {
+            const open = runs.filter(isOpen).length;
+            return following() === open && stack.gateway.subscriptionStats().upstream === open;
+          },
+          20_000,
+          'every subscription refused or following',
+        );
+        // Customer B's side: messages by staff and its contact, internal notes (one in
+        // A's thread), a reading, an assignment, a shipment and a new order.
+        const lucia = await stack.signIn('lucia@globex.example', 'globex-demo-password');
+        const message = await post(admin, foreign.threadId, 'Mensaje secreto para B');
+        await post(admin, foreign.threadId, note, 'INTERNAL_NOTE');
+        await post(admin, foreign.ownThreadId, note, 'INTERNAL_NOTE');
+        await post(admin, foreign.invoiceThreadId, 'Mensaje secreto sobre la factura');
+        await post(lucia, foreign.threadId, 'Mensaje secreto de Lucía');
+        await q(
+          lucia,
+          'mutation ($t: ID!, $c: ID!) { markThreadRead(input: { threadId: $t, upToCommentId: $c }) { readUpToPosition } }',
+          { t: foreign.threadId, c: message },
+        );
+        await q(
+          admin,
+          'mutation ($t: ID!, $s: ID) { assignThread(input: { threadId: $t, staffUserId: $s }) { thread { id } } }',
+          { t: foreign.threadId, s: foreign.staffUserId },
+        );
+        await ship(foreign.purchaseOrderId, foreign.orderLineId, 'GLOBEX-TRACK-2');
+        await createOrder(foreign.customerId, 'EUR', 'Otro pedido secreto');
+        // Then A's own: each stray event of B would have come before these.
+        const fence = await post(admin, foreign.ownThreadId, 'Fence message for A');
+        await ship(ownOrder.id, ownOrder.lines[0]!.id, 'ACME-FENCE-1');
+        const fenced = (run: SocketRun) => {
+          const text = JSON.stringify(run.subscription.events);
+          return run.field === 'Subscription.orderChanged'
+            ? text.includes('order.shipment_added') && text.includes(ownOrder.id)
+            : text.includes(fence);
+        };
+        // A's contact and partner follow their own: each such run must see the fence.
+        const controls = runs.filter((r) => r.attempt.permittedFor?.includes(r.actor));
+        // Leaks are reported even when a fence never comes.
+        const unfenced = await until(() => controls.every(fenced), 20_000, 'fences').then(
+          () => [],
+          () => controls.filter((r) => !fenced(r)).map((r) => `${r.actor} ${r.field}`),
+        );
+        // The others have no fence to see; a moment more for anything in flight.
+        await new Promise((r) => setTimeout(r, 1_000));
+        const leaks = runs.flatMap((run) => leaksOf(run, socketMarkers));
+        if (closes.anonymous![0]?.code !== 4401) {
+          leaks.push(`anonymous socket not closed 4401: ${JSON.stringify(closes.anonymous)}`);
+        }
+        process.stdout.write(
+          `cross-customer harness: ${runs.length} socket attempts on ${Object.keys(SOCKET_ATTEMPTS).length} subscription fields by ${SOCKET_ACTORS.length} principals (${runs.filter(isOpen).length} following, ${runs.length - runs.filter(isOpen).length} refused), ${leaks.length} leaks, ${Date.now() - started} ms\n`,
+        );
+        expect(leaks).toEqual([]);
+        // A's own followers saw A's fence: the socket paths do deliver.
+        expect(unfenced).toEqual([]);
+        expect(controls.length).toBeGreaterThan(0);
+      } finally {
+        await Promise.all(clients.map((client) => client.dispose()));
+      }
+    }, 60_000);
   });
 });

@@ -128,6 +128,8 @@ export const TYPE_KINDS: Record<string, Kind> = {
 
   Thread: 'messages:read',
   Comment: 'messages:read',
+  CommentEvent: 'messages:read',
+  ThreadActivity: 'messages:read',
   ThreadPage: FREE,
   ThreadPageInfo: FREE,
   CommentPage: FREE,
