@@ -83,6 +83,20 @@ function pidOf(script: string): number {
   throw new Error(`no process runs ${script}`);
 }
 
+const CLOCK_TICK_MS = 10;
+
+/** CPU time (user + system) a process has used so far, from /proc; 0 where there is none. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
 /** The gateway's memory after garbage collection, written by the probe on SIGUSR2. */
 async function gatewayMemory(pid: number, file: string): Promise<Memory> {
   const asked = Date.now();
@@ -330,6 +344,19 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
 
     // The measured comments, paced, round the threads.
     const posts: Array<Awaited<ReturnType<typeof postComment>>> = [];
+    const watched = {
+      gateway: gatewayPid,
+      messaging: pidOf(join('services', 'messaging', 'dist', 'main.js')),
+      accounts: pidOf(join('services', 'accounts', 'dist', 'main.js')),
+      clients: clients.map((c) => c.pid),
+    };
+    const cpuOf = () => ({
+      gateway: cpuMs(watched.gateway),
+      messaging: cpuMs(watched.messaging),
+      accounts: cpuMs(watched.accounts),
+      clients: watched.clients.reduce<number>((sum, pid) => sum + cpuMs(pid), 0),
+    });
+    const cpuBefore = cpuOf();
     const postStarted = Date.now();
     for (let k = 0; k < comments; k += 1) {
       const tick = postStarted + k * intervalMs;
@@ -350,6 +377,7 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
       final = await report();
     }
 
+    const cpuAfter = cpuOf();
     const answeredOf = new Map(posts.map((p) => [p.number, p]));
     const fromAnswer: number[] = [];
     const fromSent: number[] = [];
@@ -384,6 +412,7 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
       '| --- | ---: | ---: | ---: | ---: |',
       `| from the post's answer | ${ms(fromAnswer, 50)} | ${ms(fromAnswer, 95)} | ${ms(fromAnswer, 99)} | ${Math.max(...fromAnswer).toFixed(1)} |`,
       `| from the post's request | ${ms(fromSent, 50)} | ${ms(fromSent, 95)} | ${ms(fromSent, 99)} | ${Math.max(...fromSent).toFixed(1)} |`,
+      `  CPU over the posting and delivery, ms per delivery: ${(['gateway', 'messaging', 'accounts', 'clients'] as const).map((k) => `${k} ${((cpuAfter[k] - cpuBefore[k]) / Math.max(1, fromAnswer.length)).toFixed(3)}`).join(', ')}`,
       `  gateway memory (after GC, in its own process): RSS ${(before.rss / MIB).toFixed(1)} → ${(after.rss / MIB).toFixed(1)} MiB, heap used ${(before.heapUsed / MIB).toFixed(1)} → ${(after.heapUsed / MIB).toFixed(1)} MiB, external ${(before.external / MIB).toFixed(1)} → ${(after.external / MIB).toFixed(1)} MiB`,
       `  per idle socket (with its subscription): RSS ${perSocket('rss').toFixed(1)} KiB, heap used ${perSocket('heapUsed').toFixed(1)} KiB, external ${perSocket('external').toFixed(1)} KiB`,
       `  targets: ${sockets.toLocaleString('en')} held ${held === sockets ? 'met' : 'NOT met'}; p95 ≤ 200 ms ${percentile(fromAnswer, 95) <= 200 ? 'met' : 'NOT met'}; ≤ 30 KiB per idle socket (RSS) ${perSocket('rss') <= 30 ? 'met' : 'NOT met'}`,
@@ -406,7 +435,11 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
           }),
       ),
     );
-    if (stack.pid) process.kill(-stack.pid, 'SIGTERM');
+    try {
+      if (stack.pid) process.kill(-stack.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
     await new Promise((r) => (stack.exitCode !== null ? r(null) : stack.once('exit', r)));
     rmSync(dataDir, { recursive: true, force: true });
   }
