@@ -169,8 +169,14 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
       BENCH_MEMORY_FILE: memoryFile,
       BENCH_MEMORY_PROCESS: GATEWAY_MAIN,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Kept, and printed only if the run fails: once stopped, the services
+    // complain about each other's feeds going away.
+    stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
+  });
+  let errorOutput = '';
+  stack.stderr!.on('data', (chunk: Buffer) => {
+    errorOutput = (errorOutput + chunk.toString()).slice(-20_000);
   });
   const clients: ChildProcess[] = [];
   let output = '';
@@ -418,6 +424,9 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
       `  targets: ${sockets.toLocaleString('en')} held ${held === sockets ? 'met' : 'NOT met'}; p95 ≤ 200 ms ${percentile(fromAnswer, 95) <= 200 ? 'met' : 'NOT met'}; ≤ 30 KiB per idle socket (RSS) ${perSocket('rss') <= 30 ? 'met' : 'NOT met'}`,
     ];
     return { lines, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    process.stderr.write(errorOutput);
+    throw error;
   } finally {
     for (const child of clients) {
       if (child.connected) send(child, { type: 'close' });
