@@ -1,6 +1,6 @@
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readInt, testing } from '@portico/kit';
 import { percentile } from './stats';
@@ -421,6 +421,9 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
       `  CPU over the posting and delivery, ms per delivery: ${(['gateway', 'messaging', 'accounts', 'clients'] as const).map((k) => `${k} ${((cpuAfter[k] - cpuBefore[k]) / Math.max(1, fromAnswer.length)).toFixed(3)}`).join(', ')}`,
       `  gateway memory (after GC, in its own process): RSS ${(before.rss / MIB).toFixed(1)} → ${(after.rss / MIB).toFixed(1)} MiB, heap used ${(before.heapUsed / MIB).toFixed(1)} → ${(after.heapUsed / MIB).toFixed(1)} MiB, external ${(before.external / MIB).toFixed(1)} → ${(after.external / MIB).toFixed(1)} MiB`,
       `  per idle socket (with its subscription): RSS ${perSocket('rss').toFixed(1)} KiB, heap used ${perSocket('heapUsed').toFixed(1)} KiB, external ${perSocket('external').toFixed(1)} KiB`,
+      `  machine load average at the end (1, 5, 15 min): ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')}`,
       `  targets: ${sockets.toLocaleString('en')} held ${held === sockets ? 'met' : 'NOT met'}; p95 ≤ 200 ms ${percentile(fromAnswer, 95) <= 200 ? 'met' : 'NOT met'}; ≤ 30 KiB per idle socket (RSS) ${perSocket('rss') <= 30 ? 'met' : 'NOT met'}`,
     ];
     return { lines, seconds: (Date.now() - started) / 1000 };
