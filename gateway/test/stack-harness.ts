@@ -54,7 +54,11 @@ export interface TestStack {
   documentsFilesDir: string;
   /** Messaging, following accounts, billing, sales and documents. */
   messaging: RunningMessaging;
+  /** The environment messaging was configured from (its database included): for more instances. */
+  messagingEnv: Record<string, string>;
   gateway: RunningGateway;
+  /** The environment the gateway was configured from: for more gateways over the same subgraphs. */
+  gatewayEnv: Record<string, string>;
   /** POST to the gateway, optionally with a bearer token. */
   query(
     query: string,
@@ -155,38 +159,38 @@ export async function startTestStack(
     }),
   );
   const messagingDb = await target.create('messaging');
-  const messaging = await startMessaging(
-    loadMessagingConfig({
-      AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
-      HTTP_PORT: '0',
-      SEED_DEMO: 'true',
-      EVENTS_FEED_ACCOUNTS_URL: feedOf(accounts.running.url),
-      EVENTS_FEED_BILLING_URL: localFeed(billingPort),
-      EVENTS_FEED_SALES_URL: localFeed(salesPort),
-      EVENTS_FEED_DOCUMENTS_URL: feedOf(documents.url),
-      ...(messagingDb.config.driver === 'mysql'
-        ? { DB_URL: messagingDb.config.url }
-        : { DB_SQLITE_PATH: messagingDb.config.path }),
-      ...options.messagingEnv,
-    }),
-  );
+  const messagingEnv: Record<string, string> = {
+    AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+    HTTP_PORT: '0',
+    SEED_DEMO: 'true',
+    EVENTS_FEED_ACCOUNTS_URL: feedOf(accounts.running.url),
+    EVENTS_FEED_BILLING_URL: localFeed(billingPort),
+    EVENTS_FEED_SALES_URL: localFeed(salesPort),
+    EVENTS_FEED_DOCUMENTS_URL: feedOf(documents.url),
+    ...(messagingDb.config.driver === 'mysql'
+      ? { DB_URL: messagingDb.config.url }
+      : { DB_SQLITE_PATH: messagingDb.config.path }),
+    ...options.messagingEnv,
+  };
+  const messaging = await startMessaging(loadMessagingConfig(messagingEnv));
+  const gatewayEnv: Record<string, string> = {
+    AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
+    HTTP_PORT: '0',
+    GATEWAY_SUPERGRAPH_PATH: SUPERGRAPH_PATH,
+    SUBGRAPH_ACCOUNTS_URL: accounts.running.url,
+    SUBGRAPH_BILLING_URL: billing.url,
+    SUBGRAPH_SALES_URL: sales.url,
+    SUBGRAPH_DOCUMENTS_URL: documents.url,
+    SUBGRAPH_MESSAGING_URL: messaging.url,
+    AUTH_JWKS_URL: accounts.running.jwksUrl,
+    AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
+    AUTH_REVOCATIONS_URL: accounts.running.url.replace(/\/graphql$/, REVOCATIONS_PATH),
+    GATEWAY_SHUTDOWN_GRACE_MS: '2000',
+    LOG_LEVEL: options.gatewayLog ? 'info' : 'warn',
+    ...options.gatewayEnv,
+  };
   const gateway = await startGateway(
-    loadConfig({
-      AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
-      HTTP_PORT: '0',
-      GATEWAY_SUPERGRAPH_PATH: SUPERGRAPH_PATH,
-      SUBGRAPH_ACCOUNTS_URL: accounts.running.url,
-      SUBGRAPH_BILLING_URL: billing.url,
-      SUBGRAPH_SALES_URL: sales.url,
-      SUBGRAPH_DOCUMENTS_URL: documents.url,
-      SUBGRAPH_MESSAGING_URL: messaging.url,
-      AUTH_JWKS_URL: accounts.running.jwksUrl,
-      AUTH_PRINCIPAL_STATUS_URL: accounts.running.url.replace(/\/graphql$/, PRINCIPAL_STATUS_PATH),
-      AUTH_REVOCATIONS_URL: accounts.running.url.replace(/\/graphql$/, REVOCATIONS_PATH),
-      GATEWAY_SHUTDOWN_GRACE_MS: '2000',
-      LOG_LEVEL: options.gatewayLog ? 'info' : 'warn',
-      ...options.gatewayEnv,
-    }),
+    loadConfig(gatewayEnv),
     options.gatewayLog ? { writeLog: options.gatewayLog } : {},
   );
   const query: TestStack['query'] = async (text, options = {}) => {
@@ -239,7 +243,9 @@ export async function startTestStack(
     documents,
     documentsFilesDir: documentsFiles,
     messaging,
+    messagingEnv,
     gateway,
+    gatewayEnv,
     query,
     signIn,
     async mintToken(principal, options = {}) {

@@ -199,6 +199,40 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       await subscription.return();
     });
 
+    it('passes over what match refuses, in the replay and live, without queueing it', async () => {
+      // A queue of two: the refused events would overflow it if they were queued.
+      const small = new LiveFeed(outbox, { pollMs: 60_000, queueLimit: 2 });
+      small.start();
+      try {
+        const wanted = randomUUID();
+        const from = await outbox.head();
+        await commit(outbox, `odd-${randomUUID()}`, 4);
+        await commit(outbox, wanted);
+        const accepted: number[] = [];
+        const subscription = small.subscribe({
+          after: from,
+          match: (event) => event.aggregateId === wanted,
+          accept: (event) => {
+            accepted.push(event.position);
+            return true;
+          },
+        });
+        const replayed = await subscription.next();
+        expect(replayed.value).toMatchObject({ aggregateId: wanted, position: from + 5 });
+        // Live: five refused events while nobody pulls, then a wanted one.
+        await commit(outbox, `odd-${randomUUID()}`, 5);
+        await commit(outbox, wanted);
+        const live = await subscription.next();
+        expect(live.value).toMatchObject({ aggregateId: wanted, position: from + 11 });
+        // Accept saw only what match let through.
+        expect(accepted).toEqual([from + 5, from + 11]);
+        expect(small.size).toBe(1);
+        await subscription.return();
+      } finally {
+        await small.close();
+      }
+    });
+
     it('ends a waiting subscription at once on return() and lets go of it', async () => {
       const sizeBefore = feed.size;
       const subscription = feed.subscribe({ after: await outbox.head() });

@@ -37,7 +37,13 @@ export const DEFAULT_LIVE_QUEUE_LIMIT = 1_000;
 export interface LiveSubscribeOptions {
   /** Deliver events after this position (replayed from the table first); null or absent: from now. */
   after?: number | null;
-  /** Which events this subscriber wants; called in order, one event at a time. */
+  /**
+   * A synchronous first cut, applied as each batch arrives: an event it
+   * refuses never wakes this subscriber (with thousands of them on other
+   * threads or customers, that is most of the work of a delivery).
+   */
+  match?: (event: EventEnvelope) => boolean;
+  /** Which events this subscriber wants (of those `match` let through); called in order, one event at a time. */
   accept?: (event: EventEnvelope) => boolean | Promise<boolean>;
 }
 
@@ -281,8 +287,14 @@ class Subscriber {
   /** Called by the tail with each new batch, in position order. */
   push(events: EventEnvelope[]): void {
     if (this.closed || !this.live || this.cursor === null) return;
+    const queued = this.queue.length;
     for (const event of events) {
       if (event.position <= this.cursor) continue;
+      if (this.options.match && !this.options.match(event)) {
+        // Passed over: the cursor moves on, nothing is queued, nobody wakes.
+        this.cursor = event.position;
+        continue;
+      }
       if (this.queue.length >= this.feed.queueLimit) {
         this.fail(
           codedError(
@@ -296,7 +308,7 @@ class Subscriber {
       this.queue.push(event);
       this.cursor = event.position;
     }
-    this.signal();
+    if (this.queue.length > queued) this.signal();
   }
 
   finish(): void {
@@ -355,7 +367,7 @@ class Subscriber {
     if (this.closed) return;
     for (const event of events) {
       if (event.position <= (this.cursor as number)) continue;
-      this.queue.push(event);
+      if (!this.options.match || this.options.match(event)) this.queue.push(event);
       this.cursor = event.position;
     }
     // No await between this check and joining: the tail cannot move in between,

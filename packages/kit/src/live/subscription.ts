@@ -10,9 +10,13 @@ export interface LiveSource {
   /** The client's cursor (`after` argument); a bad one is BAD_USER_INPUT and nothing is subscribed. */
   after?: string | null;
   /**
-   * A cheap first filter on the envelope (event type, aggregate, the
-   * principal's customers); the resolver still loads through the scope.
+   * A cheap, synchronous first filter on the envelope (event type,
+   * aggregate, the principal's customers), applied as events arrive so that
+   * subscribers of other threads or customers are never woken; the resolver
+   * still loads through the scope.
    */
+  match?: (event: EventEnvelope) => boolean;
+  /** Like `match`, but may be asynchronous; called in order, one event at a time. */
   accept?: (event: EventEnvelope) => boolean | Promise<boolean>;
 }
 
@@ -29,9 +33,10 @@ export function liveSubscribe<C extends BaseContext = BaseContext, A = Record<st
   // `source` may be async and may throw (NOT_FOUND for a thread outside the
   // scope, say): the subscriber then gets that error and nothing is subscribed.
   return async ({ args, context }) => {
-    const { feed, after, accept } = await source({ args, context });
+    const { feed, after, match, accept } = await source({ args, context });
     return feed.subscribe({
       after: decodeLiveCursor(after ?? null),
+      ...(match ? { match } : {}),
       ...(accept ? { accept } : {}),
     });
   };

@@ -9,7 +9,7 @@ import {
   type EventEnvelope,
   type Principal,
 } from '@portico/kit';
-import { loadCommentInScope } from '../comment/comment.live';
+import { loadCommentInScope, loadThreadInScope, unreadForViewer } from '../comment/comment.live';
 import { personIdOf } from '../comment/comment.rules';
 import { Comment } from '../comment/comment.types';
 import type { MessagingContext } from '../context';
@@ -123,7 +123,7 @@ export class MessagingLiveResolver {
       return {
         feed: context.services.live,
         after: args.after,
-        accept: (event) =>
+        match: (event) =>
           event.type === 'comment.posted' &&
           event.aggregateId === thread.id &&
           acceptsThreadEvent(context.principal, event),
@@ -140,7 +140,12 @@ export class MessagingLiveResolver {
     _after: string | null,
   ): Promise<CommentEvent> {
     const { commentId } = event.payload as CommentPostedPayload;
-    const comment = await loadCommentInScope(ctx.services, ctx.principal, commentId);
+    const comment = await loadCommentInScope(
+      ctx.services,
+      ctx.principal,
+      commentId,
+      event.position,
+    );
     if (!comment) return skipLiveEvent();
     ctx.loaders.comment.prime(comment.id, comment);
     return { cursor: encodeLiveCursor(event.position), comment };
@@ -154,7 +159,7 @@ export class MessagingLiveResolver {
       return {
         feed: context.services.live,
         after: args.after,
-        accept: (event) =>
+        match: (event) =>
           event.aggregateType === 'thread' &&
           (threadId === null || event.aggregateId === threadId) &&
           acceptsThreadEvent(context.principal, event),
@@ -170,18 +175,26 @@ export class MessagingLiveResolver {
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION })
     _after: string | null,
   ): Promise<ThreadActivity> {
-    const thread = await ctx.loaders.thread.load(event.aggregateId);
+    const thread = await loadThreadInScope(
+      ctx.services,
+      ctx.principal,
+      event.aggregateId,
+      event.position,
+    );
     if (!thread) return skipLiveEvent();
+    ctx.loaders.thread.prime(thread.id, thread);
     let comment: Comment | null = null;
     if (COMMENT_CHANGES.has(event.type)) {
       const { commentId } = event.payload as CommentChangedPayload;
-      comment = await loadCommentInScope(ctx.services, ctx.principal, commentId);
+      comment = await loadCommentInScope(ctx.services, ctx.principal, commentId, event.position);
       if (!comment) return skipLiveEvent();
       ctx.loaders.comment.prime(comment.id, comment);
     }
-    const { unreadCount, totalUnread } = await ctx.services.readStates.unreadFor(
+    const { unreadCount, totalUnread } = await unreadForViewer(
+      ctx.services,
       ctx.principal,
       thread.id,
+      event.position,
     );
     return {
       cursor: encodeLiveCursor(event.position),
