@@ -245,10 +245,16 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       // Her own feed is open, and Acme's news stays out of it.
       const own = subscribe(client, THREAD_ACTIVITY, {});
       await joined(1);
-      await post(admin, invoiceThread, 'Acme only: the refund is approved.');
+      const acmeOnly = await post(admin, invoiceThread, 'Acme only: the refund is approved.');
       const fence = await post(admin, `general:${globexId}`, 'Hola Lucía');
-      await until(() => own.events.length === 1, 10_000, "Globex's own event");
-      expect(activity(own).map((a) => a.comment?.id)).toEqual([fence.id]);
+      await until(
+        () => activity(own).some((a) => a.comment?.id === fence.id),
+        10_000,
+        "Globex's own event",
+      );
+      // Whatever else arrives (a system item of Globex's numbered late) is Globex's.
+      expect(activity(own).every((a) => a.thread.customer.id === globexId)).toBe(true);
+      expect(activity(own).map((a) => a.comment?.id)).not.toContain(acmeOnly.id);
       expect(JSON.stringify([refusals, own.events, overHttp.parts])).not.toContain('refund');
       expect(refusals.map((s) => s.events.length)).toEqual([1, 1, 1]);
     });
