@@ -84,7 +84,8 @@ describe('subgraph server file routes', () => {
       port: 0,
       createContext: (meta) => meta,
       writeLog: () => undefined,
-      bodyIdleTimeoutMs: 1_000,
+      // Long enough that a busy machine's stalls never look like a stopped upload.
+      bodyIdleTimeoutMs: 3_000,
       routes: {
         '/files/report.pdf': (_req, res) => {
           res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': FILE.length });
@@ -95,8 +96,8 @@ describe('subgraph server file routes', () => {
           setTimeout(() => {
             res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 4 });
             res.write('ab');
-            setTimeout(() => res.end('cd'), 1_500);
-          }, 1_500);
+            setTimeout(() => res.end('cd'), 3_500);
+          }, 3_500);
         },
       },
       uploadRoutes: {
@@ -178,9 +179,9 @@ describe('subgraph server file routes', () => {
   });
 
   it('lets an upload that keeps moving run past the idle timeout', async () => {
-    // 30 chunks 100 ms apart: three times the 1 s idle timeout in all.
-    const answer = await slowPut(30, 100, true);
-    expect(answer).toEqual({ status: 201, body: JSON.stringify({ bytes: 30 * 1024 }) });
+    // 60 chunks 100 ms apart: twice the 3 s idle timeout in all.
+    const answer = await slowPut(60, 100, true);
+    expect(answer).toEqual({ status: 201, body: JSON.stringify({ bytes: 60 * 1024 }) });
   });
 
   it('cuts an upload that stops moving, and its handler sees the body fail', async () => {
