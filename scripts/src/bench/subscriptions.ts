@@ -1,10 +1,11 @@
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readInt, testing } from '@portico/kit';
 import { percentile } from './stats';
 import type { Assignment, FromClients, ToClients } from './subscription-clients';
+import { pidOf, postGraphQL } from './suite-process';
 
 /**
  * The subscription run: the whole suite as `npm start` runs it (each
@@ -52,35 +53,6 @@ interface Person {
 interface Thread {
   id: string;
   customer: string;
-}
-
-async function post(
-  url: string,
-  query: string,
-  variables: unknown,
-  token?: string,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
-  if (body.errors || !body.data) throw new Error(JSON.stringify(body).slice(0, 500));
-  return body.data;
-}
-
-/** The pid of the process whose command line ends with `script`. */
-function pidOf(script: string): number {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  for (const line of out.split('\n')) {
-    const [pid, ...args] = line.trim().split(/\s+/);
-    if (args.join(' ').endsWith(script)) return Number(pid);
-  }
-  throw new Error(`no process runs ${script}`);
 }
 
 const CLOCK_TICK_MS = 10;
@@ -195,9 +167,13 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
     });
     const signIn = async (mutation: string, email: string, password: string) =>
       (
-        (await post(url, `mutation ($i: SignInInput!) { ${mutation}(input: $i) { accessToken } }`, {
-          i: { email, password },
-        })) as Record<string, { accessToken: string }>
+        (await postGraphQL(
+          url,
+          `mutation ($i: SignInInput!) { ${mutation}(input: $i) { accessToken } }`,
+          {
+            i: { email, password },
+          },
+        )) as Record<string, { accessToken: string }>
       )[mutation]!.accessToken;
     const admin = await signIn('signInStaff', 'admin@portico.example', 'admin-demo-password');
     const people: Person[] = [{ name: 'admin', token: admin, customer: null }];
@@ -208,7 +184,7 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
       ['lucia@globex.example', 'globex-demo-password'],
     ] as const) {
       const token = await signIn('signIn', email, password);
-      const viewer = (await post(
+      const viewer = (await postGraphQL(
         url,
         '{ viewer { customer { id conversation { id } invoices(first: 4) { nodes { thread { id } } } } } }',
         {},
@@ -319,7 +295,7 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
       number += 1;
       const mine = number;
       const sent = performance.timeOrigin + performance.now();
-      await post(
+      await postGraphQL(
         url,
         POST,
         { input: { threadId: threads[t]!.id, body: `Bench comment #${mine}` } },

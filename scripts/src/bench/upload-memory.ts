@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { pidOf, postGraphQL } from './suite-process';
 
 /**
  * `npm run bench:upload`: the whole suite as `npm start` runs it (its own
@@ -26,30 +27,6 @@ function freePort(): Promise<number> {
       server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
     });
   });
-}
-
-async function post(url: string, query: string, variables: unknown, token?: string) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
-  if (body.errors || !body.data) throw new Error(JSON.stringify(body));
-  return body.data;
-}
-
-/** The pid of the process whose command line ends with `script`, among `parent`'s descendants. */
-function pidOf(script: string): number {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  for (const line of out.split('\n')) {
-    const [pid, ...args] = line.trim().split(/\s+/);
-    if (args.join(' ').endsWith(script)) return Number(pid);
-  }
-  throw new Error(`no process runs ${script}`);
 }
 
 function rssMib(pid: number): number {
@@ -113,16 +90,20 @@ async function main(): Promise<void> {
     });
     const signIn = async (mutation: string, email: string, password: string) =>
       (
-        (await post(url, `mutation ($i: SignInInput!) { ${mutation}(input: $i) { accessToken } }`, {
-          i: { email, password },
-        })) as Record<string, { accessToken: string }>
+        (await postGraphQL(
+          url,
+          `mutation ($i: SignInInput!) { ${mutation}(input: $i) { accessToken } }`,
+          {
+            i: { email, password },
+          },
+        )) as Record<string, { accessToken: string }>
       )[mutation]!.accessToken;
     const admin = await signIn('signInStaff', 'admin@portico.example', 'admin-demo-password');
     const alice = await signIn('signIn', 'alice@acme.example', 'acme-demo-password');
-    const viewer = (await post(url, '{ viewer { customer { id } } }', {}, alice)) as {
+    const viewer = (await postGraphQL(url, '{ viewer { customer { id } } }', {}, alice)) as {
       viewer: { customer: { id: string } };
     };
-    const shared = (await post(
+    const shared = (await postGraphQL(
       url,
       'mutation ($i: ShareDocumentInput!) { shareDocument(input: $i) { document { id } upload { url } } }',
       {
@@ -158,7 +139,7 @@ async function main(): Promise<void> {
     if (answer.status !== 201 || stored.sha256 !== sent) {
       throw new Error(`upload answered ${answer.status} ${JSON.stringify(stored)}`);
     }
-    const link = (await post(
+    const link = (await postGraphQL(
       url,
       'query ($id: ID!) { document(id: $id) { downloadUrl } }',
       { id: shared.shareDocument.document.id },
