@@ -4,6 +4,7 @@ import {
   allowLongUploads,
   ANONYMOUS,
   closeGracefully,
+  closeOnce,
   createCounterStore,
   createLogger,
   ErrorCode,
@@ -579,7 +580,7 @@ export async function startGateway(
       connections: connections.size,
       upstream: upstream.open,
     }),
-    close: async () => {
+    close: closeOnce(async () => {
       draining = true;
       // Subscribers are told to go (1001, or a last multipart part) and
       // resume elsewhere from their cursors; then HTTP drains.
@@ -592,6 +593,6 @@ export async function startGateway(
       files.close();
       await apollo.stop();
       await counters.close();
-    },
+    }),
   };
 }

@@ -14,7 +14,7 @@ import {
   sendGraphQLError,
   sendJson,
 } from './graphql-handler';
-import { closeGracefully, listen } from './lifecycle';
+import { closeGracefully, closeOnce, listen } from './lifecycle';
 import {
   serveSubscriptions,
   type SubscriptionEndpoint,
@@ -254,11 +254,11 @@ export async function startSubgraphServer<C extends BaseContext>(
     port,
     stats,
     ...(endpoint ? { subscriptions: endpoint.stats } : {}),
-    close: async () => {
+    close: closeOnce(async () => {
       closing.abort();
       // Sockets first: an upgraded socket holds the HTTP server's close open.
       await Promise.all([endpoint?.close(), closeGracefully(server)]);
       await apollo.stop();
-    },
+    }),
   };
 }
