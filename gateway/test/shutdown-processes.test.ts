@@ -230,6 +230,31 @@ describe.each([
     return found;
   };
 
+  it('serves /metrics on every subgraph, with each consumer caught up', async () => {
+    const { suite } = running();
+    for (const name of ['accounts', 'billing', 'sales', 'documents', 'messaging'] as const) {
+      const proc = suite.processes.get(name);
+      if (!proc) throw new Error(`no ${name}`);
+      const url = proc.url.replace(/\/graphql$/, '/metrics');
+      let text = '';
+      // Billing, sales, documents and messaging follow others' events; accounts follows
+      // billing and sales too when it has consumers. Every reported lag reaches 0.
+      await testing.waitUntil(`${name}'s consumers to catch up`, () => {
+        void fetch(url)
+          .then((r) => r.text())
+          .then((t) => (text = t));
+        const lags = text
+          .split('\n')
+          .filter((l) => l.startsWith('portico_event_consumer_lag_events{'));
+        return (
+          text.includes(`service="${name}"`) &&
+          (name === 'accounts' || lags.length > 0) &&
+          lags.every((l) => l.endsWith(' 0'))
+        );
+      });
+    }
+  });
+
   // The gateway first, while the subgraphs it calls still answer; then
   // every subgraph at once (each drains on its own).
   it('drains the gateway and exits 0', async () => {

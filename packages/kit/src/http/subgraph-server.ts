@@ -96,8 +96,6 @@ export interface SubgraphServerOptions<C extends BaseContext> {
    * connections and the lag of the transport's event consumers.
    */
   metrics?: { db?: Database; events?: EventTransport };
-  /** When set, `/metrics` answers only requests bearing this token. */
-  metricsToken?: string;
 }
 
 export interface SubgraphStats {
@@ -181,7 +179,8 @@ export async function startSubgraphServer<C extends BaseContext>(
       return;
     }
     if (path === METRICS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      await metrics.serve(req, res, options.metricsToken);
+      // Like /readyz: subgraphs are reached from the internal network only.
+      await metrics.serve(req, res);
       return;
     }
     const upload = req.method === 'PUT' && path ? options.uploadRoutes?.[path] : undefined;
