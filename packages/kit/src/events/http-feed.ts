@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CLAIMS_HEADER, encodeClaims } from '../auth/claims';
 import type { InternalRouteHandler } from '../http/subgraph-server';
 import { parseEnvelope, type EventEnvelope } from './envelope';
@@ -171,7 +172,11 @@ export class FeedFollower {
         if (this.stopped) return;
         failures += 1;
         this.options.onError?.(error);
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** failures, 5_000)));
+        // Cut short by close: a producer restarting at the same moment (a
+        // rolling restart) otherwise held this process's exit for the back-off.
+        await sleep(Math.min(100 * 2 ** failures, 5_000), undefined, {
+          signal: this.abort.signal,
+        }).catch(() => undefined);
       }
     }
   }
