@@ -9,7 +9,7 @@ import {
   testing,
   type Principal,
 } from '@portico/kit';
-import type { OrderActor } from '../src/order/order.values';
+import type { OrderActor } from '../src/order/order.changes';
 import { PurchaseOrderStatus as S } from '../src/order/order.status';
 import { applyCustomerEvent, testCustomer } from '@portico/commerce';
 import { loadConfig, startSales } from '@portico/sales';
