@@ -66,6 +66,11 @@ export interface GatewayConfig {
   };
   /** Shared counters for rate limits across gateway instances; in memory when unset. */
   redisUrl?: string;
+  /**
+   * `/metrics` answers only with `Authorization: Bearer <this>` (METRICS_TOKEN);
+   * unset, the gateway serves no metrics: its port is the public one.
+   */
+  metricsToken?: string;
   /** Prefix of every Redis key, so installations can share one Redis. */
   redisPrefix: string;
   shutdownGraceMs: number;
@@ -222,6 +227,7 @@ export function loadConfig(env: Env): GatewayConfig {
       ),
     },
     redisUrl: readOptionalString(env, 'REDIS_URL'),
+    metricsToken: readOptionalString(env, 'METRICS_TOKEN'),
     redisPrefix: readString(env, 'REDIS_PREFIX', 'portico:'),
     shutdownGraceMs: readInt(env, 'GATEWAY_SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     telemetryDisabled: !readBool(env, 'APOLLO_TELEMETRY_ENABLED', false),

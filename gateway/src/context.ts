@@ -17,6 +17,10 @@ export interface RequestTrace {
   subgraphCalls: SubgraphCall[];
   /** The codes of the errors answered. */
   errorCodes: string[];
+  /** Set once the document parsed: the name of the operation it runs (null: unnamed). */
+  parsedOperation?: { name: string | null };
+  /** Handed to execution (Apollo, or the gateway's own subscriptions), not refused before. */
+  executed?: boolean;
 }
 
 export interface GatewayContext {

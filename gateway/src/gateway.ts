@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { maskedErrorLogPlugin, maskError, type Logger } from '@portico/kit';
+import { maskedErrorLogPlugin, maskError, type Logger, type ServiceMetrics } from '@portico/kit';
 import { authorizationPlugin } from './auth/authorization-plugin';
 import { createPrincipalStatus, type PrincipalStatus } from './auth/principal-status';
 import { createOperationAuthorizer, type OperationAuthorizer } from './auth/operation-authorizer';
@@ -33,7 +33,17 @@ export interface PorticoGateway {
 }
 
 /** Apollo Server 5 + @apollo/gateway on the checked-in supergraph, with Portico's authorization. */
-export function createGateway(config: GatewayConfig, logger: Logger): PorticoGateway {
+export function createGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  metrics?: ServiceMetrics,
+): PorticoGateway {
+  const subgraphSeconds = metrics?.histogram<'subgraph' | 'outcome'>({
+    name: 'portico_subgraph_request_duration_seconds',
+    help: 'Calls from the gateway to each subgraph, by subgraph and outcome (error: unreachable, timed out or answered with errors).',
+    labelNames: ['subgraph', 'outcome'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
   if (config.telemetryDisabled) {
     // @apollo/gateway ≥ 2.14 reads this variable itself when constructed, so
     // the setting from loadConfig is handed over through the environment.
@@ -54,6 +64,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): PorticoGat
         url: target,
         claimsSecret: config.auth.claimsSecret,
         timeoutMs: config.subgraphTimeoutMs,
+        onCall: (subgraph, seconds, outcome) =>
+          subgraphSeconds?.observe({ subgraph, outcome }, seconds),
       });
       dataSources.set(name, dataSource);
       return dataSource;

@@ -4,6 +4,7 @@ import {
   allowLongUploads,
   ANONYMOUS,
   closeGracefully,
+  closeOnce,
   createCounterStore,
   createLogger,
   ErrorCode,
@@ -17,6 +18,8 @@ import {
   REQUEST_TIMEOUT_MS,
   sendGraphQLError,
   sendJson,
+  METRICS_PATH,
+  ServiceMetrics,
   type Principal,
 } from '@portico/kit';
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
@@ -50,6 +53,8 @@ import { attachSubscriptionServer } from './subscriptions/ws-server';
 export interface RunningGateway {
   url: string;
   port: number;
+  /** What `/metrics` serves (when METRICS_TOKEN is set). */
+  metrics: ServiceMetrics;
   /** How the per-request session check was answered (asked accounts, or remembered). */
   principalStatusStats(): PrincipalStatusStats;
   /** What subscriptions hold open right now. */
@@ -113,6 +118,19 @@ function principalId(principal: Principal): string | undefined {
   }
 }
 
+/** The name of the operation a parsed document runs: the one named, else its only one. */
+function operationNameIn(document: DocumentNode, operationName: string | undefined): string | null {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((op) => op.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
+  return operation?.name?.value ?? null;
+}
+
 /** GET carries variables as a JSON string; anything that does not decode is left to Apollo Server. */
 function variablesOf(raw: unknown): Record<string, unknown> {
   let value = raw;
@@ -142,7 +160,8 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.logLevel, options.writeLog);
   const ide = config.ide ? createIde() : undefined;
-  const gatewayParts = createGateway(config, logger);
+  const metrics = new ServiceMetrics('gateway');
+  const gatewayParts = createGateway(config, logger, metrics);
   const { apollo, subgraphUrls, apiSchema, principalStatus } = gatewayParts;
   await apollo.start();
   const authorizerError = gatewayParts.authorizerError();
@@ -233,6 +252,20 @@ export async function startGateway(
     const context: GatewayContext = { principal: ANONYMOUS, requestId, clientAddress, trace };
     // 'close' rather than 'finish': a client that hangs up is logged too.
     res.once('close', () => {
+      metrics.recordRequest(
+        trace.parsedOperation
+          ? { parsed: true, name: trace.parsedOperation.name }
+          : { parsed: false },
+        !res.writableFinished
+          ? 'aborted'
+          : trace.errorCodes.length === 0
+            ? 'ok'
+            : trace.executed
+              ? 'error'
+              : 'refused',
+        (performance.now() - started) / 1000,
+        trace.errorCodes,
+      );
       logger.info('request', {
         requestId,
         operationName: trace.operationName,
@@ -278,6 +311,7 @@ export async function startGateway(
     const { principal } = context;
     const rate = await rateLimiter.check(principal, clientAddress);
     if (!rate.allowed) {
+      metrics.rateLimitRefused('graphql');
       req.resume();
       refuse(
         429,
@@ -335,6 +369,7 @@ export async function startGateway(
       }
       res.setHeader('x-ratelimit-limit', String(rate.limit));
       res.setHeader('x-ratelimit-remaining', String(rate.remaining));
+      trace.executed = true;
       await serveMultipartSubscription(
         req,
         res,
@@ -364,6 +399,9 @@ export async function startGateway(
         limits,
         apiSchema(),
       );
+      if ('document' in checked && checked.document) {
+        trace.parsedOperation = { name: operationNameIn(checked.document, operationName) };
+      }
       if ('violation' in checked) {
         if (tokenRefusal) {
           refuseToken();
@@ -414,6 +452,7 @@ export async function startGateway(
     }
     res.setHeader('x-ratelimit-limit', String(rate.limit));
     res.setHeader('x-ratelimit-remaining', String(rate.remaining));
+    trace.executed = true;
     await executeGraphQLRequest(apollo, req, res, body, async () => context);
   };
 
@@ -434,6 +473,15 @@ export async function startGateway(
     if (path === '/readyz') {
       const ready = !draining && (await subgraphsHealthy(subgraphUrls.values()));
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      return;
+    }
+    // The gateway's port is public: metrics only for a scraper holding the token.
+    if (
+      path === METRICS_PATH &&
+      config.metricsToken &&
+      (req.method === 'GET' || req.method === 'HEAD')
+    ) {
+      await metrics.serve(req, res, config.metricsToken);
       return;
     }
     if (ide?.handle(req, res, path)) return;
@@ -488,6 +536,7 @@ export async function startGateway(
       clientAddressOf(req, config.http.trustProxy),
     );
     if (!rate.allowed) {
+      metrics.rateLimitRefused('files');
       lingerOnUnreadBody(req, res);
       sendRefusal(
         req,
@@ -563,23 +612,40 @@ export async function startGateway(
     verifyToken,
     checkStatus: principalStatus.check,
     rateLimiter,
+    onRateLimited: () => metrics.rateLimitRefused('websocket'),
     connections,
     checks,
     federation,
     clientAddressOf: (req) => clientAddressOf(req, config.http.trustProxy),
+  });
+  metrics.gauge({
+    name: 'portico_subscription_sockets_open',
+    help: 'graphql-ws sockets open on this process (past connection_init).',
+    read: () => [{ labels: {}, value: subscriptionServer.sockets() }],
+  });
+  metrics.gauge({
+    name: 'portico_subscription_connections_open',
+    help: 'graphql-ws sockets plus multipart subscription streams, as counted against each principal.',
+    read: () => [{ labels: {}, value: connections.size }],
+  });
+  metrics.gauge({
+    name: 'portico_upstream_subscriptions_open',
+    help: 'Subscriptions open from this gateway to subgraphs.',
+    read: () => [{ labels: {}, value: upstream.open }],
   });
   const port = await listen(server, config.http.port, config.http.host);
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   return {
     url: `http://${host}:${port}/graphql`,
     port,
+    metrics,
     principalStatusStats: () => principalStatus.stats(),
     subscriptionStats: () => ({
       sockets: subscriptionServer.sockets(),
       connections: connections.size,
       upstream: upstream.open,
     }),
-    close: async () => {
+    close: closeOnce(async () => {
       draining = true;
       // Subscribers are told to go (1001, or a last multipart part) and
       // resume elsewhere from their cursors; then HTTP drains.
@@ -592,6 +658,6 @@ export async function startGateway(
       files.close();
       await apollo.stop();
       await counters.close();
-    },
+    }),
   };
 }

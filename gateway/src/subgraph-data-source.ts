@@ -98,23 +98,37 @@ const claimsOfRequest = new WeakMap<object, string>();
 
 /** Adds the gateway-signed claims every subgraph requires. */
 export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(options: { name: string; url: string; claimsSecret: string; timeoutMs: number }) {
+  constructor(options: {
+    name: string;
+    url: string;
+    claimsSecret: string;
+    timeoutMs: number;
+    /** Told of every call's duration and whether it was answered (for metrics). */
+    onCall?: (subgraph: string, seconds: number, outcome: 'ok' | 'error') => void;
+  }) {
     super({ url: options.url, fetcher: createSubgraphFetcher(options.name, options.timeoutMs) });
     this.claimsSecret = options.claimsSecret;
     this.subgraphName = options.name;
+    this.onCall = options.onCall;
   }
 
   private claimsSecret: string;
   private subgraphName: string;
+  private onCall:
+    ((subgraph: string, seconds: number, outcome: 'ok' | 'error') => void) | undefined;
 
   /** Times each call of a client request, for that request's log line. */
   override async process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
     const started = performance.now();
+    let outcome: 'ok' | 'error' = 'error';
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      outcome = response.errors?.length ? 'error' : 'ok';
+      return response;
     } finally {
+      this.onCall?.(this.subgraphName, (performance.now() - started) / 1000, outcome);
       // Health checks and schema loads carry no client request.
       if ('context' in options && options.context) {
         options.context.trace?.subgraphCalls.push({

@@ -30,4 +30,22 @@ describe('gateway shutdown', () => {
       await gateway?.close();
     }
   });
+
+  it('serves no /metrics on its public port unless METRICS_TOKEN is set', async () => {
+    const gateway = await startGateway(
+      loadConfig({
+        AUTH_CLAIMS_SECRET: testing.TEST_CLAIMS_SECRET,
+        HTTP_PORT: '0',
+        GATEWAY_SUPERGRAPH_PATH: SUPERGRAPH_PATH,
+        LOG_LEVEL: 'error',
+      }),
+    );
+    try {
+      const response = await fetch(gateway.url.replace(/\/graphql$/, '/metrics'));
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('portico_');
+    } finally {
+      await gateway.close();
+    }
+  });
 });

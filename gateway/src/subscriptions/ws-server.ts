@@ -45,6 +45,8 @@ export interface SubscriptionServerParts {
   verifyToken: TokenVerifier;
   checkStatus: PrincipalStatusCheck;
   rateLimiter: RateLimiter;
+  /** Told of each subscribe the rate limit refused (for metrics). */
+  onRateLimited?: () => void;
   connections: LiveConnections;
   checks: OperationCheckParts;
   federation(): FederationParts | undefined;
@@ -187,6 +189,7 @@ export function attachSubscriptionServer(
         }
         const rate = await parts.rateLimiter.check(principal, state.clientAddress);
         if (!rate.allowed) {
+          parts.onRateLimited?.();
           return toGraphQLErrors([
             {
               message: `Too many requests; retry in ${rate.retryAfterSeconds} s`,

@@ -27,3 +27,4 @@ export * from './http/subscription-endpoint';
 export * from './live';
 export * as testing from './testing';
 export * from './events';
+export * from './metrics';

@@ -80,6 +80,10 @@ export async function startAccounts(
         process.stderr.write(`accounts: a mail could not be sent: ${String(error)}\n`),
     });
     const { schema } = await buildSchema();
+    const transport = createEventTransport(config.events, {
+      claimsSecret: config.auth.claimsSecret,
+      onError: throttledLog('accounts: events'),
+    });
     const server = await startSubgraphServer({
       name,
       schema,
@@ -105,12 +109,9 @@ export async function startAccounts(
           sendJson(res, 200, tokens.jwks, { 'cache-control': 'public, max-age=300' }),
       },
       isReady: databaseReady(db),
+      metrics: { db, events: transport },
     });
     outbox.start();
-    const transport = createEventTransport(config.events, {
-      claimsSecret: config.auth.claimsSecret,
-      onError: throttledLog('accounts: events'),
-    });
     // Accounts' own events, relayed to Redis Streams when configured (the
     // feed route above serves them in the embedded default).
     stops.push(transport.publish(outbox));

@@ -97,6 +97,7 @@ export async function startBilling(
             }
           : {},
       isReady: databaseReady(db),
+      metrics: { db, events: transport },
     });
     // Pending charges are settled while the service runs, not only at the next start.
     const reconciling = services.onlinePayments.startReconciling(

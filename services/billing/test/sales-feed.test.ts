@@ -42,7 +42,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         let body = '';
         req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
         req.on('end', () => {
-          route(JSON.parse(body || '{}'), {} as never).then(
+          route(JSON.parse(body || '{}'), {} as never, new AbortController().signal).then(
             (answer) => {
               res.writeHead(answer.status, { 'content-type': 'application/json' });
               res.end(JSON.stringify(answer.body));

@@ -83,6 +83,7 @@ export async function startDocuments(
       uploadRoutes: routes.uploads,
       internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },
       isReady: databaseReady(db),
+      metrics: { db, events: transport },
     });
     return {
       ...server,

@@ -69,6 +69,7 @@ export async function startMessaging(
       createContext: (meta) => createContext(services, meta),
       internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },
       isReady: databaseReady(db),
+      metrics: { db, events: transport },
       subscriptions: true,
     });
     return {

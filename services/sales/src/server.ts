@@ -75,6 +75,7 @@ export async function startSales(
       routes: documentRoutes(services),
       internalRoutes: { [EVENTS_FEED_PATH]: eventFeedRoute(services.outbox) },
       isReady: databaseReady(db),
+      metrics: { db, events: transport },
       subscriptions: true,
     });
     return {

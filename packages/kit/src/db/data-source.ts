@@ -100,6 +100,7 @@ export async function ensureMysqlDatabase(url: string): Promise<void> {
  */
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
   readonly serializesTransactions: boolean;
 
   constructor(readonly dataSource: DataSource) {
@@ -108,6 +109,11 @@ export class Database {
 
   get manager(): EntityManager {
     return this.dataSource.manager;
+  }
+
+  /** Transactions waiting for SQLite's one connection (always 0 on MySQL/MariaDB). */
+  get waitingTransactions(): number {
+    return this.queued;
   }
 
   /**
@@ -121,7 +127,11 @@ export class Database {
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.serializesTransactions) {
-      const run = this.queue.then(() => this.dataSource.transaction(work));
+      this.queued += 1;
+      const run = this.queue.then(() => {
+        this.queued -= 1;
+        return this.dataSource.transaction(work);
+      });
       this.queue = run.catch(() => undefined);
       return run;
     }

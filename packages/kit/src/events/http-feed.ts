@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CLAIMS_HEADER, encodeClaims } from '../auth/claims';
 import type { InternalRouteHandler } from '../http/subgraph-server';
 import { parseEnvelope, type EventEnvelope } from './envelope';
@@ -39,7 +40,8 @@ export function eventFeedRoute(outbox: Outbox): InternalRouteHandler {
     const after = b.after as number;
     await outbox.recordFollower(b.consumer, after);
     const events = await outbox.readWaiting(after, waitMs, limit, closing);
-    return { status: 200, body: { producer: outbox.producer, events } };
+    // The head lets a follower tell how far behind it is (its lag).
+    return { status: 200, body: { producer: outbox.producer, events, head: await outbox.head() } };
   };
 }
 
@@ -97,6 +99,7 @@ export interface FeedFollowerOptions {
  */
 export class FeedFollower {
   private stopped = false;
+  private head: number | null = null;
   private readonly abort = new AbortController();
   private running: Promise<void> | null = null;
 
@@ -113,6 +116,12 @@ export class FeedFollower {
     this.stopped = true;
     this.abort.abort();
     await this.running;
+  }
+
+  /** Events the producer had at its last answer that this consumer has not applied; null before one. */
+  async lag(): Promise<number | null> {
+    if (this.head === null) return null;
+    return Math.max(0, this.head - (await this.consumer.cursor(this.options.producer)));
   }
 
   /** Resolves true once everything up to `position` has been applied, false after `timeoutMs`. */
@@ -134,8 +143,9 @@ export class FeedFollower {
     const text = await response.text();
     if (response.status !== 200)
       throw new Error(`event feed answered ${response.status}: ${text.slice(0, 200)}`);
-    const body = JSON.parse(text) as { events?: unknown };
+    const body = JSON.parse(text) as { events?: unknown; head?: unknown };
     if (!Array.isArray(body.events)) throw new Error('event feed answered without events');
+    if (Number.isSafeInteger(body.head)) this.head = body.head as number;
     return body.events.map((raw) => {
       const event = parseEnvelope(raw);
       if (!event || event.producer !== this.options.producer) {
@@ -162,7 +172,11 @@ export class FeedFollower {
         if (this.stopped) return;
         failures += 1;
         this.options.onError?.(error);
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** failures, 5_000)));
+        // Cut short by close: a producer restarting at the same moment (a
+        // rolling restart) otherwise held this process's exit for the back-off.
+        await sleep(Math.min(100 * 2 ** failures, 5_000), undefined, {
+          signal: this.abort.signal,
+        }).catch(() => undefined);
       }
     }
   }

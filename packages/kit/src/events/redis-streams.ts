@@ -228,6 +228,25 @@ export class StreamConsumer {
   }
 
   /**
+   * Entries of the stream this group has not applied: those not yet handed
+   * to it plus those handed but not acknowledged; null while Redis does not answer.
+   */
+  async lag(): Promise<number | null> {
+    try {
+      const stream = (await this.commands.call('XINFO', 'STREAM', this.options.key)) as unknown[];
+      const head = positionOf(String(stream[stream.indexOf('last-generated-id') + 1]));
+      const groups = (await this.commands.call('XINFO', 'GROUPS', this.options.key)) as unknown[][];
+      const g = groups.find((x) => x[x.indexOf('name') + 1] === this.consumer.name);
+      if (!g) return head;
+      const delivered = positionOf(String(g[g.indexOf('last-delivered-id') + 1]));
+      const pending = Number(g[g.indexOf('pending') + 1]) || 0;
+      return Math.max(0, head - delivered) + pending;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
    * Resolves true once the group has been handed every entry up to
    * `position` and none of them is left unacknowledged, false after `timeoutMs`.
    */

@@ -45,6 +45,15 @@ export interface EventFollow extends Stoppable {
    * false when `timeoutMs` passed first.
    */
   caughtUp(position: number, timeoutMs: number): Promise<boolean>;
+  /** Events of the producer not yet applied by this consumer; null while that is unknown. */
+  lag(): Promise<number | null>;
+}
+
+/** One consumer following one producer, as a transport keeps track of them. */
+export interface FollowedProducer {
+  producer: string;
+  consumer: string;
+  follow: EventFollow;
 }
 
 /**
@@ -58,6 +67,8 @@ export interface EventTransport {
   publish(outbox: Outbox): Stoppable;
   /** Delivers one producer's events to the consumer, from where it left off. */
   follow(producer: string, consumer: EventConsumer): EventFollow;
+  /** Every follow this transport has started (for the lag metric). */
+  follows(): readonly FollowedProducer[];
 }
 
 export interface TransportOptions {
@@ -73,6 +84,24 @@ export function createEventTransport(
   config: EventsConfig,
   options: TransportOptions,
 ): EventTransport {
+  const base = createBaseTransport(config, options);
+  const follows: FollowedProducer[] = [];
+  return {
+    kind: base.kind,
+    publish: (outbox) => base.publish(outbox),
+    follow(producer, consumer) {
+      const follow = base.follow(producer, consumer);
+      follows.push({ producer, consumer: consumer.name, follow });
+      return follow;
+    },
+    follows: () => follows,
+  };
+}
+
+function createBaseTransport(
+  config: EventsConfig,
+  options: TransportOptions,
+): Omit<EventTransport, 'follows'> {
   if (config.transport === 'redis') {
     const url = config.redisUrl as string;
     return {

@@ -1,6 +1,6 @@
 import { Agent, createServer, request } from 'node:http';
 import { connect } from 'node:net';
-import { closeGracefully, listen } from './lifecycle';
+import { closeGracefully, closeOnce, listen } from './lifecycle';
 
 function get(port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -76,5 +76,21 @@ describe('graceful shutdown', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     await silentClosed;
     agent.destroy();
+  });
+});
+
+describe('closeOnce', () => {
+  it('runs the close once however often, and concurrently, it is called', async () => {
+    let runs = 0;
+    let finish!: () => void;
+    const close = closeOnce(async () => {
+      runs += 1;
+      await new Promise<void>((r) => (finish = r));
+    });
+    const first = close();
+    const second = close();
+    finish();
+    await Promise.all([first, second, close()]);
+    expect(runs).toBe(1);
   });
 });

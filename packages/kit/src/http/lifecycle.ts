@@ -82,6 +82,16 @@ export function closeGracefully(server: Server, graceMs = 10_000): Promise<void>
 }
 
 /**
+ * A close that runs once: later calls get the first call's promise. Apollo
+ * Server's `stop()` called a second time never settles, so a server that
+ * stops it must not be stoppable twice.
+ */
+export function closeOnce(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+}
+
+/**
  * The shared body of every `main.ts`: start, print where it listens, and on
  * SIGTERM/SIGINT drain and exit. A failed start exits 1 with the reason only
  * (no stack: it may carry connection strings).

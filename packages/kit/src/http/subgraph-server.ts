@@ -14,7 +14,12 @@ import {
   sendGraphQLError,
   sendJson,
 } from './graphql-handler';
-import { closeGracefully, listen } from './lifecycle';
+import { closeGracefully, closeOnce, listen } from './lifecycle';
+import type { Database } from '../db/data-source';
+import type { EventTransport } from '../events/transport';
+import { METRICS_PATH, ServiceMetrics } from '../metrics/service-metrics';
+import { requestMetricsPlugin } from '../metrics/request-metrics-plugin';
+import { watchDatabase, watchEvents } from '../metrics/watch';
 import {
   serveSubscriptions,
   type SubscriptionEndpoint,
@@ -86,6 +91,11 @@ export interface SubgraphServerOptions<C extends BaseContext> {
    * the default limits.
    */
   subscriptions?: boolean | SubscriptionEndpointOptions;
+  /**
+   * What `/metrics` reports beyond requests and subscriptions: the database's
+   * connections and the lag of the transport's event consumers.
+   */
+  metrics?: { db?: Database; events?: EventTransport };
 }
 
 export interface SubgraphStats {
@@ -104,6 +114,8 @@ export interface RunningSubgraph {
   stats: SubgraphStats;
   /** The graphql-ws endpoint's counters, when it serves subscriptions. */
   subscriptions?: SubscriptionStats;
+  /** What `/metrics` serves. */
+  metrics: ServiceMetrics;
   close(): Promise<void>;
 }
 
@@ -123,6 +135,9 @@ export async function startSubgraphServer<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningSubgraph> {
   const logger = createLogger(options.name, options.logLevel ?? 'info', options.writeLog);
+  const metrics = new ServiceMetrics(options.name);
+  if (options.metrics?.db) watchDatabase(metrics, options.metrics.db);
+  if (options.metrics?.events) watchEvents(metrics, options.metrics.events);
   const apollo = new ApolloServer<C>({
     // The process's own shutdown stops the server (draining HTTP first). Apollo's
     // signal handlers would stop it a second time, and that second stop() never
@@ -137,6 +152,7 @@ export async function startSubgraphServer<C extends BaseContext>(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       maskedErrorLogPlugin<C>(logger),
+      requestMetricsPlugin<C>(metrics),
     ],
   });
   await apollo.start();
@@ -160,6 +176,11 @@ export async function startSubgraphServer<C extends BaseContext>(
     if (path === '/readyz') {
       const ready = options.isReady ? await options.isReady().catch(() => false) : true;
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      return;
+    }
+    if (path === METRICS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Like /readyz: subgraphs are reached from the internal network only.
+      await metrics.serve(req, res);
       return;
     }
     const upload = req.method === 'PUT' && path ? options.uploadRoutes?.[path] : undefined;
@@ -197,6 +218,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     const verdict = verifyClaims(Array.isArray(header) ? header[0] : header, options.claimsSecret);
     if (!verdict.ok) {
       stats.refused += 1;
+      metrics.recordRequest({ parsed: false }, 'refused', 0, [ErrorCode.Unauthenticated]);
       req.resume();
       sendGraphQLError(res, 401, ErrorCode.Unauthenticated, 'Gateway claims required');
       return;
@@ -246,6 +268,19 @@ export async function startSubgraphServer<C extends BaseContext>(
       ...(typeof options.subscriptions === 'object' ? { limits: options.subscriptions } : {}),
     });
   }
+  if (endpoint) {
+    const live = endpoint.stats;
+    metrics.gauge({
+      name: 'portico_subscription_sockets_open',
+      help: 'graphql-ws sockets open on this process.',
+      read: () => [{ labels: {}, value: live.sockets }],
+    });
+    metrics.gauge({
+      name: 'portico_subscriptions_open',
+      help: 'Subscriptions running on this process.',
+      read: () => [{ labels: {}, value: live.subscriptions }],
+    });
+  }
   const port = await listen(server, options.port, options.host);
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
@@ -254,11 +289,12 @@ export async function startSubgraphServer<C extends BaseContext>(
     port,
     stats,
     ...(endpoint ? { subscriptions: endpoint.stats } : {}),
-    close: async () => {
+    metrics,
+    close: closeOnce(async () => {
       closing.abort();
       // Sockets first: an upgraded socket holds the HTTP server's close open.
       await Promise.all([endpoint?.close(), closeGracefully(server)]);
       await apollo.stop();
-    },
+    }),
   };
 }

@@ -1,0 +1,3 @@
+export * from './service-metrics';
+export * from './watch';
+export * from './request-metrics-plugin';
