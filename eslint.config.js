@@ -46,7 +46,13 @@ module.exports = tseslint.config(
   },
   {
     // Entry points and test setup are where the environment is read.
-    files: ['**/src/main.ts', 'scripts/src/**/*.ts', '**/*.test.ts', '**/test/**/*.ts'],
+    files: [
+      '**/src/main.ts',
+      '**/src/migrate.ts',
+      'scripts/src/**/*.ts',
+      '**/*.test.ts',
+      '**/test/**/*.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

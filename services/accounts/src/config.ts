@@ -81,7 +81,7 @@ export function loadConfig(env: Env): AccountsConfig {
       port: readInt(env, 'HTTP_PORT', 4001, { min: 0, max: 65535 }),
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
-    db: readDbConfig(env, './data/accounts.sqlite'),
+    db: loadDbConfig(env),
     auth: {
       claimsSecret,
       signingKeyPem: readOptionalString(env, 'AUTH_SIGNING_KEY'),
@@ -136,4 +136,9 @@ export function loadConfig(env: Env): AccountsConfig {
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
   };
+}
+
+/** The database settings alone: what `accounts migrate` needs, with the service's own default. */
+export function loadDbConfig(env: Env): DbConfig {
+  return readDbConfig(env, './data/accounts.sqlite');
 }

@@ -48,7 +48,7 @@ export function loadConfig(env: Env): BillingConfig {
       port: readInt(env, 'HTTP_PORT', 4002, { min: 0, max: 65535 }),
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
-    db: readDbConfig(env, './data/billing.sqlite'),
+    db: loadDbConfig(env),
     auth: { claimsSecret: readClaimsSecret(env) },
     documents: {
       publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
@@ -79,4 +79,9 @@ export function loadConfig(env: Env): BillingConfig {
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
   };
+}
+
+/** The database settings alone: what `billing migrate` needs, with the service's own default. */
+export function loadDbConfig(env: Env): DbConfig {
+  return readDbConfig(env, './data/billing.sqlite');
 }

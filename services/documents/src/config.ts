@@ -48,7 +48,7 @@ export function loadConfig(env: Env): DocumentsConfig {
       port: readInt(env, 'HTTP_PORT', 4004, { min: 0, max: 65535 }),
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
-    db: readDbConfig(env, './data/documents.sqlite'),
+    db: loadDbConfig(env),
     auth: { claimsSecret: readClaimsSecret(env) },
     files: {
       publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
@@ -70,4 +70,9 @@ export function loadConfig(env: Env): DocumentsConfig {
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
   };
+}
+
+/** The database settings alone: what `documents migrate` needs, with the service's own default. */
+export function loadDbConfig(env: Env): DbConfig {
+  return readDbConfig(env, './data/documents.sqlite');
 }

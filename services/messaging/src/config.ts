@@ -40,7 +40,7 @@ export function loadConfig(env: Env): MessagingConfig {
       port: readInt(env, 'HTTP_PORT', 4005, { min: 0, max: 65535 }),
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
-    db: readDbConfig(env, './data/messaging.sqlite'),
+    db: loadDbConfig(env),
     auth: { claimsSecret: readClaimsSecret(env) },
     comments: {
       maxChars: readInt(env, 'MESSAGING_MAX_COMMENT_CHARS', 10_000, { min: 1, max: 100_000 }),
@@ -59,4 +59,9 @@ export function loadConfig(env: Env): MessagingConfig {
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
   };
+}
+
+/** The database settings alone: what `messaging migrate` needs, with the service's own default. */
+export function loadDbConfig(env: Env): DbConfig {
+  return readDbConfig(env, './data/messaging.sqlite');
 }

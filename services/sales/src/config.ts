@@ -39,7 +39,7 @@ export function loadConfig(env: Env): SalesConfig {
       port: readInt(env, 'HTTP_PORT', 4003, { min: 0, max: 65535 }),
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
-    db: readDbConfig(env, './data/sales.sqlite'),
+    db: loadDbConfig(env),
     auth: { claimsSecret: readClaimsSecret(env) },
     documents: {
       publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
@@ -53,4 +53,9 @@ export function loadConfig(env: Env): SalesConfig {
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
   };
+}
+
+/** The database settings alone: what `sales migrate` needs, with the service's own default. */
+export function loadDbConfig(env: Env): DbConfig {
+  return readDbConfig(env, './data/sales.sqlite');
 }

@@ -166,6 +166,23 @@ export async function openDatabase(config: DbConfig, parts: DataSourceParts): Pr
 }
 
 /**
+ * Applies the service's pending migrations and closes the connection: what a
+ * deployment runs once before a new version starts (a Kubernetes Job, or
+ * `<service> migrate` in the container image). Returns the names applied, in order.
+ */
+export async function migrateDatabase(config: DbConfig, parts: DataSourceParts): Promise<string[]> {
+  if (config.driver === 'mysql') await ensureMysqlDatabase(config.url);
+  const dataSource = createDataSource(config, parts);
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
  * Reads rows for update: a pessimistic write lock (SELECT … FOR UPDATE) on
  * MySQL/MariaDB; on SQLite the transaction already runs alone (see Database).
  */

@@ -124,3 +124,26 @@ export function runService(
     },
   );
 }
+
+/**
+ * The `migrate` entry point of a service: applies its migrations, prints each
+ * one applied (or that there was none), exits 0, or 1 with the error.
+ */
+export function runMigrations(name: string, migrate: () => Promise<string[]>): void {
+  migrate().then(
+    (applied) => {
+      process.stdout.write(
+        applied.length === 0
+          ? `${name}: database is up to date\n`
+          : applied.map((migration) => `${name}: applied ${migration}\n`).join(''),
+      );
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `${name}: migration failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
