@@ -22,7 +22,13 @@ import {
   ServiceMetrics,
   type Principal,
 } from '@portico/kit';
-import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
 import type { GatewayConfig } from './config';
 import type { GatewayContext, RequestTrace } from './context';
@@ -120,15 +126,7 @@ function principalId(principal: Principal): string | undefined {
 
 /** The name of the operation a parsed document runs: the one named, else its only one. */
 function operationNameIn(document: DocumentNode, operationName: string | undefined): string | null {
-  const operations = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  const operation = operationName
-    ? operations.find((op) => op.name?.value === operationName)
-    : operations.length === 1
-      ? operations[0]
-      : undefined;
-  return operation?.name?.value ?? null;
+  return getOperationAST(document, operationName)?.name?.value ?? null;
 }
 
 /** GET carries variables as a JSON string; anything that does not decode is left to Apollo Server. */

@@ -1,10 +1,9 @@
 import {
+  getOperationAST,
   isInputType,
-  Kind,
   typeFromAST,
   type DocumentNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 
@@ -23,15 +22,7 @@ export function variableErrors(
   variables: unknown,
 ): string[] | null {
   if (!schema) return null;
-  const operations = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  const operation = operationName
-    ? operations.find((op) => op.name?.value === operationName)
-    : operations.length === 1
-      ? operations[0]
-      : undefined;
-  const definitions = operation?.variableDefinitions ?? [];
+  const definitions = getOperationAST(document, operationName)?.variableDefinitions ?? [];
   if (definitions.length === 0) return null;
   // An unknown variable type is a validation error, reported as such by Apollo Server.
   for (const definition of definitions) {
