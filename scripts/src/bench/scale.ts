@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -52,6 +52,27 @@ interface Measured {
 interface Row extends Configuration, Measured {
   /** Event-loop utilisation over the measured window, per process name (`billing-1`, …). */
   elu: Record<string, number>;
+  /** CPU time over the window ÷ its length: the suite's processes, and the load generator. */
+  cores: { suite: number; client: number };
+}
+
+const CLOCK_TICK_MS = 10;
+
+/** CPU time (user + system) a child process has used so far, from /proc; 0 where there is none. */
+function cpuMs(child: ChildProcess): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at ") ".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 /** One process of a configuration and where its /metrics are. */
@@ -285,17 +306,22 @@ export async function scaleRun(
         );
         if (warm.errors > 0) throw new Error(`warm-up: ${warm.errors} dashboards failed`);
         const before = await Promise.all(members.map(activeSeconds));
+        const cpuBefore = { suite: sum(members.map((m) => cpuMs(m.child))), client: ownCpuMs() };
         const windowStarted = performance.now();
         const measured = await loadGateways(gateways, bodies, { seconds }, perGateway);
         const after = await Promise.all(members.map(activeSeconds));
         const window = (performance.now() - windowStarted) / 1000;
+        const cores = {
+          suite: (sum(members.map((m) => cpuMs(m.child))) - cpuBefore.suite) / 1000 / window,
+          client: (ownCpuMs() - cpuBefore.client) / 1000 / window,
+        };
         const elu = Object.fromEntries(
           members.map((m, i) => [m.name, ((after[i] as number) - (before[i] as number)) / window]),
         );
-        const row: Row = { ...configuration, ...measured, elu };
+        const row: Row = { ...configuration, ...measured, elu, cores };
         rows.push(row);
         write(
-          `${configuration.billing} billing × ${configuration.gateways} gateway: ${measured.rps.toFixed(0)} req/s, p50 ${measured.p50.toFixed(0)} ms, p95 ${measured.p95.toFixed(0)} ms, errors ${measured.errors}; ELU ${members.map((m) => `${m.name} ${(elu[m.name] as number).toFixed(2)}`).join(', ')}`,
+          `${configuration.billing} billing × ${configuration.gateways} gateway: ${measured.rps.toFixed(0)} req/s, p50 ${measured.p50.toFixed(0)} ms, p95 ${measured.p95.toFixed(0)} ms, errors ${measured.errors}; cores used: suite ${cores.suite.toFixed(2)}, load generator ${cores.client.toFixed(2)}; ELU ${members.map((m) => `${m.name} ${(elu[m.name] as number).toFixed(2)}`).join(', ')}`,
         );
       } finally {
         await stopAll(members);
@@ -309,6 +335,10 @@ export async function scaleRun(
     await stopAll(members);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, v) => total + v, 0);
 }
 
 function scaleLines(
@@ -329,11 +359,11 @@ function scaleLines(
   return [
     '',
     `scale: dashboard (page ${settings.first}), ${settings.principals} principals, ${settings.connections} connections in all, ${settings.seconds} s per configuration after the same warm-up; ${availableParallelism()} cores, load average ${load1?.toFixed(1)} / ${load5?.toFixed(1)} at the end`,
-    '| billing × gateways | req/s | p50 ms | p95 ms | errors | ELU gateway | ELU billing | ELU accounts | ELU sales |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| billing × gateways | req/s | p50 ms | p95 ms | errors | ELU gateway | ELU billing | ELU accounts | ELU sales | cores used: suite + load generator |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.billing} × ${r.gateways} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.errors} | ${elus(r, 'gateway')} | ${elus(r, 'billing')} | ${elus(r, 'accounts')} | ${elus(r, 'sales')} |`,
+        `| ${r.billing} × ${r.gateways} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.errors} | ${elus(r, 'gateway')} | ${elus(r, 'billing')} | ${elus(r, 'accounts')} | ${elus(r, 'sales')} | ${r.cores.suite.toFixed(2)} + ${r.cores.client.toFixed(2)} |`,
     ),
     '',
     `two billing ÷ one (2×1 ÷ 1×1): ${ratio(find(2, 1), one)}; two gateways ÷ one (1×2 ÷ 1×1): ${ratio(find(1, 2), one)}; both (2×2 ÷ 1×1): ${ratio(find(2, 2), one)}`,
