@@ -52,6 +52,8 @@ interface Measured {
 interface Row extends Configuration, Measured {
   /** Event-loop utilisation over the measured window, per process name (`billing-1`, …). */
   elu: Record<string, number>;
+  /** CPU time over the window ÷ its length, per process name: below its ELU, it waited for a core. */
+  cpu: Record<string, number>;
   /** CPU time over the window ÷ its length: the suite's processes, and the load generator. */
   cores: { suite: number; client: number };
 }
@@ -306,22 +308,29 @@ export async function scaleRun(
         );
         if (warm.errors > 0) throw new Error(`warm-up: ${warm.errors} dashboards failed`);
         const before = await Promise.all(members.map(activeSeconds));
-        const cpuBefore = { suite: sum(members.map((m) => cpuMs(m.child))), client: ownCpuMs() };
+        const cpuEach = members.map((m) => cpuMs(m.child));
+        const clientBefore = ownCpuMs();
         const windowStarted = performance.now();
         const measured = await loadGateways(gateways, bodies, { seconds }, perGateway);
         const after = await Promise.all(members.map(activeSeconds));
         const window = (performance.now() - windowStarted) / 1000;
+        const cpu = Object.fromEntries(
+          members.map((m, i) => [
+            m.name,
+            (cpuMs(m.child) - (cpuEach[i] as number)) / 1000 / window,
+          ]),
+        );
         const cores = {
-          suite: (sum(members.map((m) => cpuMs(m.child))) - cpuBefore.suite) / 1000 / window,
-          client: (ownCpuMs() - cpuBefore.client) / 1000 / window,
+          suite: sum(Object.values(cpu)),
+          client: (ownCpuMs() - clientBefore) / 1000 / window,
         };
         const elu = Object.fromEntries(
           members.map((m, i) => [m.name, ((after[i] as number) - (before[i] as number)) / window]),
         );
-        const row: Row = { ...configuration, ...measured, elu, cores };
+        const row: Row = { ...configuration, ...measured, elu, cpu, cores };
         rows.push(row);
         write(
-          `${configuration.billing} billing × ${configuration.gateways} gateway: ${measured.rps.toFixed(0)} req/s, p50 ${measured.p50.toFixed(0)} ms, p95 ${measured.p95.toFixed(0)} ms, errors ${measured.errors}; cores used: suite ${cores.suite.toFixed(2)}, load generator ${cores.client.toFixed(2)}; ELU ${members.map((m) => `${m.name} ${(elu[m.name] as number).toFixed(2)}`).join(', ')}`,
+          `${configuration.billing} billing × ${configuration.gateways} gateway: ${measured.rps.toFixed(0)} req/s, p50 ${measured.p50.toFixed(0)} ms, p95 ${measured.p95.toFixed(0)} ms, errors ${measured.errors}; cores used: suite ${cores.suite.toFixed(2)}, load generator ${cores.client.toFixed(2)}; ELU (CPU) ${members.map((m) => `${m.name} ${(elu[m.name] as number).toFixed(2)} (${(cpu[m.name] as number).toFixed(2)})`).join(', ')}`,
         );
       } finally {
         await stopAll(members);
@@ -348,7 +357,7 @@ function scaleLines(
   const elus = (row: Row, prefix: string) =>
     Object.entries(row.elu)
       .filter(([name]) => name.startsWith(prefix))
-      .map(([, value]) => value.toFixed(2))
+      .map(([name, value]) => `${value.toFixed(2)} (${(row.cpu[name] ?? 0).toFixed(2)})`)
       .join(' / ');
   const find = (billing: number, gateways: number) =>
     rows.find((r) => r.billing === billing && r.gateways === gateways);
@@ -359,11 +368,11 @@ function scaleLines(
   return [
     '',
     `scale: dashboard (page ${settings.first}), ${settings.principals} principals, ${settings.connections} connections in all, ${settings.seconds} s per configuration after the same warm-up; ${availableParallelism()} cores, load average ${load1?.toFixed(1)} / ${load5?.toFixed(1)} at the end`,
-    '| billing × gateways | req/s | p50 ms | p95 ms | errors | ELU gateway | ELU billing | ELU accounts | ELU sales | cores used: suite + load generator |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| billing × gateways | req/s | p50 ms | p95 ms | errors | gateway ELU (CPU) | billing ELU (CPU) | accounts ELU (CPU) | sales ELU (CPU) | cores used: suite + load generator | req/s per suite core |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.billing} × ${r.gateways} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.errors} | ${elus(r, 'gateway')} | ${elus(r, 'billing')} | ${elus(r, 'accounts')} | ${elus(r, 'sales')} | ${r.cores.suite.toFixed(2)} + ${r.cores.client.toFixed(2)} |`,
+        `| ${r.billing} × ${r.gateways} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.errors} | ${elus(r, 'gateway')} | ${elus(r, 'billing')} | ${elus(r, 'accounts')} | ${elus(r, 'sales')} | ${r.cores.suite.toFixed(2)} + ${r.cores.client.toFixed(2)} | ${(r.rps / r.cores.suite).toFixed(0)} |`,
     ),
     '',
     `two billing ÷ one (2×1 ÷ 1×1): ${ratio(find(2, 1), one)}; two gateways ÷ one (1×2 ÷ 1×1): ${ratio(find(1, 2), one)}; both (2×2 ÷ 1×1): ${ratio(find(2, 2), one)}`,
