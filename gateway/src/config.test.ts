@@ -24,6 +24,39 @@ describe('gateway configuration', () => {
     },
   );
 
+  it('reads SUBGRAPH_<NAME>_URL as one instance or a comma-separated list of them', () => {
+    const config = loadConfig({
+      ...BASE,
+      SUBGRAPH_ACCOUNTS_URL: 'http://accounts:4001/graphql',
+      SUBGRAPH_BILLING_URL: 'http://10.0.0.5:4002/graphql, https://billing-2.internal/graphql',
+    });
+    expect(config.subgraphUrls).toEqual({
+      accounts: ['http://accounts:4001/graphql'],
+      billing: ['http://10.0.0.5:4002/graphql', 'https://billing-2.internal/graphql'],
+    });
+  });
+
+  it.each([
+    'billing:4002/graphql',
+    'http://a:4002/graphql,',
+    'http://a:4002/graphql,,http://b:4002/graphql',
+    'http://a:4002/graphql, ftp://b/graphql',
+    'http://',
+  ])('refuses %j as SUBGRAPH_BILLING_URL, saying which value is wrong', (value) => {
+    expect(() => loadConfig({ ...BASE, SUBGRAPH_BILLING_URL: value })).toThrow(
+      /^SUBGRAPH_BILLING_URL must be an http\(s\) URL or a comma-separated list of them \(got ".*"\)$/,
+    );
+  });
+
+  it('refuses one instance listed twice', () => {
+    expect(() =>
+      loadConfig({
+        ...BASE,
+        SUBGRAPH_BILLING_URL: 'http://a:4002/graphql,http://a:4002/graphql',
+      }),
+    ).toThrow('SUBGRAPH_BILLING_URL names one instance twice');
+  });
+
   it('serves the IDE outside production unless told otherwise', () => {
     expect(loadConfig(BASE).ide).toBe(true);
     expect(loadConfig({ ...BASE, NODE_ENV: 'production' }).ide).toBe(false);

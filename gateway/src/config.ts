@@ -39,8 +39,11 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** The checked-in composed supergraph; no runtime introspection of subgraphs. */
   supergraphPath: string;
-  /** Routing URL per subgraph name (SUBGRAPH_<NAME>_URL); unset names keep the supergraph's URL. */
-  subgraphUrls: Record<string, string>;
+  /**
+   * Instance URLs per subgraph name (SUBGRAPH_<NAME>_URL, comma-separated for
+   * several instances of one subgraph); unset names keep the supergraph's URL.
+   */
+  subgraphUrls: Record<string, string[]>;
   subgraphTimeoutMs: number;
   auth: {
     claimsSecret: string;
@@ -125,15 +128,34 @@ function readKinds(env: Env, key: string, fallback: readonly PrincipalKind[]): S
   return new Set(kinds as PrincipalKind[]);
 }
 
+/** One subgraph's instances: a comma-separated list of distinct http(s) URLs. */
+function readInstanceUrls(key: string, value: string): string[] {
+  const urls = value.split(',').map((u) => u.trim());
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.host) {
+      throw new ConfigError(
+        `${key} must be an http(s) URL or a comma-separated list of them (got "${url}")`,
+      );
+    }
+  }
+  if (new Set(urls).size !== urls.length) {
+    throw new ConfigError(`${key} names one instance twice`);
+  }
+  return urls;
+}
+
 export function loadConfig(env: Env): GatewayConfig {
   const claimsSecret = readClaimsSecret(env);
-  const subgraphUrls: Record<string, string> = {};
+  const subgraphUrls: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
-    if (match?.[1] && value) {
-      if (!/^https?:\/\//.test(value)) throw new ConfigError(`${key} must be an http(s) URL`);
-      subgraphUrls[match[1].toLowerCase()] = value;
-    }
+    if (match?.[1] && value) subgraphUrls[match[1].toLowerCase()] = readInstanceUrls(key, value);
   }
   const production = env.NODE_ENV === 'production';
   const minute = 60_000;

@@ -9,6 +9,7 @@ import { createOperationAuthorizer, type OperationAuthorizer } from './auth/oper
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { SignedClaimsDataSource } from './subgraph-data-source';
+import { SubgraphPool } from './subgraph-pool';
 import { suggestionsPlugin } from './limits/suggestions-plugin';
 import { responseErrorsPlugin } from './response-errors-plugin';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner';
@@ -17,8 +18,8 @@ import type { GraphQLSchema } from 'graphql';
 export interface PorticoGateway {
   apollo: ApolloServer<GatewayContext>;
   gateway: ApolloGateway;
-  /** Subgraph name → routing URL actually used. */
-  subgraphUrls: Map<string, string>;
+  /** Subgraph name → its instances, as the gateway calls them. */
+  subgraphPools: Map<string, SubgraphPool>;
   /** The client-facing schema once loaded (document cost needs field types). */
   apiSchema(): GraphQLSchema | undefined;
   principalStatus: PrincipalStatus;
@@ -51,17 +52,18 @@ export function createGateway(
     process.env.APOLLO_TELEMETRY_DISABLED = '1';
   }
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
-  const subgraphUrls = new Map<string, string>();
+  const subgraphPools = new Map<string, SubgraphPool>();
   const dataSources = new Map<string, GraphQLDataSource<GatewayContext>>();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      const target = config.subgraphUrls[name] ?? url;
-      if (!target) throw new Error(`no routing URL for subgraph ${name}`);
-      subgraphUrls.set(name, target);
+      const targets = config.subgraphUrls[name] ?? (url ? [url] : []);
+      if (targets.length === 0) throw new Error(`no routing URL for subgraph ${name}`);
+      const pool = new SubgraphPool(name, targets, { logger });
+      subgraphPools.set(name, pool);
       const dataSource = new SignedClaimsDataSource({
         name,
-        url: target,
+        pool,
         claimsSecret: config.auth.claimsSecret,
         timeoutMs: config.subgraphTimeoutMs,
         onCall: (subgraph, seconds, outcome) =>
@@ -121,7 +123,7 @@ export function createGateway(
   return {
     apollo,
     gateway,
-    subgraphUrls,
+    subgraphPools,
     apiSchema: () => apiSchema,
     principalStatus,
     authorizer: () => authorizer,

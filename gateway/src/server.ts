@@ -53,6 +53,7 @@ import {
   isSubscriptionOperation,
   type OperationCheckParts,
 } from './subscriptions/operation-checks';
+import type { SubgraphPool } from './subgraph-pool';
 import { UpstreamSubscriptions } from './subscriptions/upstream';
 import { attachSubscriptionServer } from './subscriptions/ws-server';
 
@@ -77,14 +78,19 @@ export interface SubscriptionStats {
   upstream: number;
 }
 
-async function subgraphsHealthy(urls: Iterable<string>): Promise<boolean> {
-  const checks = [...urls].map(async (url) => {
+/** Ready while every subgraph has at least one instance answering its health check. */
+async function subgraphsHealthy(pools: Iterable<SubgraphPool>): Promise<boolean> {
+  const healthy = async (url: string) => {
     const health = url.replace(/\/graphql$/, '/healthz');
     const response = await fetch(health, { signal: AbortSignal.timeout(1_000) });
-    return response.ok;
-  });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`health check answered ${response.status}`);
+  };
+  const checks = [...pools].map((pool) =>
+    Promise.any(pool.instances.map((instance) => healthy(instance.url))),
+  );
   const results = await Promise.allSettled(checks);
-  return results.every((r) => r.status === 'fulfilled' && r.value);
+  return results.every((r) => r.status === 'fulfilled');
 }
 
 /** The socket's peer, or behind a trusted proxy the address that proxy appended last. */
@@ -160,7 +166,7 @@ export async function startGateway(
   const ide = config.ide ? createIde() : undefined;
   const metrics = new ServiceMetrics('gateway');
   const gatewayParts = createGateway(config, logger, metrics);
-  const { apollo, subgraphUrls, apiSchema, principalStatus } = gatewayParts;
+  const { apollo, subgraphPools, apiSchema, principalStatus } = gatewayParts;
   await apollo.start();
   const authorizerError = gatewayParts.authorizerError();
   if (authorizerError || !gatewayParts.authorizer()) {
@@ -189,7 +195,7 @@ export async function startGateway(
     logger,
   });
   const upstream = new UpstreamSubscriptions({
-    urls: subgraphUrls,
+    pools: subgraphPools,
     claimsSecret: config.auth.claimsSecret,
     logger,
   });
@@ -469,7 +475,7 @@ export async function startGateway(
       return;
     }
     if (path === '/readyz') {
-      const ready = !draining && (await subgraphsHealthy(subgraphUrls.values()));
+      const ready = !draining && (await subgraphsHealthy(subgraphPools.values()));
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       return;
     }
@@ -511,7 +517,8 @@ export async function startGateway(
   /** `/<kind>/<subgraph>/<rest…>` → that subgraph's GraphQL URL, when it is one the gateway routes to. */
   const passThroughTarget = (path: string) => {
     const [, , subgraph, ...rest] = path.split('/');
-    const graphqlUrl = subgraph && rest.length > 0 ? subgraphUrls.get(subgraph) : undefined;
+    const pool = subgraph && rest.length > 0 ? subgraphPools.get(subgraph) : undefined;
+    const graphqlUrl = pool?.pick()?.url;
     return { subgraph, graphqlUrl, rest };
   };
 
@@ -653,6 +660,7 @@ export async function startGateway(
       await closeGracefully(server, config.shutdownGraceMs);
       connections.close();
       await upstream.close();
+      for (const pool of subgraphPools.values()) pool.close();
       files.close();
       await apollo.stop();
       await counters.close();

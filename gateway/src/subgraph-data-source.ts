@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { Agent, request, type Dispatcher } from 'undici';
 import { CLAIMS_HEADER, codedError, encodeClaims, ErrorCode } from '@portico/kit';
 import type { GatewayContext } from './context';
+import type { SubgraphInstance, SubgraphPool } from './subgraph-pool';
 
 type Fetcher = NonNullable<
   NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']
@@ -46,52 +47,119 @@ const TIMEOUT_CODES = new Set([
 ]);
 
 /**
- * Subgraph calls through undici's `request` with a deadline. The stock
- * make-fetch-happen client has no timeout (a hung subgraph held the client
- * until it gave up), and Node's global fetch spent about a fifth of the
- * gateway's CPU in web-stream and abort-signal plumbing under the dashboard
- * benchmark. The answer is handed to @apollo/gateway as the small part of a
- * fetch Response it reads. Failures become coded errors that name the
- * service, not its host or port.
+ * Failures that happen before a connection exists: the request provably never
+ * reached the instance, so sending it elsewhere cannot run it twice.
  */
-export function createSubgraphFetcher(serviceName: string, timeoutMs: number): Fetcher {
-  return (async (
-    url: string,
-    init?: { method?: string; headers?: Record<string, string>; body?: string },
-  ) => {
+const UNREACHED_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+]);
+
+/**
+ * @apollo/gateway puts `query` first in every subgraph body, and the query
+ * planner prints a query operation as `query …` or `{…}`. Anything else
+ * (a mutation, or a shape this check does not know) counts as unsafe to
+ * send twice.
+ */
+const QUERY_BODY = /^\{"query":"(?:query\b|\{)/;
+
+type SubgraphInit = { method?: string; headers?: Record<string, string>; body?: string };
+
+/**
+ * Subgraph calls through undici's `request` with a deadline, spread over the
+ * subgraph's instances. The stock make-fetch-happen client has no timeout (a
+ * hung subgraph held the client until it gave up), and Node's global fetch
+ * spent about a fifth of the gateway's CPU in web-stream and abort-signal
+ * plumbing under the dashboard benchmark. The answer is handed to
+ * @apollo/gateway as the small part of a fetch Response it reads.
+ *
+ * A call whose connection failed never reached the instance: it is sent once
+ * more to another instance, mutation or not, and the instance is taken out
+ * of rotation. A call cut after it was sent may have run: a query is sent
+ * once more, a mutation is not (its effect must not happen twice). Failures
+ * become coded errors that name the service, not its host or port.
+ */
+export function createSubgraphFetcher(
+  serviceName: string,
+  timeoutMs: number,
+  pool: SubgraphPool,
+): Fetcher {
+  const send = async (url: string, init: SubgraphInit | undefined) => {
+    const response = await request(url, {
+      method: (init?.method ?? 'POST') as 'POST',
+      headers: init?.headers,
+      body: init?.body,
+      dispatcher: subgraphAgent,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await response.body.text();
+    const header = (name: string) => {
+      const value = response.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : (value ?? null);
+    };
+    return {
+      ok: response.statusCode >= 200 && response.statusCode < 300,
+      status: response.statusCode,
+      statusText: '',
+      url,
+      headers: { get: header, has: (name: string) => header(name) !== null },
+      text: async () => text,
+      json: async () => JSON.parse(text) as unknown,
+    };
+  };
+
+  const sendTo = async (instance: SubgraphInstance, init: SubgraphInit | undefined) => {
+    instance.inFlight += 1;
     try {
-      const response = await request(url, {
-        method: (init?.method ?? 'POST') as 'POST',
-        headers: init?.headers,
-        body: init?.body,
-        dispatcher: subgraphAgent,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const text = await response.body.text();
-      const header = (name: string) => {
-        const value = response.headers[name.toLowerCase()];
-        return Array.isArray(value) ? value.join(', ') : (value ?? null);
-      };
-      return {
-        ok: response.statusCode >= 200 && response.statusCode < 300,
-        status: response.statusCode,
-        statusText: '',
-        url,
-        headers: { get: header, has: (name: string) => header(name) !== null },
-        text: async () => text,
-        json: async () => JSON.parse(text) as unknown,
-      };
+      const response = await send(instance.url, init);
+      pool.answered(instance);
+      return response;
+    } finally {
+      instance.inFlight -= 1;
+    }
+  };
+
+  const failure = (error: unknown) => {
+    const timedOut = TIMEOUT_CODES.has(errorCode(error));
+    return timedOut
+      ? codedError(
+          ErrorCode.SubgraphTimeout,
+          `The ${serviceName} service did not answer within ${timeoutMs} ms`,
+        )
+      : codedError(ErrorCode.ServiceUnavailable, `The ${serviceName} service is unavailable`);
+  };
+
+  // The URL @apollo/gateway passes is the pool's first; the pool picks the instance.
+  return (async (_url: string, init?: SubgraphInit) => {
+    const first = pool.pick() as SubgraphInstance;
+    try {
+      return await sendTo(first, init);
     } catch (error) {
-      const timedOut = TIMEOUT_CODES.has((error as { code?: string }).code ?? '');
-      throw timedOut
-        ? codedError(
-            ErrorCode.SubgraphTimeout,
-            `The ${serviceName} service did not answer within ${timeoutMs} ms`,
-          )
-        : codedError(ErrorCode.ServiceUnavailable, `The ${serviceName} service is unavailable`);
+      const code = errorCode(error);
+      const unreached = UNREACHED_CODES.has(code);
+      if (unreached) pool.markDown(first);
+      // A deadline already spent is not spent again elsewhere.
+      const again = unreached || (!TIMEOUT_CODES.has(code) && QUERY_BODY.test(init?.body ?? ''));
+      const next = again ? (pool.pick(first) ?? (unreached ? undefined : first)) : undefined;
+      if (!next) throw failure(error);
+      try {
+        return await sendTo(next, init);
+      } catch (retryError) {
+        if (UNREACHED_CODES.has(errorCode(retryError))) pool.markDown(next);
+        throw failure(retryError);
+      }
     }
   }) as unknown as Fetcher;
+}
+
+function errorCode(error: unknown): string {
+  return (error as { code?: string } | null)?.code ?? '';
 }
 
 const claimsOfRequest = new WeakMap<object, string>();
@@ -100,13 +168,17 @@ const claimsOfRequest = new WeakMap<object, string>();
 export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(options: {
     name: string;
-    url: string;
+    /** The subgraph's instances; calls go to them, not to one URL. */
+    pool: SubgraphPool;
     claimsSecret: string;
     timeoutMs: number;
     /** Told of every call's duration and whether it was answered (for metrics). */
     onCall?: (subgraph: string, seconds: number, outcome: 'ok' | 'error') => void;
   }) {
-    super({ url: options.url, fetcher: createSubgraphFetcher(options.name, options.timeoutMs) });
+    super({
+      url: options.pool.primaryUrl,
+      fetcher: createSubgraphFetcher(options.name, options.timeoutMs, options.pool),
+    });
     this.claimsSecret = options.claimsSecret;
     this.subgraphName = options.name;
     this.onCall = options.onCall;

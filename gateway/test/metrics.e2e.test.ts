@@ -111,6 +111,29 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       }
     });
 
+    it('gives every server its event loop active time, growing between scrapes', async () => {
+      const urls = {
+        gateway: metricsUrl(),
+        accounts: stack.accounts.running.url,
+        billing: stack.billing.url,
+        sales: stack.sales.url,
+        documents: stack.documents.url,
+        messaging: stack.messaging.url,
+      };
+      for (const [service, graphqlUrl] of Object.entries(urls)) {
+        const url = graphqlUrl.replace(/\/graphql$/, '/metrics');
+        const first = sample(await scrape(url), 'portico_event_loop_active_seconds_total', {
+          service,
+        });
+        expect(first).toBeGreaterThan(0);
+        const second = sample(await scrape(url), 'portico_event_loop_active_seconds_total', {
+          service,
+        });
+        // Answering the first scrape kept the loop busy for some time.
+        expect(second).toBeGreaterThan(first as number);
+      }
+    });
+
     it('labels only parsed operation names, and counts errors by code', async () => {
       const before = await scrape();
       const unparsed = await stack.query('query SecretLookingName { unreadCount', {

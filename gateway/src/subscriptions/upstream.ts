@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ANONYMOUS, codedError, encodeClaims, ErrorCode, type Logger } from '@portico/kit';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import type { SubgraphInstance, SubgraphPool } from '../subgraph-pool';
 import { EventQueue } from './event-queue';
 
 export interface UpstreamRequest {
@@ -20,24 +21,36 @@ export function webSocketUrlOf(httpUrl: string): string {
   return httpUrl.replace(/^http(s?):\/\//, 'ws$1://');
 }
 
+/** One graphql-ws connection to one subgraph instance. */
+interface InstanceClient {
+  client: Client;
+  /** Subscriptions routed to this instance and not ended. */
+  open: number;
+  opened: boolean;
+  /** Counts sockets opened, so a subscription can tell whether its socket ever opened. */
+  openings: number;
+}
+
 /**
  * The gateway's side of the subgraph subscription protocol: one graphql-ws
- * connection per subgraph, opened when the first subscription needs it and
- * closed shortly after the last one ends, multiplexing every client
- * subscription routed there. `connection_init` proves the gateway holds the
- * claims secret; each subscribe carries the client principal's claims in
- * `extensions.claims`. A lost connection ends its subscriptions with
- * SERVICE_UNAVAILABLE rather than resubscribing silently: a client resumes
- * from its cursor and misses nothing.
+ * connection per subgraph instance, opened when the first subscription needs
+ * it and closed shortly after the last one ends, multiplexing every client
+ * subscription routed there. Each new subscription goes to the live instance
+ * holding the fewest. `connection_init` proves the gateway holds the claims
+ * secret; each subscribe carries the client principal's claims in
+ * `extensions.claims`. A subscription whose socket never opened is sent once
+ * to another instance (nothing was subscribed). A lost connection ends its
+ * subscriptions with SERVICE_UNAVAILABLE rather than resubscribing silently:
+ * a client resumes from its cursor and misses nothing.
  */
 export class UpstreamSubscriptions {
-  private readonly clients = new Map<string, Client>();
+  private readonly clients = new Map<string, InstanceClient>();
   private openCount = 0;
 
   constructor(
     private readonly options: {
-      /** Subgraph name → its GraphQL (HTTP) URL. */
-      urls: ReadonlyMap<string, string>;
+      /** Subgraph name → its instances. */
+      pools: ReadonlyMap<string, SubgraphPool>;
       claimsSecret: string;
       logger: Logger;
     },
@@ -53,10 +66,15 @@ export class UpstreamSubscriptions {
     subgraph: string,
     request: UpstreamRequest,
   ): AsyncIterableIterator<FormattedExecutionResult> {
-    const client = this.clientFor(subgraph);
+    const pool = this.options.pools.get(subgraph);
+    if (!pool) {
+      throw codedError(ErrorCode.ServiceUnavailable, `The ${subgraph} service is unavailable`);
+    }
     this.openCount += 1;
-    // Set once the subscribe below returns; the queue may end before that.
-    const held: { dispose?: () => void; disposed: boolean } = { disposed: false };
+    // Set once a subscribe below returns; the queue may end before that.
+    const held: { dispose?: () => void; disposed: boolean; release?: () => void } = {
+      disposed: false,
+    };
     const queue = new EventQueue<FormattedExecutionResult>({
       maxBuffered: MAX_BUFFERED_EVENTS,
       overflowError: () =>
@@ -67,59 +85,109 @@ export class UpstreamSubscriptions {
       onEnd: () => {
         this.openCount -= 1;
         held.disposed = true;
+        held.release?.();
         held.dispose?.();
       },
     });
-    held.dispose = client.subscribe(
-      {
-        query: request.query,
-        operationName: request.operationName,
-        variables: request.variables,
-        extensions: { claims: request.claims },
-      },
-      {
-        next: (result) => queue.push(result as FormattedExecutionResult),
-        complete: () => queue.end(),
-        error: (error: unknown) => queue.fail(this.upstreamError(subgraph, error)),
-      },
-    );
+    const start = (instance: SubgraphInstance, retried: boolean) => {
+      const upstream = this.clientFor(instance.url, subgraph);
+      upstream.open += 1;
+      let released = false;
+      held.release = () => {
+        if (released) return;
+        released = true;
+        upstream.open -= 1;
+      };
+      const wasOpen = upstream.opened;
+      const openingsBefore = upstream.openings;
+      let received = false;
+      held.dispose = upstream.client.subscribe(
+        {
+          query: request.query,
+          operationName: request.operationName,
+          variables: request.variables,
+          extensions: { claims: request.claims },
+        },
+        {
+          next: (result) => {
+            received = true;
+            queue.push(result as FormattedExecutionResult);
+          },
+          complete: () => queue.end(),
+          error: (error: unknown) => {
+            const reached = wasOpen || upstream.openings > openingsBefore;
+            if (!reached && !received && !Array.isArray(error)) {
+              pool.markDown(instance);
+              const next = retried ? undefined : pool.pick(instance);
+              if (next && !held.disposed) {
+                held.release?.();
+                // Not from inside this callback: it may run before subscribe() has returned.
+                queueMicrotask(() => {
+                  if (!held.disposed) start(next, true);
+                });
+                return;
+              }
+            }
+            queue.fail(this.upstreamError(subgraph, error));
+          },
+        },
+      );
+    };
+    start(this.instanceFor(pool), false);
     // The queue may have ended synchronously (a closed client fails at once).
-    if (held.disposed) held.dispose();
+    if (held.disposed) {
+      held.release?.();
+      held.dispose?.();
+    }
     return queue;
   }
 
   async close(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();
-    await Promise.all(clients.map((client) => client.dispose()));
+    await Promise.all(clients.map((upstream) => upstream.client.dispose()));
   }
 
-  private clientFor(subgraph: string): Client {
-    const existing = this.clients.get(subgraph);
+  /** The live instance holding the fewest of this gateway's subscriptions. */
+  private instanceFor(pool: SubgraphPool): SubgraphInstance {
+    const live = pool.live();
+    if (live.length === 0) return pool.pick() as SubgraphInstance;
+    const openOn = (instance: SubgraphInstance) => this.clients.get(instance.url)?.open ?? 0;
+    return live.reduce((best, instance) => (openOn(instance) < openOn(best) ? instance : best));
+  }
+
+  private clientFor(url: string, subgraph: string): InstanceClient {
+    const existing = this.clients.get(url);
     if (existing) return existing;
-    const url = this.options.urls.get(subgraph);
-    if (!url) {
-      throw codedError(ErrorCode.ServiceUnavailable, `The ${subgraph} service is unavailable`);
-    }
-    const client = createClient({
-      url: webSocketUrlOf(url),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      lazyCloseTimeout: 1_000,
-      retryAttempts: 0,
-      keepAlive: 20_000,
-      connectionParams: () => ({ claims: encodeClaims(ANONYMOUS, this.options.claimsSecret) }),
-      on: {
-        closed: (event) => {
-          const code = (event as { code?: number } | undefined)?.code;
-          if (code !== 1000) {
-            this.options.logger.debug('subgraph subscription socket closed', { subgraph, code });
-          }
+    const upstream: InstanceClient = {
+      open: 0,
+      opened: false,
+      openings: 0,
+      client: createClient({
+        url: webSocketUrlOf(url),
+        webSocketImpl: WebSocket,
+        lazy: true,
+        lazyCloseTimeout: 1_000,
+        retryAttempts: 0,
+        keepAlive: 20_000,
+        connectionParams: () => ({ claims: encodeClaims(ANONYMOUS, this.options.claimsSecret) }),
+        on: {
+          opened: () => {
+            upstream.opened = true;
+            upstream.openings += 1;
+          },
+          closed: (event) => {
+            upstream.opened = false;
+            const code = (event as { code?: number } | undefined)?.code;
+            if (code !== 1000) {
+              this.options.logger.debug('subgraph subscription socket closed', { subgraph, code });
+            }
+          },
         },
-      },
-    });
-    this.clients.set(subgraph, client);
-    return client;
+      }),
+    };
+    this.clients.set(url, upstream);
+    return upstream;
   }
 
   /**

@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
 
 /*
  * What the benchmarks that start the whole suite (`npm start`'s launcher)
@@ -33,4 +36,32 @@ export function pidOf(script: string): number {
     if (args.join(' ').endsWith(script)) return Number(pid);
   }
   throw new Error(`no process runs ${script}`);
+}
+
+/** A compiled entry point of the repository as a process of its own; stderr passes through. */
+export function launch(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit'],
+  });
+}
+
+/** Resolves once `url` answers 2xx, polling; rejects after `timeoutMs`. */
+export function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolvePromise, reject) => {
+    const attempt = () => {
+      fetch(url)
+        .then((r) => (r.ok ? resolvePromise() : retry()))
+        .catch(retry);
+    };
+    const retry = () =>
+      Date.now() > deadline ? reject(new Error(`${url} not ready`)) : setTimeout(attempt, 100);
+    attempt();
+  });
 }

@@ -51,3 +51,30 @@ describe('ServiceMetrics', () => {
     expect(text).not.toContain('evil');
   });
 });
+
+describe('event-loop active time', () => {
+  const activeSeconds = async (metrics: ServiceMetrics): Promise<number> => {
+    const text = await metrics.registry.metrics();
+    const match = /^portico_event_loop_active_seconds_total\{service="test"\} (\S+)$/m.exec(text);
+    if (!match?.[1]) throw new Error('no portico_event_loop_active_seconds_total series');
+    return Number(match[1]);
+  };
+
+  it('grows by the time the loop was kept busy between two scrapes, and not while it waits', async () => {
+    const metrics = new ServiceMetrics('test');
+    const before = await activeSeconds(metrics);
+    const busyUntil = performance.now() + 300;
+    while (performance.now() < busyUntil) {
+      // Keeps the event loop busy on purpose.
+    }
+    const afterBusy = await activeSeconds(metrics);
+    // Busy for 300 ms: at least that much active time, whatever else ran.
+    expect(afterBusy - before).toBeGreaterThanOrEqual(0.3);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const afterIdle = await activeSeconds(metrics);
+    // 600 ms of waiting on a timer adds far less than 600 ms of activity.
+    expect(afterIdle - afterBusy).toBeLessThan(0.4);
+    // A second registry reads the same process-wide clock, so scrapes of one never reset another's.
+    expect(await activeSeconds(new ServiceMetrics('test'))).toBeGreaterThanOrEqual(afterIdle);
+  });
+});
