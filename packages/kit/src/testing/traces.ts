@@ -133,6 +133,8 @@ export interface OtlpReceiver {
   spans(): RecordedSpan[];
   /** Export requests that were not JSON on /v1/traces. */
   rejected: number;
+  /** Path and content type of every request received. */
+  requests: Array<{ path: string; contentType: string }>;
   close(): Promise<void>;
 }
 
@@ -140,7 +142,9 @@ export interface OtlpReceiver {
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const received: RecordedSpan[] = [];
   const state = { rejected: 0 };
+  const requests: OtlpReceiver['requests'] = [];
   const server: Server = createServer((req, res) => {
+    requests.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '' });
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -165,6 +169,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     spans: () => [...received],
+    requests,
     get rejected() {
       return state.rejected;
     },
