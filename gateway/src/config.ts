@@ -7,8 +7,10 @@ import {
   readInt,
   readOptionalString,
   readString,
+  readTracingConfig,
   type Env,
   type Principal,
+  type TracingConfig,
 } from '@portico/kit';
 import { readCorsOrigins } from './http/cors';
 import type { DocumentLimits } from './limits/document-limits';
@@ -37,6 +39,8 @@ export interface GatewayConfig {
   /** GraphiQL at /graphql for browsers (GATEWAY_IDE; on by default outside production). */
   ide: boolean;
   logLevel: LogLevel;
+  /** Traces from the standard OTEL_* variables; off unless an exporter is configured. */
+  tracing: TracingConfig;
   /** The checked-in composed supergraph; no runtime introspection of subgraphs. */
   supergraphPath: string;
   /**
@@ -175,6 +179,7 @@ export function loadConfig(env: Env): GatewayConfig {
     },
     ide: readBool(env, 'GATEWAY_IDE', !production),
     logLevel: readLogLevel(env),
+    tracing: readTracingConfig(env, 'portico-gateway'),
     supergraphPath: readString(env, 'GATEWAY_SUPERGRAPH_PATH', './schema/supergraph.graphql'),
     subgraphUrls,
     subgraphTimeoutMs: readInt(env, 'GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000, { min: 100 }),

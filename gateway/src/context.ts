@@ -18,7 +18,7 @@ export interface RequestTrace {
   /** The codes of the errors answered. */
   errorCodes: string[];
   /** Set once the document parsed: the name of the operation it runs (null: unnamed). */
-  parsedOperation?: { name: string | null };
+  parsedOperation?: { name: string | null; type?: string };
   /** Handed to execution (Apollo, or the gateway's own subscriptions), not refused before. */
   executed?: boolean;
 }

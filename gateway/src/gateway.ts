@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { maskedErrorLogPlugin, maskError, type Logger, type ServiceMetrics } from '@portico/kit';
+import {
+  maskedErrorLogPlugin,
+  maskError,
+  TRACING_OFF,
+  type Logger,
+  type ServiceMetrics,
+  type Tracing,
+} from '@portico/kit';
 import { authorizationPlugin } from './auth/authorization-plugin';
 import { createPrincipalStatus, type PrincipalStatus } from './auth/principal-status';
 import { createOperationAuthorizer, type OperationAuthorizer } from './auth/operation-authorizer';
@@ -38,6 +45,7 @@ export function createGateway(
   config: GatewayConfig,
   logger: Logger,
   metrics?: ServiceMetrics,
+  tracing: Tracing = TRACING_OFF,
 ): PorticoGateway {
   const subgraphSeconds = metrics?.histogram<'subgraph' | 'outcome'>({
     name: 'portico_subgraph_request_duration_seconds',
@@ -66,6 +74,7 @@ export function createGateway(
         pool,
         claimsSecret: config.auth.claimsSecret,
         timeoutMs: config.subgraphTimeoutMs,
+        tracing,
         onCall: (subgraph, seconds, outcome) =>
           subgraphSeconds?.observe({ subgraph, outcome }, seconds),
       });

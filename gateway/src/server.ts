@@ -16,12 +16,16 @@ import {
   readBody,
   readGraphQLBody,
   REQUEST_TIMEOUT_MS,
+  runInServerSpan,
+  startTracing,
+  type Tracing,
   sendGraphQLError,
   sendJson,
   METRICS_PATH,
   ServiceMetrics,
   type Principal,
 } from '@portico/kit';
+import { SpanStatusCode, trace as otelTrace } from '@opentelemetry/api';
 import {
   getOperationAST,
   GraphQLError,
@@ -130,9 +134,13 @@ function principalId(principal: Principal): string | undefined {
   }
 }
 
-/** The name of the operation a parsed document runs: the one named, else its only one. */
-function operationNameIn(document: DocumentNode, operationName: string | undefined): string | null {
-  return getOperationAST(document, operationName)?.name?.value ?? null;
+/** The operation a parsed document runs (the one named, else its only one): name and type. */
+function operationIn(
+  document: DocumentNode,
+  operationName: string | undefined,
+): { name: string | null; type?: string } {
+  const operation = getOperationAST(document, operationName);
+  return { name: operation?.name?.value ?? null, type: operation?.operation };
 }
 
 /** GET carries variables as a JSON string; anything that does not decode is left to Apollo Server. */
@@ -160,18 +168,25 @@ function variablesOf(raw: unknown): Record<string, unknown> {
  */
 export async function startGateway(
   config: GatewayConfig,
-  options: { verifyToken?: TokenVerifier; writeLog?: (line: string) => void } = {},
+  options: {
+    verifyToken?: TokenVerifier;
+    writeLog?: (line: string) => void;
+    /** Spans go here instead of where config.tracing says (tests); not shut down by close. */
+    tracing?: Tracing;
+  } = {},
 ): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.logLevel, options.writeLog);
+  const tracing = options.tracing ?? startTracing(config.tracing);
   const ide = config.ide ? createIde() : undefined;
   const metrics = new ServiceMetrics('gateway');
-  const gatewayParts = createGateway(config, logger, metrics);
+  const gatewayParts = createGateway(config, logger, metrics, tracing);
   const { apollo, subgraphPools, apiSchema, principalStatus } = gatewayParts;
   await apollo.start();
   const authorizerError = gatewayParts.authorizerError();
   if (authorizerError || !gatewayParts.authorizer()) {
     principalStatus.close();
     await apollo.stop();
+    if (!options.tracing) await tracing.shutdown();
     throw new Error(
       `${config.supergraphPath} cannot be authorized against: ${authorizerError?.message ?? 'no schema loaded'}`,
     );
@@ -247,12 +262,59 @@ export async function startGateway(
     );
   };
 
-  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /**
+   * One server span per request, the root of its trace: a client's own
+   * `traceparent` is not followed (the port is public, and a caller must not
+   * decide what this deployment samples). It names the operation, its
+   * outcome and the request id, never the document, variables or token.
+   */
+  const handleGraphQL = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
+    const trace: RequestTrace = { subgraphCalls: [], errorCodes: [] };
+    return runInServerSpan(
+      tracing,
+      req,
+      res,
+      {
+        name: 'graphql',
+        requestId,
+        parentFromHeaders: false,
+        onEnd: (span) => {
+          const operation = trace.parsedOperation;
+          if (operation?.type) span.setAttribute('graphql.operation.type', operation.type);
+          if (operation?.name) span.setAttribute('graphql.operation.name', operation.name);
+          if (operation) {
+            span.updateName(
+              `${operation.type ?? 'graphql'}${operation.name ? ` ${operation.name}` : ''}`,
+            );
+          }
+          const outcome = !res.writableFinished
+            ? 'aborted'
+            : trace.errorCodes.length === 0
+              ? 'ok'
+              : trace.executed
+                ? 'error'
+                : 'refused';
+          span.setAttribute('portico.outcome', outcome);
+          if (trace.errorCodes.length > 0) {
+            span.setAttribute('portico.error_codes', [...new Set(trace.errorCodes)]);
+          }
+          if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR });
+        },
+      },
+      () => serveGraphQL(req, res, requestId, trace),
+    );
+  };
+
+  const serveGraphQL = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    trace: RequestTrace,
+  ): Promise<void> => {
     const started = performance.now();
     res.setHeader('x-request-id', requestId);
     const clientAddress = clientAddressOf(req, config.http.trustProxy);
-    const trace: RequestTrace = { subgraphCalls: [], errorCodes: [] };
     const context: GatewayContext = { principal: ANONYMOUS, requestId, clientAddress, trace };
     // 'close' rather than 'finish': a client that hangs up is logged too.
     res.once('close', () => {
@@ -313,6 +375,7 @@ export async function startGateway(
       tokenRefusal = error;
     }
     const { principal } = context;
+    otelTrace.getActiveSpan()?.setAttribute('portico.principal_kind', principal.kind);
     const rate = await rateLimiter.check(principal, clientAddress);
     if (!rate.allowed) {
       metrics.rateLimitRefused('graphql');
@@ -404,7 +467,7 @@ export async function startGateway(
         apiSchema(),
       );
       if ('document' in checked && checked.document) {
-        trace.parsedOperation = { name: operationNameIn(checked.document, operationName) };
+        trace.parsedOperation = operationIn(checked.document, operationName);
       }
       if ('violation' in checked) {
         if (tokenRefusal) {
@@ -664,6 +727,7 @@ export async function startGateway(
       files.close();
       await apollo.stop();
       await counters.close();
+      if (!options.tracing) await tracing.shutdown();
     }),
   };
 }

@@ -1,6 +1,16 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Agent, request, type Dispatcher } from 'undici';
-import { CLAIMS_HEADER, codedError, encodeClaims, ErrorCode } from '@portico/kit';
+import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  CLAIMS_HEADER,
+  codedError,
+  encodeClaims,
+  ErrorCode,
+  injectTraceHeaders,
+  REQUEST_ID_ATTRIBUTE,
+  TRACING_OFF,
+  type Tracing,
+} from '@portico/kit';
 import type { GatewayContext } from './context';
 import type { SubgraphInstance, SubgraphPool } from './subgraph-pool';
 
@@ -172,6 +182,8 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
     pool: SubgraphPool;
     claimsSecret: string;
     timeoutMs: number;
+    /** A client span per call made for a client request, its context sent as `traceparent`. */
+    tracing?: Tracing;
     /** Told of every call's duration and whether it was answered (for metrics). */
     onCall?: (subgraph: string, seconds: number, outcome: 'ok' | 'error') => void;
   }) {
@@ -182,15 +194,58 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
     this.claimsSecret = options.claimsSecret;
     this.subgraphName = options.name;
     this.onCall = options.onCall;
+    this.tracing = options.tracing ?? TRACING_OFF;
   }
+
+  private tracing: Tracing;
 
   private claimsSecret: string;
   private subgraphName: string;
   private onCall:
     ((subgraph: string, seconds: number, outcome: 'ok' | 'error') => void) | undefined;
 
+  /** A client span around each call of a client request (health checks and schema loads carry none). */
+  override process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    const requestContext = 'context' in options ? options.context : undefined;
+    if (!this.tracing.enabled || !requestContext) return this.timedProcess(options);
+    const parent = otelContext.active();
+    const span = this.tracing.tracer.startSpan(
+      this.subgraphName,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'portico.subgraph': this.subgraphName,
+          [REQUEST_ID_ATTRIBUTE]: requestContext.requestId,
+          ...(options.request.operationName
+            ? { 'graphql.operation.name': options.request.operationName }
+            : {}),
+        },
+      },
+      parent,
+    );
+    return otelContext
+      .with(trace.setSpan(parent, span), () => this.timedProcess(options))
+      .then(
+        (response) => {
+          const failed = Boolean(response.errors?.length);
+          span.setAttribute('portico.outcome', failed ? 'error' : 'ok');
+          if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          return response;
+        },
+        (error: unknown) => {
+          span.setAttribute('portico.outcome', 'error');
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          throw error;
+        },
+      );
+  }
+
   /** Times each call of a client request, for that request's log line. */
-  override async process(
+  private async timedProcess(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
     const started = performance.now();
@@ -227,5 +282,13 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
       if (context) claimsOfRequest.set(context, claims);
     }
     request.http?.headers.set(CLAIMS_HEADER, claims);
+    if (this.tracing.enabled && context) {
+      // The active span here is this call's client span (see process).
+      const traceHeaders: Record<string, string> = {};
+      injectTraceHeaders(traceHeaders);
+      for (const [name, value] of Object.entries(traceHeaders)) {
+        request.http?.headers.set(name, value);
+      }
+    }
   }
 }

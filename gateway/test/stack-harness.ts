@@ -7,6 +7,7 @@ import {
   type testing,
   type Principal,
   type SignedInPrincipal,
+  type Tracing,
 } from '@portico/kit';
 import { PRINCIPAL_STATUS_PATH, REVOCATIONS_PATH, TokenIssuer } from '@portico/accounts';
 import {
@@ -100,9 +101,14 @@ export async function startTestStack(
     messagingEnv?: Record<string, string>;
     /** Receives the gateway's JSON log lines (otherwise only warnings and errors are printed). */
     gatewayLog?: (line: string) => void;
+    /** Where each process's spans go (by service name), instead of its OTEL_* config. */
+    tracing?: (service: string) => Tracing;
   } = {},
 ): Promise<TestStack> {
-  const accounts = await startTestAccounts(target, options.accountsEnv);
+  const tracingOf = (service: string) => options.tracing?.(service);
+  const accounts = await startTestAccounts(target, options.accountsEnv, {
+    tracing: tracingOf('accounts'),
+  });
   const billingDb = await target.create('billing');
   // Billing and sales follow each other's events: both ports are known before either starts.
   const billingPort = String(await kitTesting.freePort());
@@ -124,6 +130,7 @@ export async function startTestStack(
     });
   let billing = await startBilling(billingConfig(billingPort), {
     onQuery: (sql) => billingQueries.push(sql),
+    tracing: tracingOf('billing'),
   });
   const salesDb = await target.create('sales');
   const salesQueries: string[] = [];
@@ -139,7 +146,7 @@ export async function startTestStack(
         : { DB_SQLITE_PATH: salesDb.config.path }),
       ...options.salesEnv,
     }),
-    { onQuery: (sql) => salesQueries.push(sql) },
+    { onQuery: (sql) => salesQueries.push(sql), tracing: tracingOf('sales') },
   );
   const documentsDb = await target.create('documents');
   const documentsFiles = mkdtempSync(join(tmpdir(), 'portico-documents-'));
@@ -157,6 +164,7 @@ export async function startTestStack(
         : { DB_SQLITE_PATH: documentsDb.config.path }),
       ...options.documentsEnv,
     }),
+    { tracing: tracingOf('documents') },
   );
   const messagingDb = await target.create('messaging');
   const messagingEnv: Record<string, string> = {
@@ -172,7 +180,9 @@ export async function startTestStack(
       : { DB_SQLITE_PATH: messagingDb.config.path }),
     ...options.messagingEnv,
   };
-  const messaging = await startMessaging(loadMessagingConfig(messagingEnv));
+  const messaging = await startMessaging(loadMessagingConfig(messagingEnv), {
+    tracing: tracingOf('messaging'),
+  });
   const gatewayEnv: Record<string, string> = {
     AUTH_CLAIMS_SECRET: TEST_CLAIMS_SECRET,
     HTTP_PORT: '0',
@@ -189,10 +199,10 @@ export async function startTestStack(
     LOG_LEVEL: options.gatewayLog ? 'info' : 'warn',
     ...options.gatewayEnv,
   };
-  const gateway = await startGateway(
-    loadConfig(gatewayEnv),
-    options.gatewayLog ? { writeLog: options.gatewayLog } : {},
-  );
+  const gateway = await startGateway(loadConfig(gatewayEnv), {
+    ...(options.gatewayLog ? { writeLog: options.gatewayLog } : {}),
+    tracing: tracingOf('gateway'),
+  });
   const query: TestStack['query'] = async (text, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -235,6 +245,7 @@ export async function startTestStack(
       await whileDown?.();
       billing = await startBilling(billingConfig(port), {
         onQuery: (sql) => billingQueries.push(sql),
+        tracing: tracingOf('billing'),
       });
     },
     billingQueries,

@@ -28,3 +28,4 @@ export * from './live';
 export * as testing from './testing';
 export * from './events';
 export * from './metrics';
+export * from './tracing';

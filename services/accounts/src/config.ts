@@ -13,6 +13,8 @@ import {
   readString,
   type DbConfig,
   type Env,
+  readTracingConfig,
+  type TracingConfig,
 } from '@portico/kit';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './auth/sign-in-guard';
 import type { MailConfig } from './mail/mail-transport';
@@ -60,6 +62,8 @@ export interface AccountsConfig {
   /** Seed the demo customers, contacts and staff admin into an empty database. */
   seedDemo: boolean;
   logLevel: LogLevel;
+  /** Traces from the standard OTEL_* variables; off unless an exporter is configured. */
+  tracing: TracingConfig;
 }
 
 function readMailConfig(env: Env): MailConfig {
@@ -135,6 +139,7 @@ export function loadConfig(env: Env): AccountsConfig {
     },
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
+    tracing: readTracingConfig(env, 'portico-accounts'),
   };
 }
 

@@ -9,6 +9,8 @@ import {
   sendJson,
   databaseReady,
   startSubgraphServer,
+  startTracing,
+  type Tracing,
   type Database,
   type RunningSubgraph,
 } from '@portico/kit';
@@ -45,9 +47,14 @@ export interface RunningAccounts extends RunningSubgraph {
 /** Opens the database (migrations applied), builds the schema and listens. */
 export async function startAccounts(
   config: AccountsConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: {
+    onQuery?: (sql: string) => void;
+    /** Spans go here instead of where config.tracing says (tests); not shut down by close. */
+    tracing?: Tracing;
+  } = {},
 ): Promise<RunningAccounts> {
-  const db = await openAccountsDatabase(config.db, options);
+  const tracing = options.tracing ?? startTracing(config.tracing);
+  const db = await openAccountsDatabase(config.db, { onQuery: options.onQuery, tracing });
   // One outbox per process: every customer and organisation event goes through it.
   const outbox = new Outbox(db, 'accounts');
   const stops: Stoppable[] = [];
@@ -85,6 +92,7 @@ export async function startAccounts(
       onError: throttledLog('accounts: events'),
     });
     const server = await startSubgraphServer({
+      tracing,
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
@@ -148,12 +156,14 @@ export async function startAccounts(
         await outbox.close();
         await counters.close();
         await db.dataSource.destroy();
+        if (!options.tracing) await tracing.shutdown();
       },
     };
   } catch (error) {
     for (const stop of [...stops].reverse()) await stop.close().catch(() => undefined);
     await outbox.close();
     await db.dataSource.destroy();
+    if (!options.tracing) await tracing.shutdown();
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeClaims, testing, type DbConfig, type Principal } from '@portico/kit';
+import { encodeClaims, testing, type DbConfig, type Principal, type Tracing } from '@portico/kit';
 import { loadConfig, startAccounts, type RunningAccounts } from '@portico/accounts';
 import { Contact } from '../src/contact/contact.entity';
 import { Customer } from '../src/customer/customer.entity';
@@ -47,6 +47,7 @@ export interface TestAccounts {
 export async function startTestAccounts(
   target: testing.DatabaseTarget,
   env: Record<string, string> = {},
+  options: { tracing?: Tracing } = {},
 ): Promise<TestAccounts> {
   const database = await target.create('accounts');
   const keyDir = mkdtempSync(join(tmpdir(), 'portico-keys-'));
@@ -63,7 +64,10 @@ export async function startTestAccounts(
     ...dbEnv(database.config),
     ...env,
   });
-  let running = await startAccounts(config, { onQuery: (sql) => queries.push(sql) });
+  let running = await startAccounts(config, {
+    onQuery: (sql) => queries.push(sql),
+    tracing: options.tracing,
+  });
   const manager = running.db.manager;
   const acme = await manager
     .getRepository(Customer)
@@ -103,7 +107,10 @@ export async function startTestAccounts(
     },
     restart: async () => {
       await running.close();
-      running = await startAccounts(config, { onQuery: (sql) => queries.push(sql) });
+      running = await startAccounts(config, {
+        onQuery: (sql) => queries.push(sql),
+        tracing: options.tracing,
+      });
     },
     stop: () => {
       stopped ??= (async () => {

@@ -13,6 +13,8 @@ import {
   type DbConfig,
   type EventsConfig,
   type Env,
+  readTracingConfig,
+  type TracingConfig,
 } from '@portico/kit';
 import { RECONCILE_AFTER_MS } from './payment/online-payment.service';
 
@@ -39,6 +41,8 @@ export interface BillingConfig {
   paymentsReconcile: { intervalMs: number; pendingAfterMs: number };
   seedDemo: boolean;
   logLevel: LogLevel;
+  /** Traces from the standard OTEL_* variables; off unless an exporter is configured. */
+  tracing: TracingConfig;
 }
 
 export function loadConfig(env: Env): BillingConfig {
@@ -78,6 +82,7 @@ export function loadConfig(env: Env): BillingConfig {
     },
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
+    tracing: readTracingConfig(env, 'portico-billing'),
   };
 }
 

@@ -7,6 +7,8 @@ import {
   type Stoppable,
   databaseReady,
   startSubgraphServer,
+  startTracing,
+  type Tracing,
   type Database,
   type RunningSubgraph,
 } from '@portico/kit';
@@ -28,9 +30,14 @@ export interface RunningBilling extends RunningSubgraph {
 
 export async function startBilling(
   config: BillingConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: {
+    onQuery?: (sql: string) => void;
+    /** Spans go here instead of where config.tracing says (tests); not shut down by close. */
+    tracing?: Tracing;
+  } = {},
 ): Promise<RunningBilling> {
-  const db = await openBillingDatabase(config.db, options);
+  const tracing = options.tracing ?? startTracing(config.tracing);
+  const db = await openBillingDatabase(config.db, { onQuery: options.onQuery, tracing });
   const stops: Stoppable[] = [];
   try {
     const services = createServices(db, config);
@@ -76,6 +83,7 @@ export async function startBilling(
     await services.onlinePayments.reconcile(new Date(), config.paymentsReconcile.pendingAfterMs);
     const { schema } = await buildSchema();
     const server = await startSubgraphServer({
+      tracing,
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
@@ -117,11 +125,13 @@ export async function startBilling(
         await server.close();
         for (const stop of stops) await stop.close();
         await db.dataSource.destroy();
+        if (!options.tracing) await tracing.shutdown();
       },
     };
   } catch (error) {
     for (const stop of stops) await stop.close().catch(() => undefined);
     await db.dataSource.destroy();
+    if (!options.tracing) await tracing.shutdown();
     throw error;
   }
 }

@@ -11,6 +11,8 @@ import {
   type Env,
   type EventsConfig,
   type LogLevel,
+  readTracingConfig,
+  type TracingConfig,
 } from '@portico/kit';
 import { readStorageConfig, type StorageConfig } from './storage/storage.config';
 
@@ -39,6 +41,8 @@ export interface DocumentsConfig {
   events: EventsConfig;
   seedDemo: boolean;
   logLevel: LogLevel;
+  /** Traces from the standard OTEL_* variables; off unless an exporter is configured. */
+  tracing: TracingConfig;
 }
 
 export function loadConfig(env: Env): DocumentsConfig {
@@ -69,6 +73,7 @@ export function loadConfig(env: Env): DocumentsConfig {
     }),
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
+    tracing: readTracingConfig(env, 'portico-documents'),
   };
 }
 

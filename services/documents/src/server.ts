@@ -5,6 +5,8 @@ import {
   eventFeedRoute,
   EVENTS_FEED_PATH,
   startSubgraphServer,
+  startTracing,
+  type Tracing,
   throttledLog,
   type Database,
   type RunningSubgraph,
@@ -28,9 +30,15 @@ export interface RunningDocuments extends RunningSubgraph {
 
 export async function startDocuments(
   config: DocumentsConfig,
-  options: { onQuery?: (sql: string) => void; storage?: FileStorage } = {},
+  options: {
+    onQuery?: (sql: string) => void;
+    storage?: FileStorage;
+    /** Spans go here instead of where config.tracing says (tests); not shut down by close. */
+    tracing?: Tracing;
+  } = {},
 ): Promise<RunningDocuments> {
-  const db = await openDocumentsDatabase(config.db, options);
+  const tracing = options.tracing ?? startTracing(config.tracing);
+  const db = await openDocumentsDatabase(config.db, { onQuery: options.onQuery, tracing });
   const storage = options.storage ?? (await createStorage(config.storage));
   const stops: Stoppable[] = [];
   try {
@@ -71,6 +79,7 @@ export async function startDocuments(
     const { schema } = await buildSchema();
     const routes = fileRoutes(services, config.files);
     const server = await startSubgraphServer({
+      tracing,
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
@@ -95,12 +104,14 @@ export async function startDocuments(
         for (const stop of stops) await stop.close();
         await storage.close();
         await db.dataSource.destroy();
+        if (!options.tracing) await tracing.shutdown();
       },
     };
   } catch (error) {
     for (const stop of stops) await stop.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     await db.dataSource.destroy();
+    if (!options.tracing) await tracing.shutdown();
     throw error;
   }
 }

@@ -13,6 +13,8 @@ import {
   type EventsConfig,
   type LiveConfig,
   type LogLevel,
+  readTracingConfig,
+  type TracingConfig,
 } from '@portico/kit';
 
 export interface MessagingConfig {
@@ -31,6 +33,8 @@ export interface MessagingConfig {
   live: LiveConfig;
   seedDemo: boolean;
   logLevel: LogLevel;
+  /** Traces from the standard OTEL_* variables; off unless an exporter is configured. */
+  tracing: TracingConfig;
 }
 
 export function loadConfig(env: Env): MessagingConfig {
@@ -58,6 +62,7 @@ export function loadConfig(env: Env): MessagingConfig {
     live: readLiveConfig(env),
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
+    tracing: readTracingConfig(env, 'portico-messaging'),
   };
 }
 

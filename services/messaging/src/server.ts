@@ -5,6 +5,8 @@ import {
   eventFeedRoute,
   EVENTS_FEED_PATH,
   startSubgraphServer,
+  startTracing,
+  type Tracing,
   throttledLog,
   type Database,
   type RunningSubgraph,
@@ -24,9 +26,14 @@ export interface RunningMessaging extends RunningSubgraph {
 
 export async function startMessaging(
   config: MessagingConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: {
+    onQuery?: (sql: string) => void;
+    /** Spans go here instead of where config.tracing says (tests); not shut down by close. */
+    tracing?: Tracing;
+  } = {},
 ): Promise<RunningMessaging> {
-  const db = await openMessagingDatabase(config.db, options);
+  const tracing = options.tracing ?? startTracing(config.tracing);
+  const db = await openMessagingDatabase(config.db, { onQuery: options.onQuery, tracing });
   const stops: Stoppable[] = [];
   try {
     const services = createServices(db, config);
@@ -59,6 +66,7 @@ export async function startMessaging(
     }
     const { schema } = await buildSchema();
     const server = await startSubgraphServer({
+      tracing,
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
@@ -80,11 +88,13 @@ export async function startMessaging(
         await server.close();
         for (const stop of stops) await stop.close();
         await db.dataSource.destroy();
+        if (!options.tracing) await tracing.shutdown();
       },
     };
   } catch (error) {
     for (const stop of stops) await stop.close().catch(() => undefined);
     await db.dataSource.destroy();
+    if (!options.tracing) await tracing.shutdown();
     throw error;
   }
 }

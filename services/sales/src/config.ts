@@ -13,6 +13,8 @@ import {
   type DbConfig,
   type EventsConfig,
   type Env,
+  readTracingConfig,
+  type TracingConfig,
 } from '@portico/kit';
 
 export interface SalesConfig {
@@ -30,6 +32,8 @@ export interface SalesConfig {
   live: LiveConfig;
   seedDemo: boolean;
   logLevel: LogLevel;
+  /** Traces from the standard OTEL_* variables; off unless an exporter is configured. */
+  tracing: TracingConfig;
 }
 
 export function loadConfig(env: Env): SalesConfig {
@@ -52,6 +56,7 @@ export function loadConfig(env: Env): SalesConfig {
     live: readLiveConfig(env),
     seedDemo: readBool(env, 'SEED_DEMO', false),
     logLevel: readLogLevel(env),
+    tracing: readTracingConfig(env, 'portico-sales'),
   };
 }
 

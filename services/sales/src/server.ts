@@ -7,6 +7,8 @@ import {
   type Stoppable,
   databaseReady,
   startSubgraphServer,
+  startTracing,
+  type Tracing,
   type Database,
   type RunningSubgraph,
 } from '@portico/kit';
@@ -25,9 +27,14 @@ export interface RunningSales extends RunningSubgraph {
 
 export async function startSales(
   config: SalesConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: {
+    onQuery?: (sql: string) => void;
+    /** Spans go here instead of where config.tracing says (tests); not shut down by close. */
+    tracing?: Tracing;
+  } = {},
 ): Promise<RunningSales> {
-  const db = await openSalesDatabase(config.db, options);
+  const tracing = options.tracing ?? startTracing(config.tracing);
+  const db = await openSalesDatabase(config.db, { onQuery: options.onQuery, tracing });
   const stops: Stoppable[] = [];
   try {
     const services = createServices(db, config);
@@ -64,6 +71,7 @@ export async function startSales(
     }
     const { schema } = await buildSchema();
     const server = await startSubgraphServer({
+      tracing,
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
@@ -86,11 +94,13 @@ export async function startSales(
         await server.close();
         for (const stop of stops) await stop.close();
         await db.dataSource.destroy();
+        if (!options.tracing) await tracing.shutdown();
       },
     };
   } catch (error) {
     for (const stop of stops) await stop.close().catch(() => undefined);
     await db.dataSource.destroy();
+    if (!options.tracing) await tracing.shutdown();
     throw error;
   }
 }

@@ -1,5 +1,7 @@
 import { createConnection } from 'mysql2/promise';
 import { DataSource, type EntityManager, type MixedList, type EntitySchema } from 'typeorm';
+import { traceQueries } from '../tracing/sql-spans';
+import type { Tracing } from '../tracing/tracing';
 
 /**
  * SQLite file by default (embedded), MySQL/MariaDB in production. One database
@@ -20,6 +22,8 @@ export interface DataSourceParts {
   migrations: MixedList<Function | string>;
   /** Called with every SQL statement the driver runs (statement counting in tests and benches). */
   onQuery?: (sql: string) => void;
+  /** A span per statement run inside a traced request. */
+  tracing?: Tracing;
 }
 
 export function createDataSource(config: DbConfig, parts: DataSourceParts): DataSource {
@@ -42,6 +46,12 @@ export function createDataSource(config: DbConfig, parts: DataSourceParts): Data
     logging: parts.onQuery ? (['query'] as const) : false,
     ...(logger ? { logger } : {}),
   };
+  const dataSource = createDriverDataSource(config, common);
+  if (parts.tracing?.enabled) traceQueries(dataSource, parts.tracing.tracer);
+  return dataSource;
+}
+
+function createDriverDataSource(config: DbConfig, common: object): DataSource {
   if (config.driver === 'sqlite') {
     return new DataSource({
       ...common,

@@ -20,6 +20,9 @@ import type { EventTransport } from '../events/transport';
 import { METRICS_PATH, ServiceMetrics } from '../metrics/service-metrics';
 import { requestMetricsPlugin } from '../metrics/request-metrics-plugin';
 import { watchDatabase, watchEvents } from '../metrics/watch';
+import { operationSpanPlugin } from '../tracing/operation-span-plugin';
+import { runInServerSpan } from '../tracing/server-span';
+import { TRACING_OFF, type Tracing } from '../tracing/tracing';
 import {
   serveSubscriptions,
   type SubscriptionEndpoint,
@@ -96,6 +99,12 @@ export interface SubgraphServerOptions<C extends BaseContext> {
    * connections and the lag of the transport's event consumers.
    */
   metrics?: { db?: Database; events?: EventTransport };
+  /**
+   * A server span per GraphQL request, child of the gateway's call
+   * (`traceparent`); off when not given. Internal routes (event feeds,
+   * session checks) are not traced.
+   */
+  tracing?: Tracing;
 }
 
 export interface SubgraphStats {
@@ -135,6 +144,7 @@ export async function startSubgraphServer<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningSubgraph> {
   const logger = createLogger(options.name, options.logLevel ?? 'info', options.writeLog);
+  const tracing = options.tracing ?? TRACING_OFF;
   const metrics = new ServiceMetrics(options.name);
   if (options.metrics?.db) watchDatabase(metrics, options.metrics.db);
   if (options.metrics?.events) watchEvents(metrics, options.metrics.events);
@@ -153,6 +163,7 @@ export async function startSubgraphServer<C extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       maskedErrorLogPlugin<C>(logger),
       requestMetricsPlugin<C>(metrics),
+      ...(options.tracing?.enabled ? [operationSpanPlugin<C>()] : []),
     ],
   });
   await apollo.start();
@@ -237,11 +248,25 @@ export async function startSubgraphServer<C extends BaseContext>(
       return;
     }
     stats.executed += 1;
-    await handleGraphQLRequest(apollo, req, res, {
-      bodyLimitBytes,
-      context: async () =>
-        options.createContext({ principal, requestId: requestId ?? randomUUID(), clientAddress }),
-    });
+    const meta = { principal, requestId: requestId ?? randomUUID(), clientAddress };
+    const execute = () =>
+      handleGraphQLRequest(apollo, req, res, {
+        bodyLimitBytes,
+        context: async () => options.createContext(meta),
+      });
+    // Only a caller holding gateway claims gets to be this span's parent.
+    await runInServerSpan(
+      tracing,
+      req,
+      res,
+      {
+        name: 'graphql',
+        requestId: meta.requestId,
+        parentFromHeaders: true,
+        attributes: { 'portico.principal_kind': principal.kind },
+      },
+      execute,
+    );
   };
 
   const server = createServer((req, res) => {

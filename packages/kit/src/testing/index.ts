@@ -5,3 +5,4 @@ export * from './redis-server';
 export * from './string-columns';
 export * from './schema-drift';
 export * from './live-client';
+export * from './traces';

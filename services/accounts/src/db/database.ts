@@ -1,4 +1,10 @@
-import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import {
+  EVENT_ENTITIES,
+  openDatabase,
+  type DataSourceParts,
+  type Database,
+  type DbConfig,
+} from '@portico/kit';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { OrganisationProfile } from '../organisation/organisation.entity';
 import { CreateEventTables1764335000000 } from './migrations/1764335000000-create-event-tables';
@@ -52,7 +58,7 @@ export const ACCOUNTS_MIGRATIONS = [
 /** Opens the accounts database and applies pending migrations. */
 export function openAccountsDatabase(
   config: DbConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: Pick<DataSourceParts, 'onQuery' | 'tracing'> = {},
 ): Promise<Database> {
   return openDatabase(config, {
     entities: ACCOUNTS_ENTITIES,

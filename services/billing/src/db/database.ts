@@ -1,4 +1,10 @@
-import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import {
+  EVENT_ENTITIES,
+  openDatabase,
+  type DataSourceParts,
+  type Database,
+  type DbConfig,
+} from '@portico/kit';
 import { DirectoryCustomer, DirectoryOrganisation, NumberSequence } from '@portico/commerce';
 import { CustomerDirectory1764340000000 } from './migrations/1764340000000-customer-directory';
 import { KitOutbox1764350000000 } from './migrations/1764350000000-kit-outbox';
@@ -44,7 +50,7 @@ export const BILLING_MIGRATIONS = [
 
 export function openBillingDatabase(
   config: DbConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: Pick<DataSourceParts, 'onQuery' | 'tracing'> = {},
 ): Promise<Database> {
   return openDatabase(config, {
     entities: BILLING_ENTITIES,

@@ -1,4 +1,10 @@
-import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import {
+  EVENT_ENTITIES,
+  openDatabase,
+  type DataSourceParts,
+  type Database,
+  type DbConfig,
+} from '@portico/kit';
 import { DirectoryCustomer, DirectoryOrganisation } from '@portico/commerce';
 import { DOCUMENT_ENTITIES } from '../document/document.entity';
 import { LinkedRecord } from '../links/linked-record.entity';
@@ -15,7 +21,7 @@ export const DOCUMENTS_MIGRATIONS = [CreateDocuments1764390000000];
 
 export function openDocumentsDatabase(
   config: DbConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: Pick<DataSourceParts, 'onQuery' | 'tracing'> = {},
 ): Promise<Database> {
   return openDatabase(config, {
     entities: DOCUMENTS_ENTITIES,

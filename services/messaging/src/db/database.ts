@@ -1,4 +1,10 @@
-import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import {
+  EVENT_ENTITIES,
+  openDatabase,
+  type DataSourceParts,
+  type Database,
+  type DbConfig,
+} from '@portico/kit';
 import { DirectoryCustomer, DirectoryOrganisation } from '@portico/commerce';
 import { CommentRevisionRow, CommentRow } from '../comment/comment.entity';
 import { ReadStateRow } from '../read-state/read-state.entity';
@@ -20,7 +26,7 @@ export const MESSAGING_MIGRATIONS = [CreateMessaging1764400000000];
 
 export function openMessagingDatabase(
   config: DbConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: Pick<DataSourceParts, 'onQuery' | 'tracing'> = {},
 ): Promise<Database> {
   return openDatabase(config, {
     entities: MESSAGING_ENTITIES,

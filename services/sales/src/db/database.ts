@@ -1,4 +1,10 @@
-import { EVENT_ENTITIES, openDatabase, type Database, type DbConfig } from '@portico/kit';
+import {
+  EVENT_ENTITIES,
+  openDatabase,
+  type DataSourceParts,
+  type Database,
+  type DbConfig,
+} from '@portico/kit';
 import { DirectoryCustomer, DirectoryOrganisation, NumberSequence } from '@portico/commerce';
 import { CreateSales1764370000000 } from './migrations/1764370000000-create-sales';
 import { Orders1764372000000 } from './migrations/1764372000000-orders';
@@ -32,7 +38,7 @@ export const SALES_MIGRATIONS = [
 
 export function openSalesDatabase(
   config: DbConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: Pick<DataSourceParts, 'onQuery' | 'tracing'> = {},
 ): Promise<Database> {
   return openDatabase(config, {
     entities: SALES_ENTITIES,
