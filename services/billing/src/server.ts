@@ -79,6 +79,7 @@ export async function startBilling(
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
+      acceptedClaimsSecrets: config.auth.acceptedClaimsSecrets,
       host: config.http.host,
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,
@@ -89,11 +90,10 @@ export async function startBilling(
       webhookRoutes:
         config.payments.provider === 'stripe' && services.provider instanceof StripePaymentProvider
           ? {
-              '/webhooks/stripe': stripeWebhookRoute(
-                services,
-                services.provider,
+              '/webhooks/stripe': stripeWebhookRoute(services, services.provider, [
                 config.payments.webhookSecret,
-              ),
+                ...config.payments.acceptedWebhookSecrets,
+              ]),
             }
           : {},
       isReady: databaseReady(db),
