@@ -113,6 +113,12 @@ export async function startAccounts(
       isReady: databaseReady(db),
       metrics: { db, events: transport },
     });
+    const refusals = server.metrics.counter({
+      name: 'portico_sign_in_refusals_total',
+      help: 'Refused sign-ins (password or staff), by principal kind and reason: invalid_credentials, limited, unavailable, error.',
+      labelNames: ['principal', 'reason'],
+    });
+    services.signIn.onRefused = (principal, reason) => refusals.inc({ principal, reason });
     outbox.start();
     // Accounts' own events, relayed to Redis Streams when configured (the
     // feed route above serves them in the embedded default).
