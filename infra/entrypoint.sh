@@ -3,13 +3,14 @@
 #
 # Secrets mounted as files: for each NAME below, NAME_FILE=/path sets NAME to
 # that file's content before the process starts. The processes themselves read
-# these settings from the environment only (accounts alone reads a file itself:
-# AUTH_SIGNING_KEY_FILE), so this is where compose and Kubernetes secret files
+# these settings from the environment only (accounts alone reads files itself:
+# AUTH_SIGNING_KEY_FILE and AUTH_SIGNING_KEY_ACCEPTED_FILE), so this is where compose and Kubernetes secret files
 # become settings.
 set -eu
 
-for name in AUTH_CLAIMS_SECRET DB_URL REDIS_URL EVENTS_REDIS_URL STRIPE_SECRET_KEY \
-  STRIPE_WEBHOOK_SECRET MAIL_SMTP_URL S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY; do
+for name in AUTH_CLAIMS_SECRET AUTH_CLAIMS_SECRET_ACCEPTED DB_URL REDIS_URL EVENTS_REDIS_URL \
+  STRIPE_SECRET_KEY STRIPE_WEBHOOK_SECRET STRIPE_WEBHOOK_SECRET_ACCEPTED MAIL_SMTP_URL \
+  S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY; do
   eval "file=\${${name}_FILE:-}"
   if [ -n "$file" ]; then
     eval "set_already=\${${name}:-}"

@@ -13,6 +13,9 @@ write() { # name, content
   fi
 }
 write claims_secret "$(random)"
+# Rotation slots (infra/README.md, "Rotating keys and secrets"): empty until one is under way.
+write claims_secret_accepted ''
+write signing_key_accepted.pem ''
 write mariadb_root_password "$(random)"
 for service in accounts billing sales documents messaging; do
   write "db_password_${service}" "$(random)"
@@ -26,3 +29,4 @@ fi
 # Stripe keys are the operator's own: empty files until PAYMENTS_PROVIDER=stripe.
 write stripe_secret_key ''
 write stripe_webhook_secret ''
+write stripe_webhook_secret_accepted ''

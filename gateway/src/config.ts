@@ -60,6 +60,17 @@ export interface GatewayConfig {
     principalStatusRememberMs: number;
     issuer: string;
     audience: string;
+    /**
+     * How long the fetched JWKS is used before it is fetched again: a key
+     * removed from accounts' JWKS stops verifying within this time.
+     */
+    jwksCacheMs: number;
+    /**
+     * A token with a key id the cached JWKS lacks (a key added by a rotation)
+     * fetches it again, at most once per this time, so forged key ids cannot
+     * turn the gateway into a load on accounts.
+     */
+    jwksRefetchMs: number;
   };
   limits: {
     /** Signed-in contacts and staff: the business's own apps. */
@@ -200,6 +211,8 @@ export function loadConfig(env: Env): GatewayConfig {
         readInt(env, 'AUTH_PRINCIPAL_STATUS_REMEMBER_SECONDS', 60, { min: 0, max: 3_600 }) * 1_000,
       issuer: readString(env, 'AUTH_ISSUER', 'portico-accounts'),
       audience: readString(env, 'AUTH_AUDIENCE', 'portico'),
+      jwksCacheMs: readInt(env, 'AUTH_JWKS_CACHE_SECONDS', 600, { min: 1, max: 86_400 }) * 1_000,
+      jwksRefetchMs: readInt(env, 'AUTH_JWKS_REFETCH_SECONDS', 30, { min: 1, max: 3_600 }) * 1_000,
     },
     limits: {
       firstParty: readDocumentLimits(env, 'LIMITS_', {

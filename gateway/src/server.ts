@@ -54,7 +54,7 @@ import {
   type MultipartParts,
 } from './subscriptions/multipart';
 import {
-  isSubscriptionOperation,
+  subscriptionOperationOf,
   type OperationCheckParts,
 } from './subscriptions/operation-checks';
 import type { SubgraphPool } from './subgraph-pool';
@@ -421,7 +421,11 @@ export async function startGateway(
           : config.limits.firstParty;
     // @apollo/gateway cannot execute subscriptions: the gateway federates
     // them itself, over HTTP in Apollo's multipart protocol.
-    if (isSubscriptionOperation(params.query, operationName, limits.tokens)) {
+    const subscription = subscriptionOperationOf(params.query, operationName, limits.tokens);
+    if (subscription) {
+      // Parsed here, not by the document checks below: without it the request
+      // metrics would label every multipart subscription `unparsed`.
+      trace.parsedOperation = subscription;
       if (tokenRefusal) {
         refuseToken();
         return;

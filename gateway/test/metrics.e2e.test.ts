@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { testing } from '@portico/kit';
+import { postMultipart } from './live-clients';
 import { startTestStack, type TestStack } from './stack-harness';
 
 const METRICS_TOKEN = 'metrics-scrape-token-5f1c0e7a9b';
@@ -146,6 +147,32 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       const errors = (text: string) =>
         sample(text, 'portico_graphql_errors_total', { code: 'GRAPHQL_PARSE_FAILED' }) ?? 0;
       expect(errors(after) - errors(before)).toBe(1);
+    });
+
+    it('labels a multipart subscription with its operation name, not unparsed', async () => {
+      const requests = (text: string, operation: string) =>
+        text
+          .split('\n')
+          .filter(
+            (l) =>
+              l.startsWith('portico_graphql_requests_total{') &&
+              l.includes(`operation="${operation}"`),
+          )
+          .reduce((total, l) => total + Number(l.split(' ').pop()), 0);
+      const before = await scrape();
+      const response = await postMultipart(stack.gateway.url, staffToken, {
+        query: 'subscription MultipartProbe { orderChanged { cursor } }',
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^multipart\/mixed/);
+      // The request is counted when it ends: the client hangs up.
+      await response.body?.cancel();
+      let after = '';
+      await testing.waitUntil('the multipart request to be counted', () => {
+        void scrape().then((t) => (after = t));
+        return requests(after, 'MultipartProbe') - requests(before, 'MultipartProbe') === 1;
+      });
+      expect(requests(after, 'unparsed')).toBe(requests(before, 'unparsed'));
     });
 
     it('counts a rate-limited refusal', async () => {

@@ -8,6 +8,8 @@ import {
 import { startTestStack, type TestStack } from './stack-harness';
 
 const WEBHOOK_SECRET = 'whsec_test_portico_0123456789';
+/** The endpoint's secret before the roll, still accepted while Stripe signs with both. */
+const PREVIOUS_WEBHOOK_SECRET = 'whsec_test_portico_previous_0123456789';
 const PAY = `mutation ($input: PayInvoicesInput!) { payInvoices(input: $input) {
   succeeded failure { code } payment { id status } } }`;
 
@@ -29,6 +31,7 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
           PAYMENTS_PROVIDER: 'stripe',
           STRIPE_SECRET_KEY: 'sk_test_portico',
           STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          STRIPE_WEBHOOK_SECRET_ACCEPTED: PREVIOUS_WEBHOOK_SECRET,
           STRIPE_API_BASE: fake.url,
           // Reconcile pending payments often, and early, so a test sees it happen.
           PAYMENTS_RECONCILE_INTERVAL_MS: '250',
@@ -173,6 +176,35 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         pendingMinor: number | string;
       }>;
       expect([Number(paid[0]!.paidMinor), Number(paid[0]!.pendingMinor)]).toEqual([2500, 0]);
+    });
+
+    it('settles from a webhook signed with the previous secret while it is rolled, and only with known secrets', async () => {
+      const invoiceId = await newInvoice('12.00');
+      const pending = payload(await pay(invoiceId, 'pm_card_processing'));
+      expect(pending.payment.status).toBe('PENDING');
+      const intent = fake.intents.find(
+        (i) => i.metadata.portico_payment_id === pending.payment.id,
+      )!;
+      const body = event('payment_intent.succeeded', { ...intent, status: 'succeeded' });
+      const unknown = await webhook(
+        body,
+        signer.webhooks.generateTestHeaderString({
+          payload: body,
+          secret: 'whsec_test_portico_never_configured',
+        }),
+      );
+      expect(unknown.status).toBe(400);
+      expect(await status(invoiceId)).toBe('SENT');
+      const previous = await webhook(
+        body,
+        signer.webhooks.generateTestHeaderString({
+          payload: body,
+          secret: PREVIOUS_WEBHOOK_SECRET,
+        }),
+      );
+      expect(previous.status).toBe(200);
+      expect(await previous.json()).toEqual({ received: true });
+      expect(await status(invoiceId)).toBe('PAID');
     });
 
     const paymentRow = async (id: string) => {

@@ -20,20 +20,28 @@ function refuse(message: string) {
  * Verifies `Authorization: Bearer <jwt>` against the accounts JWKS: ES256
  * only (no `none`, no HMAC key confusion), issuer, audience, expiry. No header
  * means anonymous; a header that does not verify is refused outright.
+ *
+ * The key is picked by the token's `kid` among every key accounts publishes,
+ * so a signing-key rotation needs no restart: a new key id fetches the JWKS
+ * again (at most once per `jwksRefetchMs`), and a key accounts no longer
+ * publishes stops verifying once the cached JWKS is older than `jwksCacheMs`.
  */
 export function createTokenVerifier(options: {
   jwksUrl: string;
   issuer: string;
   audience: string;
+  jwksCacheMs?: number;
+  jwksRefetchMs?: number;
   keys?: JWTVerifyGetKey;
 }): TokenVerifier {
-  const keys =
-    options.keys ??
-    createRemoteJWKSet(new URL(options.jwksUrl), {
-      cooldownDuration: 30_000,
-      cacheMaxAge: 10 * 60_000,
-      timeoutDuration: 5_000,
-    });
+  const remote = options.keys
+    ? undefined
+    : createRemoteJWKSet(new URL(options.jwksUrl), {
+        cooldownDuration: options.jwksRefetchMs ?? 30_000,
+        cacheMaxAge: options.jwksCacheMs ?? 10 * 60_000,
+        timeoutDuration: 5_000,
+      });
+  const keys: JWTVerifyGetKey = options.keys ?? (remote as JWTVerifyGetKey);
   // Verified tokens, until they expire: an ES256 verification was 4 % of the
   // gateway's CPU under the dashboard benchmark. Revocation is not this
   // cache's business: the per-request session check still runs.
@@ -54,7 +62,9 @@ export function createTokenVerifier(options: {
     if (!match?.[1]) throw refuse('Authorization must be "Bearer <access token>"');
     const cached = verified.get(match[1]);
     if (cached) {
-      if (cached.expiresAt > Date.now()) return cached.principal;
+      // A stale key set may still hold a key accounts has since removed: the
+      // token is verified again, which fetches the current set first.
+      if (cached.expiresAt > Date.now() && (remote?.fresh ?? true)) return cached.principal;
       verified.delete(match[1]);
     }
     let payload: Record<string, unknown>;

@@ -36,22 +36,22 @@ function refused(status: number, code: string, message: string, extra: object = 
   return { ok: false as const, status, errors: [{ message, extensions: { code, ...extra } }] };
 }
 
-/** True when the selected operation of a parseable document is a subscription. */
-export function isSubscriptionOperation(
+/** The selected operation of a parseable document when it is a subscription (its name, if any), else null. */
+export function subscriptionOperationOf(
   query: unknown,
   operationName: unknown,
   maxTokens: number,
-): boolean {
-  if (typeof query !== 'string' || !/\bsubscription\b/.test(query)) return false;
+): { name: string | null } | null {
+  if (typeof query !== 'string' || !/\bsubscription\b/.test(query)) return null;
   try {
     const document = parse(query, { noLocation: true, maxTokens });
     const operation = getOperationAST(
       document,
       typeof operationName === 'string' ? operationName : undefined,
     );
-    return operation?.operation === 'subscription';
+    return operation?.operation === 'subscription' ? { name: operation.name?.value ?? null } : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

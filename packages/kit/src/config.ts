@@ -96,3 +96,59 @@ export function readClaimsSecret(env: Env): string {
   }
   return secret;
 }
+
+/**
+ * Each extra value costs one HMAC per verified request; a rotation needs one
+ * (the next secret, then the previous one).
+ */
+export const MAX_ACCEPTED_SECRETS = 4;
+
+/**
+ * `<key>_ACCEPTED`: secrets that still verify, never sign, during a rotation of
+ * `<key>`. Separated by commas or whitespace, so a mounted file may hold one a
+ * line. Giving the current secret again is refused: it is the usual slip in the
+ * swap step (the new secret set as current but not the old one as accepted),
+ * which would leave the processes still signing with the old one refused.
+ */
+export function readAcceptedSecrets(
+  env: Env,
+  key: string,
+  current: string | undefined,
+  minLength = 1,
+): string[] {
+  const raw = readOptionalString(env, `${key}_ACCEPTED`);
+  if (!raw) return [];
+  const values = [...new Set(raw.split(/[\s,]+/).filter((value) => value !== ''))];
+  if (values.length > MAX_ACCEPTED_SECRETS) {
+    throw new ConfigError(`${key}_ACCEPTED holds at most ${MAX_ACCEPTED_SECRETS} secrets`);
+  }
+  for (const [index, value] of values.entries()) {
+    if (value.length < minLength) {
+      throw new ConfigError(
+        `${key}_ACCEPTED entry ${index + 1} must be at least ${minLength} characters`,
+      );
+    }
+    if (value === current) {
+      throw new ConfigError(
+        `${key}_ACCEPTED repeats ${key}: accept the previous secret, not the current one`,
+      );
+    }
+  }
+  return values;
+}
+
+/** AUTH_CLAIMS_SECRET_ACCEPTED: what subgraphs also verify with, besides the current secret. */
+export function readAcceptedClaimsSecrets(env: Env, current: string): string[] {
+  return readAcceptedSecrets(env, 'AUTH_CLAIMS_SECRET', current, MIN_CLAIMS_SECRET_LENGTH);
+}
+
+/** What a subgraph verifies gateway claims with: `claimsSecret` signs, the others only verify. */
+export interface ClaimsSecrets {
+  claimsSecret: string;
+  acceptedClaimsSecrets: string[];
+}
+
+export function readClaimsSecrets(env: Env): ClaimsSecrets {
+  const claimsSecret = readClaimsSecret(env);
+  return { claimsSecret, acceptedClaimsSecrets: readAcceptedClaimsSecrets(env, claimsSecret) };
+}

@@ -1,6 +1,6 @@
 import {
   ConfigError,
-  readClaimsSecret,
+  readClaimsSecrets,
   SUBGRAPH_KEEP_ALIVE_MS,
   readBool,
   readEventsConfig,
@@ -25,9 +25,17 @@ export interface AccountsConfig {
   auth: {
     /** Shared with the gateway: verifies the claims it forwards. */
     claimsSecret: string;
+    /** Still verified during a rotation of the claims secret, never used to sign. */
+    acceptedClaimsSecrets: string[];
     /** PKCS#8 PEM of the ES256 signing key; when absent, read or created at `signingKeyFile`. */
     signingKeyPem?: string;
     signingKeyFile: string;
+    /**
+     * PEM keys published in the JWKS beside the signing key during a rotation,
+     * never used to sign: AUTH_SIGNING_KEY_ACCEPTED (the PEM text) or
+     * AUTH_SIGNING_KEY_ACCEPTED_FILE (read at start).
+     */
+    acceptedKeys?: { pem: string } | { file: string };
     issuer: string;
     audience: string;
     accessTokenTtlSeconds: number;
@@ -77,8 +85,20 @@ function readMailConfig(env: Env): MailConfig {
   return { transport: 'folder', folder: readString(env, 'MAIL_FOLDER', './data/mail'), from };
 }
 
+function readAcceptedKeys(env: Env): Pick<AccountsConfig['auth'], 'acceptedKeys'> {
+  const pem = readOptionalString(env, 'AUTH_SIGNING_KEY_ACCEPTED');
+  const file = readOptionalString(env, 'AUTH_SIGNING_KEY_ACCEPTED_FILE');
+  if (pem && file) {
+    throw new ConfigError(
+      'AUTH_SIGNING_KEY_ACCEPTED and AUTH_SIGNING_KEY_ACCEPTED_FILE are both set; use one',
+    );
+  }
+  if (pem) return { acceptedKeys: { pem } };
+  return file ? { acceptedKeys: { file } } : {};
+}
+
 export function loadConfig(env: Env): AccountsConfig {
-  const claimsSecret = readClaimsSecret(env);
+  const { claimsSecret, acceptedClaimsSecrets } = readClaimsSecrets(env);
   return {
     http: {
       host: readString(env, 'HTTP_HOST', '127.0.0.1'),
@@ -88,12 +108,14 @@ export function loadConfig(env: Env): AccountsConfig {
     db: loadDbConfig(env),
     auth: {
       claimsSecret,
+      acceptedClaimsSecrets,
       signingKeyPem: readOptionalString(env, 'AUTH_SIGNING_KEY'),
       signingKeyFile: readString(
         env,
         'AUTH_SIGNING_KEY_FILE',
         './data/keys/accounts-signing-key.pem',
       ),
+      ...readAcceptedKeys(env),
       issuer: readString(env, 'AUTH_ISSUER', 'portico-accounts'),
       audience: readString(env, 'AUTH_AUDIENCE', 'portico'),
       accessTokenTtlSeconds: readInt(env, 'AUTH_ACCESS_TOKEN_TTL_SECONDS', 900, {

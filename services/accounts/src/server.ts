@@ -18,7 +18,7 @@ import type { AccountsServices } from './context';
 import { createMailTransport } from './mail/mail-transport';
 import type { AccountsConfig } from './config';
 import { PasswordHasher } from './auth/password-hasher';
-import { TokenIssuer } from './auth/token-issuer';
+import { readAcceptedKeys, TokenIssuer } from './auth/token-issuer';
 import { openAccountsDatabase } from './db/database';
 import { seedDemoData } from './demo/demo-data';
 import { NotificationConsumers } from './notification/notification-consumers';
@@ -64,9 +64,10 @@ export async function startAccounts(
       audience: config.auth.audience,
       ttlSeconds: config.auth.accessTokenTtlSeconds,
     };
+    const accepted = await readAcceptedKeys(config.auth.acceptedKeys);
     const tokens = config.auth.signingKeyPem
-      ? await TokenIssuer.fromPem(config.auth.signingKeyPem, tokenOptions)
-      : await TokenIssuer.fromFile(config.auth.signingKeyFile, tokenOptions);
+      ? await TokenIssuer.fromPem(config.auth.signingKeyPem, tokenOptions, accepted)
+      : await TokenIssuer.fromFile(config.auth.signingKeyFile, tokenOptions, accepted);
     if (config.seedDemo) {
       await seedDemoData(db, new PasswordHasher(), outbox, { portalUrl: config.portal.url });
     }
@@ -96,6 +97,7 @@ export async function startAccounts(
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
+      acceptedClaimsSecrets: config.auth.acceptedClaimsSecrets,
       host: config.http.host,
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,
@@ -119,6 +121,12 @@ export async function startAccounts(
       isReady: databaseReady(db),
       metrics: { db, events: transport },
     });
+    const refusals = server.metrics.counter({
+      name: 'portico_sign_in_refusals_total',
+      help: 'Refused sign-ins (password or staff), by principal kind and reason: invalid_credentials, limited, unavailable, error.',
+      labelNames: ['principal', 'reason'],
+    });
+    services.signIn.onRefused = (principal, reason) => refusals.inc({ principal, reason });
     outbox.start();
     // Accounts' own events, relayed to Redis Streams when configured (the
     // feed route above serves them in the embedded default).

@@ -3,7 +3,9 @@ import {
   readEventsConfig,
   readLogLevel,
   type LogLevel,
-  readClaimsSecret,
+  readAcceptedSecrets,
+  readClaimsSecrets,
+  type ClaimsSecrets,
   readDbConfig,
   readEnum,
   readOptionalString,
@@ -21,7 +23,7 @@ import { RECONCILE_AFTER_MS } from './payment/online-payment.service';
 export interface BillingConfig {
   http: { host: string; port: number; keepAliveMs: number };
   db: DbConfig;
-  auth: { claimsSecret: string };
+  auth: ClaimsSecrets;
   documents: {
     /** Where clients reach the gateway; download links start here. */
     publicBaseUrl: string;
@@ -30,7 +32,14 @@ export interface BillingConfig {
   /** sandbox (embedded default, test cards) or stripe. */
   payments:
     | { provider: 'sandbox' }
-    | { provider: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string };
+    | {
+        provider: 'stripe';
+        secretKey: string;
+        webhookSecret: string;
+        /** STRIPE_WEBHOOK_SECRET_ACCEPTED: previous signing secrets, while one is rolled. */
+        acceptedWebhookSecrets: string[];
+        apiBase?: string;
+      };
   /** How billing hears of accounts' customers and organisation profile, and of sales' orders. */
   events: EventsConfig;
   /**
@@ -45,6 +54,14 @@ export interface BillingConfig {
   tracing: TracingConfig;
 }
 
+function readWebhookSecrets(env: Env): { webhookSecret: string; acceptedWebhookSecrets: string[] } {
+  const webhookSecret = readString(env, 'STRIPE_WEBHOOK_SECRET');
+  return {
+    webhookSecret,
+    acceptedWebhookSecrets: readAcceptedSecrets(env, 'STRIPE_WEBHOOK_SECRET', webhookSecret),
+  };
+}
+
 export function loadConfig(env: Env): BillingConfig {
   return {
     http: {
@@ -53,7 +70,7 @@ export function loadConfig(env: Env): BillingConfig {
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
     db: loadDbConfig(env),
-    auth: { claimsSecret: readClaimsSecret(env) },
+    auth: readClaimsSecrets(env),
     documents: {
       publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
       linkTtlSeconds: readInt(env, 'DOCUMENT_LINK_TTL_SECONDS', 300, { min: 10, max: 3600 }),
@@ -63,7 +80,7 @@ export function loadConfig(env: Env): BillingConfig {
         ? {
             provider: 'stripe',
             secretKey: readString(env, 'STRIPE_SECRET_KEY'),
-            webhookSecret: readString(env, 'STRIPE_WEBHOOK_SECRET'),
+            ...readWebhookSecrets(env),
             apiBase: readOptionalString(env, 'STRIPE_API_BASE'),
           }
         : { provider: 'sandbox' },

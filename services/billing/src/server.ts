@@ -87,6 +87,7 @@ export async function startBilling(
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
+      acceptedClaimsSecrets: config.auth.acceptedClaimsSecrets,
       host: config.http.host,
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,
@@ -97,11 +98,10 @@ export async function startBilling(
       webhookRoutes:
         config.payments.provider === 'stripe' && services.provider instanceof StripePaymentProvider
           ? {
-              '/webhooks/stripe': stripeWebhookRoute(
-                services,
-                services.provider,
+              '/webhooks/stripe': stripeWebhookRoute(services, services.provider, [
                 config.payments.webhookSecret,
-              ),
+                ...config.payments.acceptedWebhookSecrets,
+              ]),
             }
           : {},
       isReady: databaseReady(db),

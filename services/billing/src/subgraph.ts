@@ -120,6 +120,7 @@ export function createServices(
       config.documents.publicBaseUrl,
       config.documents.linkTtlSeconds,
       name,
+      config.auth.acceptedClaimsSecrets,
     ),
     provider: paymentProvider,
     onlinePayments: new OnlinePaymentService(db, outbox, paymentProvider, directory),

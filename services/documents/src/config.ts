@@ -1,6 +1,7 @@
 import {
   readBool,
-  readClaimsSecret,
+  readClaimsSecrets,
+  type ClaimsSecrets,
   readDbConfig,
   readEventsConfig,
   readInt,
@@ -21,7 +22,7 @@ const MIB = 1024 * 1024;
 export interface DocumentsConfig {
   http: { host: string; port: number; keepAliveMs: number };
   db: DbConfig;
-  auth: { claimsSecret: string };
+  auth: ClaimsSecrets;
   files: {
     /** Where clients reach the gateway; upload and download links start here. */
     publicBaseUrl: string;
@@ -53,7 +54,7 @@ export function loadConfig(env: Env): DocumentsConfig {
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
     db: loadDbConfig(env),
-    auth: { claimsSecret: readClaimsSecret(env) },
+    auth: readClaimsSecrets(env),
     files: {
       publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
       downloadTtlSeconds: readInt(env, 'DOCUMENT_LINK_TTL_SECONDS', 300, { min: 10, max: 3600 }),

@@ -83,6 +83,7 @@ export async function startDocuments(
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
+      acceptedClaimsSecrets: config.auth.acceptedClaimsSecrets,
       host: config.http.host,
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,

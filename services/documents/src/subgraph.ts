@@ -81,7 +81,13 @@ export function createServices(
   const linked = new LinkedRecords(db);
   const { files } = config;
   const signer = (ttlSeconds: number) =>
-    new DocumentSigner(config.auth.claimsSecret, files.publicBaseUrl, ttlSeconds, name);
+    new DocumentSigner(
+      config.auth.claimsSecret,
+      files.publicBaseUrl,
+      ttlSeconds,
+      name,
+      config.auth.acceptedClaimsSecrets,
+    );
   const limits = {
     maxFileBytes: files.maxFileBytes,
     defaultQuotaBytes: files.defaultQuotaBytes,

@@ -1,6 +1,7 @@
 import {
   readBool,
-  readClaimsSecret,
+  readClaimsSecrets,
+  type ClaimsSecrets,
   readDbConfig,
   readEventsConfig,
   readInt,
@@ -20,7 +21,7 @@ import {
 export interface MessagingConfig {
   http: { host: string; port: number; keepAliveMs: number };
   db: DbConfig;
-  auth: { claimsSecret: string };
+  auth: ClaimsSecrets;
   comments: {
     /** The longest comment accepted, in characters (Unicode code points). */
     maxChars: number;
@@ -45,7 +46,7 @@ export function loadConfig(env: Env): MessagingConfig {
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
     db: loadDbConfig(env),
-    auth: { claimsSecret: readClaimsSecret(env) },
+    auth: readClaimsSecrets(env),
     comments: {
       maxChars: readInt(env, 'MESSAGING_MAX_COMMENT_CHARS', 10_000, { min: 1, max: 100_000 }),
       editWindowSeconds: readInt(env, 'MESSAGING_EDIT_WINDOW_SECONDS', 900, {

@@ -70,6 +70,7 @@ export async function startMessaging(
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
+      acceptedClaimsSecrets: config.auth.acceptedClaimsSecrets,
       host: config.http.host,
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,

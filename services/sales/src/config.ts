@@ -5,7 +5,8 @@ import {
   type LiveConfig,
   readLogLevel,
   type LogLevel,
-  readClaimsSecret,
+  readClaimsSecrets,
+  type ClaimsSecrets,
   readDbConfig,
   readInt,
   readString,
@@ -20,7 +21,7 @@ import {
 export interface SalesConfig {
   http: { host: string; port: number; keepAliveMs: number };
   db: DbConfig;
-  auth: { claimsSecret: string };
+  auth: ClaimsSecrets;
   documents: {
     /** Where clients reach the gateway; download links start here. */
     publicBaseUrl: string;
@@ -44,7 +45,7 @@ export function loadConfig(env: Env): SalesConfig {
       keepAliveMs: readInt(env, 'HTTP_KEEP_ALIVE_MS', SUBGRAPH_KEEP_ALIVE_MS, { min: 1_000 }),
     },
     db: loadDbConfig(env),
-    auth: { claimsSecret: readClaimsSecret(env) },
+    auth: readClaimsSecrets(env),
     documents: {
       publicBaseUrl: readString(env, 'PUBLIC_BASE_URL', 'http://127.0.0.1:4000'),
       linkTtlSeconds: readInt(env, 'DOCUMENT_LINK_TTL_SECONDS', 300, { min: 10, max: 3600 }),

@@ -75,6 +75,7 @@ export async function startSales(
       name,
       schema,
       claimsSecret: config.auth.claimsSecret,
+      acceptedClaimsSecrets: config.auth.acceptedClaimsSecrets,
       host: config.http.host,
       port: config.http.port,
       keepAliveMs: config.http.keepAliveMs,

@@ -101,6 +101,7 @@ export function createServices(
       config.documents.publicBaseUrl,
       config.documents.linkTtlSeconds,
       name,
+      config.auth.acceptedClaimsSecrets,
     ),
     orders,
     conversions: new QuoteConversionService(db, outbox, directory, orders),

@@ -24,12 +24,25 @@ export class DocumentSigner {
     private readonly ttlSeconds: number,
     /** The subgraph that serves the files: links read `/files/<service>/<kind>` on the gateway. */
     private readonly service: string,
+    /**
+     * Secrets whose links are still served during a rotation: a link signed by
+     * a replica already on the new secret may be served by one still on the old.
+     */
+    private readonly acceptedSecrets: readonly string[] = [],
   ) {}
 
-  private sign(token: string): string {
-    return createHmac('sha256', this.secret)
-      .update(`portico-documents.${token}`)
-      .digest('base64url');
+  private sign(token: string, secret: string = this.secret): string {
+    return createHmac('sha256', secret).update(`portico-documents.${token}`).digest('base64url');
+  }
+
+  private signedByAny(token: string, signature: string): boolean {
+    const given = Buffer.from(signature);
+    let matched = false;
+    for (const secret of [this.secret, ...this.acceptedSecrets]) {
+      const expected = Buffer.from(this.sign(token, secret));
+      if (expected.length === given.length && timingSafeEqual(expected, given)) matched = true;
+    }
+    return matched;
   }
 
   url(grant: Omit<DocumentGrant, 'exp'>, now: number = Date.now()): string {
@@ -46,10 +59,7 @@ export class DocumentSigner {
     signature: string | null,
     now: number = Date.now(),
   ): DocumentGrant | null {
-    if (!token || !signature) return null;
-    const expected = Buffer.from(this.sign(token));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    if (!token || !signature || !this.signedByAny(token, signature)) return null;
     try {
       const grant = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as DocumentGrant;
       if (

@@ -51,4 +51,21 @@ describe('gateway-signed claims', () => {
     );
     expect(verifyClaims(header, SECRET)).toEqual({ ok: false, reason: 'malformed' });
   });
+
+  it('verifies claims signed with any secret of the list, and only those', () => {
+    const previous = 'p'.repeat(48);
+    expect(verifyClaims(encodeClaims(contact, previous), [SECRET, previous])).toEqual({
+      ok: true,
+      claims: expect.objectContaining({ principal: contact }),
+    });
+    expect(verifyClaims(encodeClaims(contact, SECRET), [SECRET, previous]).ok).toBe(true);
+    expect(verifyClaims(encodeClaims(contact, 'q'.repeat(48)), [SECRET, previous])).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(verifyClaims(encodeClaims(contact, SECRET), [])).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
 });

@@ -56,18 +56,32 @@ export type ClaimsFailure = 'missing' | 'malformed' | 'bad-signature' | 'expired
 export type ClaimsResult =
   { ok: true; claims: SignedClaims } | { ok: false; reason: ClaimsFailure };
 
+function signedByAny(payload: string, signature: string, secrets: readonly string[]): boolean {
+  const given = Buffer.from(signature);
+  // Every secret is tried, so the time taken does not tell which one matched.
+  let matched = false;
+  for (const secret of secrets) {
+    const expected = Buffer.from(sign(payload, secret));
+    if (expected.length === given.length && timingSafeEqual(expected, given)) matched = true;
+  }
+  return matched;
+}
+
+/**
+ * `secrets` is the current secret, optionally followed by the ones still
+ * accepted during a rotation (`AUTH_CLAIMS_SECRET_ACCEPTED`): claims signed
+ * with any of them verify. Only the current one ever signs.
+ */
 export function verifyClaims(
   header: string | undefined,
-  secret: string,
+  secrets: string | readonly string[],
   now: number = Date.now(),
 ): ClaimsResult {
   if (!header) return { ok: false, reason: 'missing' };
   const parts = header.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION) return { ok: false, reason: 'malformed' };
   const [, payload, signature] = parts as [string, string, string];
-  const expected = Buffer.from(sign(payload, secret));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+  if (!signedByAny(payload, signature, typeof secrets === 'string' ? [secrets] : secrets)) {
     return { ok: false, reason: 'bad-signature' };
   }
   let decoded: unknown;

@@ -58,7 +58,10 @@ export const SUBGRAPH_KEEP_ALIVE_MS = 75_000;
 export interface SubgraphServerOptions<C extends BaseContext> {
   name: string;
   schema: GraphQLSchema;
+  /** Verifies gateway claims; the events transport signs with it too. */
   claimsSecret: string;
+  /** Still verified, never used to sign, during a rotation (AUTH_CLAIMS_SECRET_ACCEPTED). */
+  acceptedClaimsSecrets?: readonly string[];
   host: string;
   port: number;
   bodyLimitBytes?: number;
@@ -146,6 +149,7 @@ export async function startSubgraphServer<C extends BaseContext>(
   const logger = createLogger(options.name, options.logLevel ?? 'info', options.writeLog);
   const tracing = options.tracing ?? TRACING_OFF;
   const metrics = new ServiceMetrics(options.name);
+  const verifying = [options.claimsSecret, ...(options.acceptedClaimsSecrets ?? [])];
   if (options.metrics?.db) watchDatabase(metrics, options.metrics.db);
   if (options.metrics?.events) watchEvents(metrics, options.metrics.events);
   const apollo = new ApolloServer<C>({
@@ -226,7 +230,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     // The first thing a subgraph does: no gateway claims, no execution —
     // `_entities` and `_service` included.
     const header = req.headers[CLAIMS_HEADER];
-    const verdict = verifyClaims(Array.isArray(header) ? header[0] : header, options.claimsSecret);
+    const verdict = verifyClaims(Array.isArray(header) ? header[0] : header, verifying);
     if (!verdict.ok) {
       stats.refused += 1;
       metrics.recordRequest({ parsed: false }, 'refused', 0, [ErrorCode.Unauthenticated]);
@@ -288,6 +292,9 @@ export async function startSubgraphServer<C extends BaseContext>(
       path: '/graphql',
       schema: options.schema,
       claimsSecret: options.claimsSecret,
+      ...(options.acceptedClaimsSecrets
+        ? { acceptedClaimsSecrets: options.acceptedClaimsSecrets }
+        : {}),
       createContext: options.createContext,
       logger,
       ...(typeof options.subscriptions === 'object' ? { limits: options.subscriptions } : {}),

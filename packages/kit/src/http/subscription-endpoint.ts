@@ -81,12 +81,15 @@ export function serveSubscriptions<C extends BaseContext>(
     path: string;
     schema: GraphQLSchema;
     claimsSecret: string;
+    /** Still verified during a rotation of the claims secret (AUTH_CLAIMS_SECRET_ACCEPTED). */
+    acceptedClaimsSecrets?: readonly string[];
     createContext: (meta: RequestMeta) => C;
     logger: Logger;
     limits?: SubscriptionEndpointOptions;
   },
 ): SubscriptionEndpoint {
   const limits = { ...DEFAULT_SUBSCRIPTION_ENDPOINT, ...options.limits };
+  const verifying = [options.claimsSecret, ...(options.acceptedClaimsSecrets ?? [])];
   const stats: SubscriptionStats = { sockets: 0, subscriptions: 0, refused: 0 };
   const metaOf = new WeakMap<object, RequestMeta>();
   const wss = new WebSocketServer({
@@ -119,10 +122,7 @@ export function serveSubscriptions<C extends BaseContext>(
     connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
     onConnect: (ctx) => {
       const claims = ctx.connectionParams?.claims;
-      const verdict = verifyClaims(
-        typeof claims === 'string' ? claims : undefined,
-        options.claimsSecret,
-      );
+      const verdict = verifyClaims(typeof claims === 'string' ? claims : undefined, verifying);
       if (!verdict.ok) {
         stats.refused += 1;
         return false;
@@ -138,10 +138,7 @@ export function serveSubscriptions<C extends BaseContext>(
         ];
       }
       const claims = (payload.extensions as { claims?: unknown } | undefined)?.claims;
-      const verdict = verifyClaims(
-        typeof claims === 'string' ? claims : undefined,
-        options.claimsSecret,
-      );
+      const verdict = verifyClaims(typeof claims === 'string' ? claims : undefined, verifying);
       if (!verdict.ok) return refuse('Gateway claims required');
       let document: DocumentNode;
       try {

@@ -128,6 +128,15 @@ export class ServiceMetrics {
     return new Histogram<L>({ ...config, registers: [this.registry] });
   }
 
+  /** A counter on this registry, counted by the caller with `inc`. */
+  counter<L extends string>(config: {
+    name: string;
+    help: string;
+    labelNames: readonly L[];
+  }): Counter<L> {
+    return new Counter<L>({ ...config, registers: [this.registry] });
+  }
+
   /**
    * A gauge read when scraped: `read` gives each labelled value (an empty
    * label set for a gauge without labels).

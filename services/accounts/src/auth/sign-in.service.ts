@@ -26,7 +26,21 @@ function invalidCredentials() {
   return codedError(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
 }
 
+/** Why a sign-in was refused, as counted: a bounded set, never the email or the address. */
+export type SignInRefusal = 'invalid_credentials' | 'limited' | 'unavailable' | 'error';
+
+function refusalOf(error: unknown): SignInRefusal {
+  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+  if (code === ErrorCode.InvalidCredentials) return 'invalid_credentials';
+  if (code === ErrorCode.TooManyAttempts) return 'limited';
+  if (code === ErrorCode.ServiceUnavailable) return 'unavailable';
+  return 'error';
+}
+
 export class SignInService {
+  /** Told of every refused sign-in (accounts' metrics count them). */
+  onRefused: (principal: 'contact' | 'staff', reason: SignInRefusal) => void = () => {};
+
   constructor(
     private readonly db: Database,
     private readonly hasher: PasswordHasher,
@@ -35,8 +49,30 @@ export class SignInService {
     private readonly sessions: SessionService,
   ) {}
 
+  private async counted<T>(principal: 'contact' | 'staff', attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt();
+    } catch (error) {
+      this.onRefused(principal, refusalOf(error));
+      throw error;
+    }
+  }
+
   /** Portal sign-in for a customer's contact. */
-  async signInContact(email: string, password: string, address: string): Promise<SignInResult> {
+  signInContact(email: string, password: string, address: string): Promise<SignInResult> {
+    return this.counted('contact', () => this.attemptContact(email, password, address));
+  }
+
+  /** Sign-in for the business's own staff (back office). */
+  signInStaff(email: string, password: string, address: string): Promise<SignInResult> {
+    return this.counted('staff', () => this.attemptStaff(email, password, address));
+  }
+
+  private async attemptContact(
+    email: string,
+    password: string,
+    address: string,
+  ): Promise<SignInResult> {
     const normalized = normalizeEmail(email);
     await this.guard.admit('contact', normalized, address);
     const contact = await this.db.manager.getRepository(Contact).findOneBy({ email: normalized });
@@ -75,8 +111,11 @@ export class SignInService {
     };
   }
 
-  /** Sign-in for the business's own staff (back office). */
-  async signInStaff(email: string, password: string, address: string): Promise<SignInResult> {
+  private async attemptStaff(
+    email: string,
+    password: string,
+    address: string,
+  ): Promise<SignInResult> {
     const normalized = normalizeEmail(email);
     await this.guard.admit('staff', normalized, address);
     const staff = await this.db.manager.getRepository(StaffUser).findOneBy({ email: normalized });

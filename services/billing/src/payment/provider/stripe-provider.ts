@@ -137,9 +137,22 @@ export class StripePaymentProvider implements PaymentProvider {
     return intent ? outcomeOf(intent) : null;
   }
 
-  /** Verifies a webhook's signature and timestamp (Stripe's 300 s tolerance); throws when forged or stale. */
-  verifyWebhook(rawBody: string, signature: string, secret: string): Stripe.Event {
-    return this.stripe.webhooks.constructEvent(rawBody, signature, secret, 300);
+  /**
+   * Verifies a webhook's signature and timestamp (Stripe's 300 s tolerance);
+   * throws when forged or stale. `secrets` is the endpoint's current signing
+   * secret, then the previous ones still accepted while it is rolled: an event
+   * signed with any of them is taken.
+   */
+  verifyWebhook(rawBody: string, signature: string, secrets: readonly string[]): Stripe.Event {
+    let refusal: unknown = new Error('no webhook secret configured');
+    for (const secret of secrets) {
+      try {
+        return this.stripe.webhooks.constructEvent(rawBody, signature, secret, 300);
+      } catch (error) {
+        refusal = error;
+      }
+    }
+    throw refusal;
   }
 
   /** The payment and outcome a webhook event reports, if it is one Portico acts on. */

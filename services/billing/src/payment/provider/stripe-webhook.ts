@@ -13,7 +13,8 @@ import { StripePaymentProvider } from './stripe-provider';
 export function stripeWebhookRoute(
   services: BillingServices,
   provider: StripePaymentProvider,
-  webhookSecret: string,
+  /** The current signing secret first, then those accepted during its rotation. */
+  webhookSecrets: readonly string[],
 ): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
     let raw: string;
@@ -29,7 +30,7 @@ export function stripeWebhookRoute(
       event = provider.verifyWebhook(
         raw,
         typeof signature === 'string' ? signature : '',
-        webhookSecret,
+        webhookSecrets,
       );
     } catch {
       sendJson(res, 400, { error: 'invalid signature' });
