@@ -50,14 +50,14 @@ const COMMENT_ADDED = `subscription ($threadId: ID!, $after: String) {
 const THREAD_ACTIVITY = `subscription ($threadId: ID, $after: String) {
   threadActivity(threadId: $threadId, after: $after) { cursor change comment { id body } } }`;
 
-const INVOICES = 10;
-const QUOTES = 10;
+const INVOICES = 40;
+const QUOTES = 20;
 /** A thread page holds 100 comments: the check reads the whole thread in one. */
 const MAX_COMMENTS = 90;
 /** How long an instance stays dead before it is started again. */
-const DOWN_MS = 3_000;
+const DOWN_MS = 2_000;
 /** After HAProxy sees the instance up again, the window stays open this long (in-flight requests). */
-const SETTLE_MS = 1_500;
+const SETTLE_MS = 1_000;
 
 const mariadb = testing.databaseTargets(process.env).find((t) => t.name === 'mariadb');
 const redisUrl = testing.redisUrlForTests(process.env);
@@ -104,7 +104,7 @@ function data<T>(answer: Answer, what: string): T {
     beforeAll(async () => {
       // Fails, never skips, without HAProxy: CI installs it.
       expect(haproxyVersion()).toMatch(/^2\./);
-      fake = await startFakeStripe();
+      fake = await startFakeStripe({ delayMs: 1_000, listeners: 2 });
       for (const name of SUBGRAPH_NAMES) {
         const created = await mariadb!.create(`mi_${name}`);
         if (created.config.driver !== 'mysql') throw new Error('expected a MariaDB database');
@@ -122,7 +122,6 @@ function data<T>(answer: Answer, what: string): T {
         PAYMENTS_PROVIDER: 'stripe',
         STRIPE_SECRET_KEY: 'sk_test_portico',
         STRIPE_WEBHOOK_SECRET: 'whsec_test_portico_0123456789',
-        STRIPE_API_BASE: fake.url,
         PAYMENTS_RECONCILE_INTERVAL_MS: '1000',
         PAYMENTS_RECONCILE_AFTER_MS: '3000',
       };
@@ -130,6 +129,9 @@ function data<T>(answer: Answer, what: string): T {
         redisUrl: redisUrl!,
         instances: 2,
         processEnv,
+        // Each billing instance calls Stripe at its own address: a charge in flight names its caller.
+        instanceEnv: (name, instance): Record<string, string> =>
+          name === 'billing' ? { STRIPE_API_BASE: fake.urls[instance]! } : {},
         front: async (addresses) => {
           haproxy = await startHaproxy(addresses);
           return haproxy.urls as ReadonlyMap<ProcessName, string>;
@@ -237,10 +239,16 @@ function data<T>(answer: Answer, what: string): T {
 
     it('loses nothing and does nothing twice while one instance of each kind is killed and restarted in turn', async () => {
       const started = Date.now();
-      const invoices: string[] = [];
-      for (let i = 0; i < INVOICES; i += 1) invoices.push(await issueInvoice(i));
-      const quotes: string[] = [];
-      for (let i = 0; i < QUOTES; i += 1) quotes.push(await sendQuote(i));
+      const inBatches = async (count: number, make: (i: number) => Promise<string>) => {
+        const made: string[] = [];
+        for (let i = 0; i < count; i += 4) {
+          const batch = [i, i + 1, i + 2, i + 3].filter((n) => n < count);
+          made.push(...(await Promise.all(batch.map(make))));
+        }
+        return made;
+      };
+      const invoices = await inBatches(INVOICES, issueInvoice);
+      const quotes = await inBatches(QUOTES, sendQuote);
       const intentsBefore = fake.intents.length;
       // The demo's own messages in the thread (a welcome), there before any post.
       const seeded = await commentIdsOf(THREAD);
@@ -359,8 +367,9 @@ function data<T>(answer: Answer, what: string): T {
         status: string;
         retries: string[];
       }> = [];
+      const unpaid = [...invoices];
       const payLoop = async () => {
-        for (const invoiceId of invoices) {
+        for (let invoiceId = unpaid.shift(); invoiceId; invoiceId = unpaid.shift()) {
           if (!loading) break;
           const key = `mi-pay-${invoiceId}`;
           const from = Date.now();
@@ -383,7 +392,8 @@ function data<T>(answer: Answer, what: string): T {
             retries,
           });
           mutations.add(windowOf(from, Date.now()), retries.length === 0, retries.join(','));
-          await sleep(1_500);
+          // Paced so that payments last through both rounds of restarts.
+          await sleep(4_000);
         }
       };
 
@@ -433,41 +443,47 @@ function data<T>(answer: Answer, what: string): T {
         }
       };
 
-      const load = [
-        dashboardLoop(),
-        dashboardLoop(),
-        payLoop(),
-        decideLoop(),
-        postLoop(alice, 'alice'),
-        postLoop(admin, 'admin'),
-      ];
-
-      // One instance of each kind, in turn: SIGKILL, down a while, started
-      // again, and the next once HAProxy's checks see it up.
-      const kills: Array<{ label: string; downMs: number; restartMs: number }> = [];
-      for (const [k, name] of PROCESS_NAMES.entries()) {
-        const instance = k % 2;
+      // One instance of each kind, in turn: killed, down a while, started
+      // again, and the next once HAProxy's checks see it up. Billing goes
+      // while one of its charges is in flight at Stripe.
+      const kills: Array<{
+        label: string;
+        downMs: number;
+        restartMs: number;
+        chargesInFlight?: number;
+      }> = [];
+      const cycle = async (name: ProcessName, instance: number, signal: 'SIGKILL' | 'SIGTERM') => {
         const proc = suite!.instances.get(name)![instance]!;
-        const label = `${name}-${instance + 1}`;
+        const label = `${signal === 'SIGKILL' ? 'kill' : 'term'} ${name}-${instance + 1}`;
+        let chargesInFlight: number | undefined;
+        if (name === 'billing') {
+          await waitUntil(
+            `a charge in flight from ${label}`,
+            () => fake.inFlight(instance) > 0,
+            30_000,
+          );
+          chargesInFlight = fake.inFlight(instance);
+        }
         const window: Window = { label, from: Date.now(), to: Number.POSITIVE_INFINITY };
         windows.push(window);
-        proc.child.kill('SIGKILL');
+        proc.child.kill(signal);
         await proc.exited;
         await haproxy!.waitFor(name, serverName(name, instance), 'DOWN', 30_000);
         const downAt = Date.now();
-        await sleep(DOWN_MS);
+        if (signal === 'SIGKILL') await sleep(DOWN_MS);
         const restarting = Date.now();
         await suite!.restart(proc);
         await haproxy!.waitFor(name, serverName(name, instance), 'UP', 60_000);
-        kills.push({ label, downMs: downAt - window.from, restartMs: Date.now() - restarting });
+        kills.push({
+          label,
+          downMs: downAt - window.from,
+          restartMs: Date.now() - restarting,
+          chargesInFlight,
+        });
         await sleep(SETTLE_MS);
         window.to = Date.now();
-        await sleep(1_000);
-      }
-      // A quiet stretch outside every window: nothing may fail there.
-      await sleep(3_000);
-      loading = false;
-      await Promise.all(load);
+        await sleep(500);
+      };
       const retryReasons = () => {
         const counts = new Map<string, number>();
         for (const r of [...paid, ...decided, ...posted].flatMap((x) => x.retries)) {
@@ -491,10 +507,34 @@ function data<T>(answer: Answer, what: string): T {
             `comments ${posted.length} (${posted.filter((p) => p.retries.length).length} retried); ` +
             `subscribers ${subscribers.map((s) => `${s.items.length} items, ${s.ends.length} resumes`).join('; ')}; ` +
             `retried on ${retryReasons()}; ` +
-            `kills ${kills.map((k) => `${k.label} down ${k.downMs} ms restart ${k.restartMs} ms`).join(', ')}`,
+            `load errors ${loadErrors.length ? loadErrors.join(' | ') : 'none'}; ` +
+            `cycles ${kills.map((k) => `${k.label} down after ${k.downMs} ms, up ${k.restartMs} ms after restart${k.chargesInFlight ? `, ${k.chargesInFlight} charge(s) in flight` : ''}`).join('; ')}`,
         );
       };
+      const loadErrors: string[] = [];
+      const load = [
+        dashboardLoop(),
+        dashboardLoop(),
+        payLoop(),
+        payLoop(),
+        decideLoop(),
+        postLoop(alice, 'alice'),
+        postLoop(admin, 'admin'),
+      ].map((loop) =>
+        loop.catch((error: unknown) => {
+          loadErrors.push((error as Error).message);
+        }),
+      );
+
       try {
+        for (const [k, name] of PROCESS_NAMES.entries()) await cycle(name, k % 2, 'SIGKILL');
+        // A rolling restart, the other instance of each this time: drained, then started again.
+        for (const [k, name] of PROCESS_NAMES.entries()) await cycle(name, (k + 1) % 2, 'SIGTERM');
+        // A quiet stretch outside every window: nothing may fail there.
+        await sleep(3_000);
+        loading = false;
+        await Promise.all(load);
+        expect(loadErrors).toEqual([]);
         // Payments: each settled (a charge whose answer was cut off is reconciled from Stripe).
         const billing: Connection = await createConnection({ uri: databases.get('billing')!.url });
         const messaging: Connection = await createConnection({
@@ -601,7 +641,9 @@ function data<T>(answer: Answer, what: string): T {
         for (const w of perWindow) expect(w.failed).toBeLessThanOrEqual(10);
         expect(Date.now() - started).toBeLessThan(240_000);
       } finally {
+        loading = false;
         summary();
+        await Promise.all(load);
         await Promise.all(subscribers.map((s) => s.stop()));
       }
     }, 300_000);

@@ -48,6 +48,8 @@ export interface SuiteOptions {
   env?: Record<string, string>;
   /** Added to one kind of process's environment (e.g. its own `DB_URL`). */
   processEnv?: Partial<Record<ProcessName, Record<string, string>>>;
+  /** Added to one instance's environment, last. */
+  instanceEnv?: (name: ProcessName, instance: number) => Record<string, string>;
   /**
    * Instances of each process. With more than one, every process reaches the
    * others through `front`, and the first instance of each migrates and seeds
@@ -184,6 +186,7 @@ export async function startSuiteProcesses(options: SuiteOptions = {}): Promise<S
         ...envOf(name),
         ...options.env,
         ...options.processEnv?.[name],
+        ...options.instanceEnv?.(name, instance),
         // Demo data is written once, by the first start of the first instance.
         ...(name === 'gateway' || seed ? {} : { SEED_DEMO: 'false' }),
       },
