@@ -29,6 +29,10 @@ export interface FakeIntent {
 
 export interface FakeStripe {
   url: string;
+  /** One URL per listener (`listeners` option): the same Stripe, told apart by who calls where. */
+  urls: string[];
+  /** PaymentIntent creations answered by none yet, by listener. */
+  inFlight(listener?: number): number;
   intents: FakeIntent[];
   /** Requests that carried an Idempotency-Key already seen (answered from the first response). */
   replays: number;
@@ -59,10 +63,17 @@ function json(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-export async function startFakeStripe(): Promise<FakeStripe> {
+export async function startFakeStripe(
+  options: {
+    /** Each PaymentIntent creation is answered this much later (a charge in flight). */
+    delayMs?: number;
+    listeners?: number;
+  } = {},
+): Promise<FakeStripe> {
   const intents: FakeIntent[] = [];
   const idempotent = new Map<string, { status: number; body: unknown }>();
   const state = { replays: 0, dropped: 0 };
+  const pending: number[] = [];
 
   const create = (form: Record<string, unknown>): { status: number; body: unknown } => {
     const method = String(form.payment_method ?? '');
@@ -126,7 +137,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     return { status: 200, body: intent };
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, listener: number) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -152,6 +163,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       }
       const answer = create(form);
       if (typeof key === 'string') idempotent.set(key, answer);
+      if (options.delayMs) {
+        // Charged already: a caller that dies meanwhile leaves an outcome it never heard.
+        pending[listener] = (pending[listener] ?? 0) + 1;
+        await new Promise((r) => setTimeout(r, options.delayMs));
+        pending[listener] -= 1;
+      }
       json(res, answer.status, answer.body);
       return;
     }
@@ -172,22 +189,33 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     });
   };
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() =>
-      json(res, 500, { error: { type: 'api_error', message: 'fake failed' } }),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const servers: Server[] = [];
+  const urls: string[] = [];
+  for (let listener = 0; listener < (options.listeners ?? 1); listener += 1) {
+    const server: Server = createServer((req, res) => {
+      handle(req, res, listener).catch(() =>
+        json(res, 500, { error: { type: 'api_error', message: 'fake failed' } }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: urls[0]!,
+    urls,
     intents,
+    inFlight: (listener?: number) =>
+      listener === undefined ? pending.reduce((a, b) => a + (b ?? 0), 0) : (pending[listener] ?? 0),
     get replays() {
       return state.replays;
     },
     get dropped() {
       return state.dropped;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      Promise.all(
+        servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      ).then(() => undefined),
   };
 }
