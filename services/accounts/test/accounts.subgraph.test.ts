@@ -253,7 +253,11 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
       await accounts.post('{ customers { nodes { id contacts { email customer { id } } } } }', {
         principal,
       });
-      const selects = accounts.queries.filter((q) => /^\s*SELECT/i.test(q));
+      // The events machinery (the outbox sequencer's poll, feed heads, consumers'
+      // cursors) runs on its own timers and is not the list's cost.
+      const selects = accounts.queries.filter(
+        (q) => /^\s*SELECT/i.test(q) && !/\bevent_\w+/.test(q),
+      );
       // one page query + one batched contacts query; customer { id } is primed from the page
       expect(selects).toHaveLength(2);
     });
