@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { readInt, testing } from '@portico/kit';
 import { percentile } from './stats';
 import type { Assignment, FromClients, ToClients } from './subscription-clients';
-import { pidOf, postGraphQL } from './suite-process';
+import { pidOf, postGraphQL, signInDemo } from './suite-process';
 
 /**
  * The subscription run: the whole suite as `npm start` runs it (each
@@ -165,16 +165,8 @@ export async function subscriptionRun(env: NodeJS.ProcessEnv): Promise<Subscript
       });
       stack.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
     });
-    const signIn = async (mutation: string, email: string, password: string) =>
-      (
-        (await postGraphQL(
-          url,
-          `mutation ($i: SignInInput!) { ${mutation}(input: $i) { accessToken } }`,
-          {
-            i: { email, password },
-          },
-        )) as Record<string, { accessToken: string }>
-      )[mutation]!.accessToken;
+    const signIn = (mutation: 'signIn' | 'signInStaff', email: string, password: string) =>
+      signInDemo(url, mutation, email, password);
     const admin = await signIn('signInStaff', 'admin@portico.example', 'admin-demo-password');
     const people: Person[] = [{ name: 'admin', token: admin, customer: null }];
     const threads: Thread[] = [];

@@ -28,6 +28,24 @@ export async function postGraphQL(
   return body.data;
 }
 
+/**
+ * A demo user's access token: `signIn` for a contact, `signInStaff` for staff.
+ * The benches sign in through the gateway as the portal would.
+ */
+export async function signInDemo(
+  url: string,
+  mutation: 'signIn' | 'signInStaff',
+  email: string,
+  password: string,
+): Promise<string> {
+  const data = (await postGraphQL(
+    url,
+    `mutation ($i: SignInInput!) { ${mutation}(input: $i) { accessToken } }`,
+    { i: { email, password } },
+  )) as Record<string, { accessToken: string }>;
+  return data[mutation]!.accessToken;
+}
+
 /** The pid of the process whose command line ends with `script`. */
 export function pidOf(script: string): number {
   const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { pidOf, postGraphQL } from './suite-process';
+import { pidOf, postGraphQL, signInDemo } from './suite-process';
 
 /**
  * `npm run bench:upload`: the whole suite as `npm start` runs it (its own
@@ -88,16 +88,8 @@ async function main(): Promise<void> {
       });
       child.once('exit', (code) => reject(new Error(`start exited with ${code}`)));
     });
-    const signIn = async (mutation: string, email: string, password: string) =>
-      (
-        (await postGraphQL(
-          url,
-          `mutation ($i: SignInInput!) { ${mutation}(input: $i) { accessToken } }`,
-          {
-            i: { email, password },
-          },
-        )) as Record<string, { accessToken: string }>
-      )[mutation]!.accessToken;
+    const signIn = (mutation: 'signIn' | 'signInStaff', email: string, password: string) =>
+      signInDemo(url, mutation, email, password);
     const admin = await signIn('signInStaff', 'admin@portico.example', 'admin-demo-password');
     const alice = await signIn('signIn', 'alice@acme.example', 'acme-demo-password');
     const viewer = (await postGraphQL(url, '{ viewer { customer { id } } }', {}, alice)) as {
