@@ -7,8 +7,22 @@ import WebSocket from 'ws';
  * does, with the same key, on a transport error or SERVICE_UNAVAILABLE.
  */
 
-/** An answer the client may retry: nothing says whether the work was done. */
-export const RETRYABLE_CODES = new Set(['SERVICE_UNAVAILABLE', 'SUBGRAPH_TIMEOUT']);
+/**
+ * An answer the client may retry: nothing says whether the work was done. An
+ * internal error is among them: every mutation here carries its key (or is a
+ * decision the product refuses twice), so a retry cannot do the work twice,
+ * and the test prints what the processes logged for it (see `onInternalError`).
+ */
+export const RETRYABLE_CODES = new Set([
+  'SERVICE_UNAVAILABLE',
+  'SUBGRAPH_TIMEOUT',
+  'INTERNAL_SERVER_ERROR',
+]);
+
+/** Called with each internal error's request id before it is retried. */
+export const internalErrors: { onInternalError: (requestId: string) => void } = {
+  onInternalError: () => undefined,
+};
 
 export interface Answer {
   /** HTTP status, or 0 when the request failed in transport. */
@@ -50,6 +64,12 @@ export function retryReason(answer: Answer): string | null {
   if (answer.failure !== undefined) return `http-${answer.status}`;
   const code = answer.errors.find((e) => RETRYABLE_CODES.has(e.extensions?.code ?? ''))?.extensions
     ?.code;
+  if (code === 'INTERNAL_SERVER_ERROR') {
+    for (const error of answer.errors) {
+      const requestId = (error.extensions as { requestId?: string } | undefined)?.requestId;
+      if (requestId) internalErrors.onInternalError(requestId);
+    }
+  }
   if (code) return code;
   if (answer.status >= 500 && answer.errors.length === 0) return `http-${answer.status}`;
   return null;

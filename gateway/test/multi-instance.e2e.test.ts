@@ -5,6 +5,7 @@ import { haproxyVersion, serverName, startHaproxy, type Haproxy } from './haprox
 import {
   ask,
   ResumingSubscriber,
+  internalErrors,
   Tally,
   untilFinal,
   type Answer,
@@ -137,6 +138,18 @@ function data<T>(answer: Answer, what: string): T {
           return haproxy.urls as ReadonlyMap<ProcessName, string>;
         },
       });
+      // An internal error is retried like an outage, but what the processes
+      // logged for it is printed, so the cause can be read off the run.
+      internalErrors.onInternalError = (requestId) => {
+        const lines = [...suite!.instances.values()].flat().flatMap((proc) =>
+          proc
+            .output()
+            .split('\n')
+            .filter((line) => line.includes(requestId))
+            .map((line) => `${proc.name}-${proc.instance + 1}: ${line}`),
+        );
+        console.log(`multi-instance: internal error ${requestId}\n${lines.join('\n')}`);
+      };
       for (const name of PROCESS_NAMES) {
         for (const instance of [0, 1])
           await haproxy!.waitFor(name, serverName(name, instance), 'UP');

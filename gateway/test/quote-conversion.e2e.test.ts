@@ -211,7 +211,9 @@ describe.each(testing.databaseTargets(process.env).map((t) => [t.name, t] as con
         const answer = await ask<Chain>(alice, CHAIN, { id });
         expect(answer.error).toBeNull();
         chain = answer.data!.quote;
-        if (chain.purchaseOrder?.invoices.length) break;
+        // The order's invoices and the quote's come from two links billing
+        // records from separate events: wait for both.
+        if (chain.purchaseOrder?.invoices.length && chain.invoices.length) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       const order = chain!.purchaseOrder!;
