@@ -10,7 +10,7 @@ import { loadConfig as loadAccountsConfig, startAccounts } from '@portico/accoun
 import { loadConfig as loadGatewayConfig, startGateway } from '@portico/gateway';
 import { loadConfig as loadBillingConfig, startBilling } from '@portico/billing';
 import { loadConfig as loadSalesConfig, startSales } from '@portico/sales';
-import { DASHBOARD, generateDashboardData, ROOT } from './dashboard-data';
+import { DASHBOARD, generateDashboardData, readDashboardScale, ROOT } from './dashboard-data';
 import { LARGE_SCALE, SMALL_SCALE, type GeneratedPrincipal, type Scale } from './generate-data';
 import { SALES_SCALE, type SalesScale } from './generate-sales';
 import { measureGrowth, type GrowthScale } from './growth';
@@ -394,16 +394,7 @@ async function main(): Promise<void> {
     return;
   }
   ensureHiveGateway();
-  const scale: Scale = {
-    customers: readInt(env, 'BENCH_CUSTOMERS', SMALL_SCALE.customers, { min: 200 }),
-    invoicesPerCustomer: readInt(
-      env,
-      'BENCH_INVOICES_PER_CUSTOMER',
-      SMALL_SCALE.invoicesPerCustomer,
-      { min: 1 },
-    ),
-    linesPerInvoice: SMALL_SCALE.linesPerInvoice,
-  };
+  const scale = readDashboardScale(env);
   const rounds = readInt(env, 'BENCH_ROUNDS', 3, { min: 1 });
   const seconds = readInt(env, 'BENCH_SECONDS', 8, { min: 2 });
   const connections = readInt(env, 'BENCH_CONNECTIONS', 16, { min: 1 });

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { openAccountsDatabase, PasswordHasher, TokenIssuer } from '@portico/accounts';
 import { openBillingDatabase } from '@portico/billing';
 import { openSalesDatabase } from '@portico/sales';
-import { generateData, type GeneratedPrincipal, type Scale } from './generate-data';
+import { readInt } from '@portico/kit';
+import { generateData, SMALL_SCALE, type GeneratedPrincipal, type Scale } from './generate-data';
 import { generateSales, type SalesScale } from './generate-sales';
 
 /** What the dashboard benchmarks load: the query, the SQLite files it reads and a token per contact. */
@@ -78,4 +79,20 @@ export async function generateDashboardData(
     ),
   );
   return { principals, tokens, keyFile, generatedSales };
+}
+
+/** The dashboard data's size, from BENCH_CUSTOMERS and BENCH_INVOICES_PER_CUSTOMER. */
+export function readDashboardScale(env: NodeJS.ProcessEnv): Scale {
+  return {
+    customers: readInt(env, 'BENCH_CUSTOMERS', SMALL_SCALE.customers, { min: 200 }),
+    invoicesPerCustomer: readInt(
+      env,
+      'BENCH_INVOICES_PER_CUSTOMER',
+      SMALL_SCALE.invoicesPerCustomer,
+      {
+        min: 1,
+      },
+    ),
+    linesPerInvoice: SMALL_SCALE.linesPerInvoice,
+  };
 }

@@ -5,8 +5,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { EVENTS_FEED_PATH, readInt, testing } from '@portico/kit';
-import { DASHBOARD, generateDashboardData } from './dashboard-data';
-import { SMALL_SCALE, type Scale } from './generate-data';
+import { DASHBOARD, generateDashboardData, readDashboardScale } from './dashboard-data';
 import { SALES_SCALE } from './generate-sales';
 import { percentile } from './stats';
 import { launch, waitForHttp } from './suite-process';
@@ -256,16 +255,7 @@ export async function scaleRun(
   env: NodeJS.ProcessEnv,
 ): Promise<{ lines: string[]; seconds: number }> {
   const runStarted = Date.now();
-  const scale: Scale = {
-    customers: readInt(env, 'BENCH_CUSTOMERS', SMALL_SCALE.customers, { min: 200 }),
-    invoicesPerCustomer: readInt(
-      env,
-      'BENCH_INVOICES_PER_CUSTOMER',
-      SMALL_SCALE.invoicesPerCustomer,
-      { min: 1 },
-    ),
-    linesPerInvoice: SMALL_SCALE.linesPerInvoice,
-  };
+  const scale = readDashboardScale(env);
   const seconds = readInt(env, 'BENCH_SCALE_SECONDS', 10, { min: 2 });
   const connections = readInt(env, 'BENCH_CONNECTIONS', 16, { min: 2 });
   const first = readInt(env, 'BENCH_PAGE', 20, { min: 1, max: 100 });
